@@ -1,0 +1,13 @@
+"""Development settings: what `make run` uses (SQLite, console e-mail and SMS, DEBUG on)."""
+
+from config.env import env_bool, env_str
+
+from .base import *  # noqa: F403
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
+# A fixed development key: never used in production, where a missing key stops start-up.
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "development-only-key-not-for-production-8c1f0a2b7e6d5c4b3a29")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+# The SQLite file and the private upload folders live under var/ (git-ignored).
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -1,0 +1,13 @@
+"""The site's URLs: the registration app, the clerks' admin, language switching and the captcha."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="registration:start", permanent=False), name="home"),
+    path("", include("registration.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("captcha/", include("captcha.urls")),
+]

@@ -1,0 +1,29 @@
+"""System checks for settings that would otherwise fail only when a person hits them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+
+@register(Tags.security, deploy=True)
+def scans_are_private(app_configs: Any = None, **kwargs: Any) -> list:
+    """The scans and wizard storages must not publish files under a URL."""
+    problems = []
+    for alias in ("scans", "wizard"):
+        config = settings.STORAGES.get(alias)
+        if config is None:
+            problems.append(Error(f'STORAGES["{alias}"] is missing.', id="registration.E001"))
+            continue
+        options = config.get("OPTIONS", {})
+        if options.get("base_url") or options.get("custom_domain") or options.get("querystring_auth") is False:
+            problems.append(
+                Error(
+                    f'STORAGES["{alias}"] would publish identity documents under a public URL.',
+                    hint="Scans are served only by the permission-checked view; remove base_url/custom_domain.",
+                    id="registration.E002",
+                )
+            )
+    return problems

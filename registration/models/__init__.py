@@ -1,0 +1,23 @@
+"""The service's data: accounts, applicants and their documents, service centres, the audit log.
+
+Each area lives in its own module; this package re-exports every model so that Django and callers
+can import them from ``registration.models``.
+"""
+
+from .accounts import Account, AccountManager, AccountStatus
+from .audit import AuditEvent
+from .centres import ServiceCentre
+from .people import Applicant, Document, DocumentKind, DocumentRole, Sex
+
+__all__ = [
+    "Account",
+    "AccountManager",
+    "AccountStatus",
+    "Applicant",
+    "AuditEvent",
+    "Document",
+    "DocumentKind",
+    "DocumentRole",
+    "ServiceCentre",
+    "Sex",
+]
