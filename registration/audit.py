@@ -22,6 +22,11 @@ ACTION_LABELS: dict[str, Any] = {
 }
 
 
+def register_actions(labels: dict[str, Any]) -> None:
+    """Let a flow's module add the labels of its own actions (called at import time)."""
+    ACTION_LABELS.update(labels)
+
+
 def client_ip(request: HttpRequest | None) -> str | None:
     """The client's address: REMOTE_ADDR, or the proxy's X-Forwarded-For when proxies are trusted."""
     if request is None:

@@ -25,3 +25,13 @@ def make_account(db):
 def clerk(make_account):
     """A staff account without special permissions."""
     return make_account("clerk@example.org", is_staff=True, phone=None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and other cached values never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

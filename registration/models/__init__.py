@@ -8,6 +8,7 @@ from .accounts import Account, AccountManager, AccountStatus
 from .audit import AuditEvent
 from .centres import ServiceCentre
 from .people import Applicant, Document, DocumentKind, DocumentRole, Sex
+from .support import SupportMessage, SupportRequest, SupportStatus, SupportTopic
 
 __all__ = [
     "Account",
@@ -20,4 +21,8 @@ __all__ = [
     "DocumentRole",
     "ServiceCentre",
     "Sex",
+    "SupportMessage",
+    "SupportRequest",
+    "SupportStatus",
+    "SupportTopic",
 ]

@@ -1,0 +1,43 @@
+"""One-time codes: generated from `secrets`, stored only as keyed hashes, compared in constant time.
+
+Every flow that sends a code (SMS, e-mail, post letter, consulate, service centre) uses these
+primitives, so that no code ever reaches the database or the logs in clear.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+
+CROCKFORD_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_CROCKFORD_READ = str.maketrans({"O": "0", "I": "1", "L": "1", "-": None, " ": None})
+
+
+def generate_digits(length: int = 6) -> str:
+    """A random numeric code, e.g. for SMS: ``'042917'``."""
+    return "".join(secrets.choice("0123456789") for _ in range(length))
+
+
+def generate_crockford(length: int = 10) -> str:
+    """A random Crockford base-32 code (no I, L, O, U), e.g. for a letter by post."""
+    return "".join(secrets.choice(CROCKFORD_ALPHABET) for _ in range(length))
+
+
+def normalise(code: str) -> str:
+    """What a person typed, as it was issued: upper-case; dashes and spaces dropped; O→0, I/L→1."""
+    return (code or "").strip().upper().translate(_CROCKFORD_READ)
+
+
+def hash_code(code: str, *, purpose: str, subject: str = "") -> str:
+    """A keyed hash of the code, bound to its purpose and subject (account, phone, passport…)."""
+    key = hashlib.sha256(f"registration.onetime:{settings.SECRET_KEY}".encode()).digest()
+    message = f"{purpose}\x00{subject}\x00{normalise(code)}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def matches(code: str, stored_hash: str, *, purpose: str, subject: str = "") -> bool:
+    """Whether ``code`` is the one whose hash was stored (constant-time comparison)."""
+    return hmac.compare_digest(hash_code(code, purpose=purpose, subject=subject), stored_hash or "")
