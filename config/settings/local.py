@@ -11,3 +11,7 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 
 # The SQLite file and the private upload folders live under var/ (git-ignored).
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+# Development: serve static files straight from the source folders, picking up changes.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

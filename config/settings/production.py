@@ -3,6 +3,7 @@
 from config.env import env_bool, env_int, env_list, env_required, env_str
 
 from .base import *  # noqa: F403
+from .base import CACHES, STORAGES
 
 DEBUG = False
 SECRET_KEY = env_required(
@@ -27,3 +28,46 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 REGISTRATION_SMS_BACKEND = env_str("SMS_BACKEND", "registration.contact.sms.HttpGatewayBackend")
 ADMINS = [("Operations", addr) for addr in env_list("DJANGO_ADMINS")]
+
+# Static files: hashed names and compressed copies, served by WhiteNoise from every app server.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+
+# Scans on S3-compatible storage when SCANS_STORAGE=s3 (a private bucket, signed short-lived URLs are
+# never handed out: the permission-checked view streams the file). The local private folder stays the
+# default for a single machine.
+if env_str("SCANS_STORAGE", "local") == "s3":
+    _s3 = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_required("SCANS_S3_BUCKET"),
+            "endpoint_url": env_str("SCANS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("SCANS_S3_REGION") or None,
+            "access_key": env_str("SCANS_S3_ACCESS_KEY") or None,
+            "secret_key": env_str("SCANS_S3_SECRET_KEY") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "object_parameters": {"ServerSideEncryption": "AES256"}
+            if env_bool("SCANS_S3_SERVER_SIDE_ENCRYPTION", True)
+            else {},
+        },
+    }
+    STORAGES = {
+        **STORAGES,
+        "scans": {**_s3, "OPTIONS": {**_s3["OPTIONS"], "location": "scans"}},
+        "wizard": {**_s3, "OPTIONS": {**_s3["OPTIONS"], "location": "wizard"}},
+    }
+
+# With Redis as the cache, sessions (and so wizard drafts) are read from Redis and written through to
+# the database, so that losing Redis loses no draft.
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    SESSION_ENGINE = env_str("DJANGO_SESSION_ENGINE", "django.contrib.sessions.backends.cached_db")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {"django.request": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+}

@@ -27,3 +27,7 @@ STORAGES = {
     "wizard": {**STORAGES["wizard"], "OPTIONS": {**STORAGES["wizard"]["OPTIONS"], "location": str(WIZARD_FILES_DIR)}},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+STATIC_ROOT = _FILES / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -159,3 +159,21 @@ def test_public_storage_is_reported_by_system_check(settings):
 def test_migrations_are_up_to_date():
     """Every model change has its migration committed."""
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_every_page_has_a_content_security_policy(client):
+    """Pages carry a CSP that forbids third-party and inline scripts and framing."""
+    response = client.get(reverse("registration:start"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy.split("script-src", 1)[1].split(";", 1)[0]
+
+
+@pytest.mark.django_db
+def test_static_files_are_served_by_the_app(client):
+    """WhiteNoise serves the stylesheet, so app servers need no separate static server."""
+    response = client.get("/static/css/site.css")
+    assert response.status_code == 200
+    assert b"--blue" in b"".join(response.streaming_content)
