@@ -136,9 +136,7 @@ def validate_birth_date(
     return birth
 
 
-def validate_valid_until(
-    expiry: date | str, today: date | None = None, months: int = VALID_MONTHS
-) -> date:
+def validate_valid_until(expiry: date | str, today: date | None = None, months: int = VALID_MONTHS) -> date:
     """Check that a document valid until ``expiry`` stays valid ``months`` months after ``today``."""
     expiry = _as_date(expiry)
     today = today or date.today()
