@@ -217,3 +217,11 @@ def validate(number: str, country: str) -> str:
             },
         )
     return number
+
+
+def is_valid(number: str, country: str) -> bool:
+    """Tell whether the passport number is valid for ``country``."""
+    try:
+        return bool(validate(number, country))
+    except ValidationError:
+        return False
