@@ -31,6 +31,10 @@ DEFAULT_LIMITS: dict[str, str] = {
     "consulate_code": "5/10m",
     "service_centre_code": "5/10m",
     "support_request": "10/1d",
+    # Identity confirmation: certificate uploads and video bookings per account.
+    "signature_upload": "10/1h",
+    "video_booking": "10/1h",
+    "document_upload": "10/1h",
 }
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
