@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "captcha",
     "axes",
     "csp",
+    "validators",
     "registration",
 ]
 
@@ -224,6 +225,29 @@ REGISTRATION_SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
 REGISTRATION_SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN", "")
 REGISTRATION_CAPTCHA = env_bool("REGISTRATION_CAPTCHA", True)
 REGISTRATION_TRUSTED_CA_DIR = env_str("REGISTRATION_TRUSTED_CA_DIR", str(BASE_DIR / "var" / "trusted-ca"))
+
+# Identity confirmation (registration/identity/). Read where used, with these defaults written there too.
+# A service-centre clerk's confirmation activates the account at once (False), or issues a one-time code
+# that the person types in the cabinet (True).
+REGISTRATION_SERVICE_CENTRE_ISSUES_CODE = env_bool("REGISTRATION_SERVICE_CENTRE_ISSUES_CODE", False)
+REGISTRATION_SERVICE_CENTRE_CODE_DAYS = 7
+# Letters by post: a code is valid 30 days; at most 3 letters in 30 days, 24 hours apart. Wrong entries
+# are limited by the "post_letter_code" rate limit (5 in 10 minutes, registration/ratelimit.py).
+REGISTRATION_POST_CODE_DAYS = 30
+REGISTRATION_POST_LETTERS_PER_PERIOD = 3
+REGISTRATION_POST_LETTER_PERIOD_DAYS = 30
+REGISTRATION_POST_LETTER_INTERVAL_HOURS = 24
+# Consulate codes: valid 30 days, 5 wrong entries kill a code ("consulate_code" rate limit on top).
+REGISTRATION_CONSULATE_CODE_DAYS = 30
+REGISTRATION_CONSULATE_CODE_MAX_ATTEMPTS = 5
+# Wrong entries a post or service-centre code survives in total.
+REGISTRATION_IDENTITY_CODE_MAX_ATTEMPTS = 10
+# A video call can be booked until this many minutes before it starts.
+REGISTRATION_VIDEO_BOOKING_NOTICE_MINUTES = 60
+# The largest .p12/.pfx file accepted, in bytes.
+REGISTRATION_SIGNATURE_MAX_FILE_SIZE = 64 * 1024
+# The methods offered to people, in order (None: every registered method).
+REGISTRATION_IDENTITY_METHODS = None
 
 LOGGING = {
     "version": 1,
