@@ -4,6 +4,16 @@ Each area lives in its own module; this package re-exports every model so that D
 can import them from ``registration.models``.
 """
 
+from ..identity.models import (  # noqa: F401  (identity confirmation: registration/identity/)
+    DocumentRequest,
+    IdentityCode,
+    IdentityConfirmation,
+    PendingApplication,
+    PostLetter,
+    RequestedScan,
+    SignatureCertificate,
+    VideoSlot,
+)
 from .accounts import Account, AccountManager, AccountStatus
 from .audit import AuditEvent
 from .centres import ServiceCentre

@@ -1,0 +1,129 @@
+"""Consulate: an officer issues a code for a passport number; the person types it in the cabinet.
+
+The code is bound to the passport number (its hash includes it, and it is found by a keyed digest of
+it), valid 30 days and attempt-limited. The person's own identity document supplies the number, so a
+code issued for another passport cannot confirm this account.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from registration import audit, onetime
+from registration.models import Account, Document, DocumentRole
+from validators import passport
+
+from . import codes, conf, flows
+from .base import CodeEntry, Evidence, IdentityError, Method, Outcome
+from .models import CodePurpose, IdentityCode, IdentityConfirmation
+
+RATE_ACTION = "consulate_code"
+CODE_LENGTH = 10
+_PASSPORT = re.compile(r"[A-Z0-9]{5,12}")
+
+audit.register_actions({"consulate.code_issued": _("Consulate code issued")})
+
+
+class ConsulateCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the consulate"),
+        max_length=20,
+        help_text=_("10 characters: letters and digits, as on the paper from the consulate."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+
+def passport_subject(number: str) -> str:
+    """The passport number as a code's subject: upper case, without spaces, № and dashes."""
+    return passport.compact(number or "")
+
+
+def mask_passport(number: str) -> str:
+    return "*" * max(len(number) - 4, 0) + number[-4:]
+
+
+def identity_document(account: Account) -> Document | None:
+    return (
+        Document.objects.filter(applicant__account=account, role=DocumentRole.IDENTITY)
+        .exclude(number="")
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def issue_code(passport_number: str, *, by: Account, request: HttpRequest | None = None) -> tuple[IdentityCode, str]:
+    """Issue a code for ``passport_number`` (revoking earlier ones); returns the record and the code, once."""
+    number = passport_subject(passport_number)
+    if not _PASSPORT.fullmatch(number):
+        raise IdentityError("passport_invalid", _("Enter the passport number: 5 to 12 Latin letters and digits."))
+    record, code = codes.issue(
+        CodePurpose.CONSULATE,
+        number,
+        validity=conf.consulate_code_validity(),
+        max_attempts=conf.consulate_code_max_attempts(),
+        generate=lambda: onetime.generate_crockford(CODE_LENGTH),
+        by=by,
+        hint=mask_passport(number),
+    )
+    audit.record(
+        "consulate.code_issued",
+        actor=by,
+        request=request,
+        data={"code": record.pk, "passport_last_digits": number[-4:]},
+    )
+    return record, code
+
+
+class ConsulateMethod(Method):
+    code = "consulate"
+    label = _("Code from a consulate")
+    description = _(
+        "At a Russian embassy or consulate an officer checks your passport and gives you a code. Type it "
+        "here within 30 days."
+    )
+    template_name = "registration/cabinet/identity/consulate.html"
+    person_forms: Mapping[str, type[forms.Form]] = {"complete": ConsulateCodeForm}
+
+    def is_available(self, account: Account) -> bool:
+        return identity_document(account) is not None
+
+    def start(self, account: Account, *, request: HttpRequest | None = None, **data: Any) -> IdentityConfirmation:
+        if identity_document(account) is None:
+            raise IdentityError("passport_required")
+        return flows.open_confirmation(account, self.code, request=request)
+
+    def complete(
+        self,
+        confirmation: IdentityConfirmation,
+        evidence: Evidence,
+        *,
+        by: Account | None,
+        request: HttpRequest | None = None,
+    ) -> Outcome:
+        flows.ensure_open(confirmation, self.code)
+        if not isinstance(evidence, CodeEntry):
+            raise IdentityError("wrong_method")
+        account = confirmation.account
+        flows.check_rate(RATE_ACTION, account)
+        document = identity_document(account)
+        try:
+            if document is None:
+                raise IdentityError("passport_required")
+            record = codes.verify(
+                CodePurpose.CONSULATE, passport_subject(f"{document.series}{document.number}"), evidence.code
+            )
+        except IdentityError as error:
+            raise flows.refuse(confirmation, error, request=request, rate_action=RATE_ACTION) from None
+        IdentityCode.objects.filter(pk=record.pk).update(account=account, confirmation=confirmation)
+        return flows.confirm(confirmation, by=account, request=request, details={"code": record.pk})
+
+
+METHOD = ConsulateMethod()

@@ -1,0 +1,188 @@
+"""Visit to a service centre: a clerk checks the original documents and confirms.
+
+The person may pick a centre and print a receipt with the application number and a QR code. With
+``REGISTRATION_SERVICE_CENTRE_ISSUES_CODE`` the clerk's check issues a one-time code that the person
+types in the cabinet; without it (the default) the clerk's confirmation activates the account at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from registration import audit, onetime
+from registration.models import Account, ServiceCentre
+
+from . import codes, conf, flows
+from .base import ClerkDecision, CodeEntry, Evidence, IdentityError, Method, Outcome
+from .models import CodePurpose, IdentityConfirmation
+
+RATE_ACTION = "service_centre_code"
+CODE_LENGTH = 8
+
+# What a clerk may record as checked; the identity document is the one that must be among them.
+ORIGINALS: dict[str, Any] = {
+    "identity_document": _("Identity document (passport)"),
+    "stay_document": _("Document of stay in Russia"),
+    "snils": _("SNILS certificate"),
+    "receipt": _("Application receipt or QR code"),
+}
+REQUIRED_ORIGINAL = "identity_document"
+
+
+class CentreForm(forms.Form):
+    centre = forms.ModelChoiceField(
+        label=_("Service centre you plan to visit"),
+        queryset=ServiceCentre.objects.none(),
+        required=False,
+        empty_label=_("I have not decided yet"),
+        help_text=_("Optional: any service centre can confirm your identity."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = ServiceCentre.objects.filter(is_active=True)
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the service centre"),
+        max_length=16,
+        help_text=_("The clerk gives you the code after checking your documents."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "input-code"}),
+    )
+
+
+def _subject(account: Account) -> str:
+    return f"account:{account.pk}"
+
+
+class ServiceCentreMethod(Method):
+    code = "service_centre"
+    label = _("Visit a service centre")
+    description = _(
+        "Bring your passport and your document of stay to a service centre. A clerk checks the originals "
+        "and confirms your identity."
+    )
+    template_name = "registration/cabinet/identity/service_centre.html"
+    decided_by_clerk = True
+    person_forms: Mapping[str, type[forms.Form]] = {"start": CentreForm, "complete": CodeForm}
+
+    def start(
+        self,
+        account: Account,
+        *,
+        request: HttpRequest | None = None,
+        centre: ServiceCentre | None = None,
+        **data: Any,
+    ) -> IdentityConfirmation:
+        return flows.open_confirmation(account, self.code, request=request, centre=centre)
+
+    def complete(
+        self,
+        confirmation: IdentityConfirmation,
+        evidence: Evidence,
+        *,
+        by: Account | None,
+        request: HttpRequest | None = None,
+    ) -> Outcome:
+        flows.ensure_open(confirmation, self.code)
+        if isinstance(evidence, ClerkDecision):
+            return self._clerk_checked(confirmation, evidence, by=by, request=request)
+        if isinstance(evidence, CodeEntry):
+            return self._code_typed(confirmation, evidence, request=request)
+        raise IdentityError("wrong_method")
+
+    def _clerk_checked(
+        self,
+        confirmation: IdentityConfirmation,
+        decision: ClerkDecision,
+        *,
+        by: Account | None,
+        request: HttpRequest | None,
+    ) -> Outcome:
+        originals = sorted(set(decision.originals) & set(ORIGINALS))
+        if REQUIRED_ORIGINAL not in originals:
+            raise IdentityError("originals_required")
+        details = {"originals": originals}
+        if not conf.service_centre_issues_code():
+            return flows.confirm(confirmation, by=by, request=request, details=details, reason=decision.note)
+        confirmation.details = {**confirmation.details, **details}
+        confirmation.decided_by = by
+        confirmation.save(update_fields=["details", "decided_by", "updated_at"])
+        audit.record(
+            "identity.originals_checked",
+            account=confirmation.account,
+            actor=by,
+            request=request,
+            reason=decision.note,
+            data={"method": self.code, "confirmation": confirmation.pk, **details},
+        )
+        return self.issue_code(confirmation, by=by, request=request)
+
+    def issue_code(
+        self, confirmation: IdentityConfirmation, *, by: Account | None, request: HttpRequest | None = None
+    ) -> Outcome:
+        """Issue (or issue again, revoking the earlier one) the code the clerk hands to the person."""
+        flows.ensure_open(confirmation, self.code)
+        if not confirmation.details.get("originals"):
+            raise IdentityError("originals_required")
+        record, code = codes.issue(
+            CodePurpose.SERVICE_CENTRE,
+            _subject(confirmation.account),
+            validity=conf.service_centre_code_validity(),
+            max_attempts=conf.code_max_attempts(),
+            generate=lambda: onetime.generate_digits(CODE_LENGTH),
+            account=confirmation.account,
+            confirmation=confirmation,
+            by=by,
+        )
+        audit.record(
+            "identity.code_issued",
+            account=confirmation.account,
+            actor=by,
+            request=request,
+            data={"method": self.code, "confirmation": confirmation.pk, "code": record.pk},
+        )
+        flows.notify(confirmation.account, "code_issued", {"valid_until": record.expires_at})
+        return Outcome(confirmation, issued_code=code, message=_("Give the person this code to type in their account."))
+
+    def _code_typed(
+        self, confirmation: IdentityConfirmation, entry: CodeEntry, *, request: HttpRequest | None
+    ) -> Outcome:
+        account = confirmation.account
+        flows.check_rate(RATE_ACTION, account)
+        try:
+            codes.verify(CodePurpose.SERVICE_CENTRE, _subject(account), entry.code)
+        except IdentityError as error:
+            raise flows.refuse(confirmation, error, request=request, rate_action=RATE_ACTION) from None
+        return flows.confirm(confirmation, by=account, request=request, details={"code_typed": True})
+
+    def cancel(self, confirmation: IdentityConfirmation) -> None:
+        codes.revoke(CodePurpose.SERVICE_CENTRE, _subject(confirmation.account))
+
+    def cabinet_context(self, account: Account, confirmation: IdentityConfirmation | None) -> dict:
+        return {
+            "centres": ServiceCentre.objects.filter(is_active=True),
+            "issues_code": conf.service_centre_issues_code(),
+            "originals_checked": bool(confirmation and confirmation.details.get("originals")),
+        }
+
+
+METHOD = ServiceCentreMethod()
+
+
+def confirm_in_person(
+    account: Account, decision: ClerkDecision, *, by: Account, request: HttpRequest | None = None
+) -> Outcome:
+    """A clerk confirms a person who came to a centre, whatever method they had chosen online."""
+    if REQUIRED_ORIGINAL not in decision.originals:
+        raise IdentityError("originals_required")
+    confirmation = flows.current(account)
+    if confirmation is None or confirmation.method != METHOD.code:
+        confirmation = flows.open_confirmation(account, METHOD.code, request=request)
+    return METHOD.complete(confirmation, decision, by=by, request=request)

@@ -1,0 +1,210 @@
+"""The application queue and the application page in the clerks' workspace."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from identity_fixtures import make_applicant, role_user, superuser
+
+from registration.identity import flows
+from registration.models import Account, Applicant, ServiceCentre
+
+QUEUE = reverse("admin:registration_pendingapplication_changelist")
+
+
+def _bulk_applicants(count: int) -> None:
+    """Many pending applicants with documents and a chosen method, created quickly."""
+    from registration.models import Document, IdentityConfirmation
+
+    centre = ServiceCentre.objects.create(name="C", region="77", city="Moscow", address="A")
+    accounts = Account.objects.bulk_create(
+        [Account(email=f"bulk{n}@example.org", phone=f"+7900{n:07d}", password="!") for n in range(count)]
+    )
+    applicants = Applicant.objects.bulk_create(
+        [
+            Applicant(
+                account=account,
+                application_number=f"{5000000000 + n}",
+                surname=f"SURNAME{n}",
+                given_names="NAME",
+                surname_cyrillic="ФАМИЛИЯ",
+                given_names_cyrillic="ИМЯ",
+                birth_date="1990-01-01",
+                birth_place="X",
+                sex="M",
+                citizenship="UZ",
+                snils="11223344595",
+                region="77",
+                city="Moscow",
+                street="S",
+                house="1",
+                postcode="101000",
+                submitted_at=timezone.now() - timedelta(days=n % 10),
+            )
+            for n, account in enumerate(accounts)
+        ]
+    )
+    Document.objects.bulk_create(
+        [
+            Document(
+                applicant=a,
+                role="identity",
+                kind="foreign_passport",
+                number=f"AA{n:07d}",
+                number_last_digits=f"{n:04d}",
+            )
+            for n, a in enumerate(applicants)
+        ]
+    )
+    IdentityConfirmation.objects.bulk_create(
+        [IdentityConfirmation(account=a, method="service_centre", centre=centre) for a in accounts]
+    )
+
+
+def _queries_for_queue(client) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(QUEUE)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_query_count_does_not_grow_with_rows(client, role_user):
+    """A page of 1 row and a page of 50 (out of 200) rows cost the same number of queries."""
+    client.force_login(role_user("clerk"))
+    _bulk_applicants(1)
+    one, page = _queries_for_queue(client)
+    assert "SURNAME0" in page
+    Account.objects.filter(email__startswith="bulk").delete()
+    _bulk_applicants(200)
+    many, page = _queries_for_queue(client)
+    assert page.count("SURNAME") >= 50
+    assert one == many
+
+
+def test_personal_data_is_masked_in_the_list(client, make_applicant, role_user):
+    """Phone, passport and SNILS appear masked; whole numbers do not appear at all."""
+    applicant = make_applicant(phone="+79161234567", passport_number="AB1234567", snils="11223344595")
+    client.force_login(role_user("clerk"))
+    page = client.get(QUEUE).content.decode()
+    assert applicant.application_number in page
+    assert "********4567" in page and "******4567" in page and "***-***-*** 95" in page
+    for secret in ("+79161234567", "AB1234567", "11223344595", applicant.account.email):
+        assert secret not in page
+
+
+def test_oldest_first_and_only_pending_by_default(client, make_applicant, role_user):
+    """The queue lists pending applications, the longest-waiting first; other statuses on request."""
+    newer = make_applicant()
+    older = make_applicant()
+    Applicant.objects.filter(pk=older.pk).update(submitted_at=timezone.now() - timedelta(days=5))
+    active = make_applicant()
+    from registration import status
+
+    status.activate(active.account, by=None)
+    client.force_login(role_user("clerk"))
+    page = client.get(QUEUE).content.decode()
+    assert page.index(older.application_number) < page.index(newer.application_number)
+    assert active.application_number not in page
+    assert active.application_number in client.get(QUEUE + "?status=active").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("term", "found"),
+    [
+        ("{number}", True),
+        ("{email}", True),
+        ("+7 916 123-45-67", True),
+        ("eriksson", True),
+        ("ЭРИКССОН", True),
+        ("4567", True),
+        ("4567 anna", True),
+        ("4567 boris", False),
+        ("AB1234567", False),
+        ("11223344595", False),
+        ("112-233-445 95", False),
+    ],
+)
+def test_search(client, make_applicant, role_user, term, found):
+    """Search by number, e-mail, phone, name or last 4 passport digits; whole passport or SNILS find nothing."""
+    applicant = make_applicant(phone="+79161234567", passport_number="AB1234567")
+    client.force_login(role_user("clerk"))
+    term = term.format(number=applicant.application_number, email=applicant.account.email)
+    response = client.get(QUEUE, {"q": term})
+    assert response.status_code == 200
+    assert (applicant.application_number in response.content.decode()) is found
+
+
+@pytest.mark.parametrize(
+    "lookup",
+    ["documents__number", "documents__number__startswith", "snils", "snils__exact", "inn", "documents__mrz__contains"],
+)
+def test_lookups_on_whole_numbers_are_refused(client, make_applicant, superuser, lookup):
+    """Filtering the queue by passport, SNILS, INN or MRZ through the URL is refused (400)."""
+    make_applicant()
+    client.force_login(superuser)
+    assert client.get(QUEUE, {lookup: "AB1234567"}).status_code == 400
+
+
+def test_filters_by_method_centre_and_waiting_time(client, make_applicant, role_user):
+    """The method, centre and waiting filters narrow the queue."""
+    centre = ServiceCentre.objects.create(name="North", region="77", city="Moscow", address="A")
+    at_centre = make_applicant()
+    flows.open_confirmation(at_centre.account, "service_centre", centre=centre)
+    by_post = make_applicant()
+    flows.open_confirmation(by_post.account, "scan_review")
+    waiting_long = make_applicant()
+    Applicant.objects.filter(pk=waiting_long.pk).update(submitted_at=timezone.now() - timedelta(days=10))
+    client.force_login(role_user("clerk"))
+
+    def listed(**params) -> set[str]:
+        page = client.get(QUEUE, params).content.decode()
+        return {a.application_number for a in (at_centre, by_post, waiting_long) if a.application_number in page}
+
+    assert listed(method="service_centre") == {at_centre.application_number}
+    assert listed(method="none") == {waiting_long.application_number}
+    assert listed(centre=str(centre.pk)) == {at_centre.application_number}
+    assert listed(waiting="7d+") == {waiting_long.application_number}
+    assert listed(waiting="1d") == {at_centre.application_number, by_post.application_number}
+
+
+def test_application_page_shows_data_scans_mrz_and_history(client, make_applicant, role_user):
+    """The page puts the typed data beside the scan, shows the MRZ check and the history."""
+    applicant = make_applicant()
+    flows.open_confirmation(applicant.account, "scan_review")
+    client.force_login(role_user("clerk"))
+    response = client.get(reverse("admin:registration_pendingapplication_change", args=[applicant.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    document = applicant.documents.get()
+    assert reverse("registration:document_scan", args=[document.pk]) in page
+    assert "AB1234567" in page
+    assert "mrz-ok" in page
+    assert "identity_document" in page  # the originals checkboxes of the confirm form
+    assert reverse("admin:registration_pendingapplication_confirm_scans", args=[applicant.pk]) in page
+
+
+def test_mrz_mismatch_is_pointed_out(client, make_applicant, role_user):
+    """A typed birth date that differs from the MRZ is shown as a mismatch on that field."""
+    from datetime import date
+
+    applicant = make_applicant()
+    Applicant.objects.filter(pk=applicant.pk).update(birth_date=date(1991, 8, 12))
+    client.force_login(role_user("clerk"))
+    page = client.get(reverse("admin:registration_pendingapplication_change", args=[applicant.pk])).content.decode()
+    assert 'class="mismatch"' in page and "12.08.1990" in page
+
+
+def test_qr_lookup_leads_to_the_application(client, make_applicant, role_user):
+    """The receipt's QR link opens the application for a clerk, and is a 404 for an unknown number."""
+    applicant = make_applicant()
+    client.force_login(role_user("clerk"))
+    url = reverse("admin:registration_pendingapplication_lookup", args=[applicant.application_number])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:registration_pendingapplication_change", args=[applicant.pk])
+    assert client.get(reverse("admin:registration_pendingapplication_lookup", args=["0000000000"])).status_code == 404
