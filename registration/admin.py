@@ -23,7 +23,7 @@ from .models import (
     ServiceCentre,
     SignatureCertificate,
 )
-from .workspace import queue  # noqa: F401  (registers the application queue)
+from .workspace import consulate, post, queue, support, video  # noqa: F401  (each registers its desk)
 from .workspace.masking import mask, refuses_lookup
 
 admin.site.site_header = _("Registration of foreign citizens: clerks' workspace")

@@ -81,7 +81,9 @@ class VideoCallMethod(Method):
 
     def form_kwargs(self, action: str, account: Account, confirmation: IdentityConfirmation | None) -> dict:
         if action == "book":
-            return {"slots": free_slots()[:MAX_SLOTS_SHOWN]}
+            # The earliest free slots (a sliced queryset cannot validate a choice: filter by their ids).
+            first = list(free_slots().values_list("pk", flat=True)[:MAX_SLOTS_SHOWN])
+            return {"slots": free_slots().filter(pk__in=first)}
         return {}
 
     def act(

@@ -1,0 +1,121 @@
+"""The consular officers' desk: issuing a code for a passport number, and the codes they issued."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
+
+from registration.identity import consulate
+from registration.identity.base import IdentityError
+from registration.models import IdentityCode
+
+from .forms import IssueConsulateCodeForm
+from .masking import refuses_lookup
+
+ISSUE_PERMISSION = "registration.issue_consulate_code"
+
+
+@admin.register(IdentityCode)
+class IdentityCodeAdmin(admin.ModelAdmin):
+    """Codes as their issuers see them: masked subject, validity and use; never the code itself."""
+
+    list_display = (
+        "subject_hint",
+        "purpose",
+        "created_at",
+        "expires_at",
+        "used_at",
+        "revoked_at",
+        "attempts",
+        "issued_by",
+    )
+    list_filter = ("purpose",)
+    list_select_related = ("issued_by",)
+    ordering = ("-created_at",)
+    fields = (
+        "purpose",
+        "subject_hint",
+        "created_at",
+        "expires_at",
+        "attempts",
+        "max_attempts",
+        "used_at",
+        "revoked_at",
+        "issued_by",
+        "account",
+    )
+    readonly_fields = fields
+    change_list_template = "admin/registration/identitycode/change_list.html"
+    actions = None
+
+    def _is_officer(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.has_perm(ISSUE_PERMISSION))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser or self._is_officer(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser or self._is_officer(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        if refuses_lookup(lookup):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[IdentityCode]:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(purpose="consulate", issued_by=request.user)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        return super().changelist_view(request, {**(extra_context or {}), "can_issue": self._is_officer(request)})
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "issue-consulate/",
+                self.admin_site.admin_view(sensitive_post_parameters("passport_number")(self.issue_view)),
+                name="registration_identitycode_issue_consulate",
+            ),
+            *super().get_urls(),
+        ]
+
+    def issue_view(self, request: HttpRequest) -> HttpResponse:
+        """Issue a code for a passport number; the code is shown once, on this response only."""
+        if not self._is_officer(request):
+            raise PermissionDenied
+        form = IssueConsulateCodeForm(request.POST or None)
+        context: dict[str, Any] = {**self.admin_site.each_context(request), "opts": self.opts, "form": form}
+        context["title"] = _("Issue a consulate code")
+        if request.method == "POST" and form.is_valid():
+            try:
+                record, code = consulate.issue_code(
+                    form.cleaned_data["passport_number"], by=request.user, request=request
+                )
+            except IdentityError as error:
+                form.add_error("passport_number", error.message)
+            else:
+                context.update(record=record, code=code, form=IssueConsulateCodeForm())
+        response = TemplateResponse(request, "admin/registration/identitycode/issue.html", context)
+        add_never_cache_headers(response)
+        response["Cache-Control"] = "private, no-store"
+        return response

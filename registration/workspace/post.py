@@ -1,0 +1,111 @@
+"""The post operators' desk: the queue of letters, printing them (the codes are made then) and sending."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from registration.identity import post_letter
+from registration.models import PostLetter
+
+from .masking import refuses_lookup
+
+PRINT_PERMISSION = "registration.print_post_letters"
+MAX_BATCH = 100
+
+
+@admin.register(PostLetter)
+class PostLetterAdmin(admin.ModelAdmin):
+    list_display = ("pk", "requested_at", "state", "recipient", "application_number", "postcode", "address", "sent_at")
+    list_filter = ("state",)
+    list_select_related = ("account", "account__applicant")
+    ordering = ("requested_at", "pk")
+    actions = ["print_selected", "mark_selected_sent"]
+    list_per_page = 100
+    show_full_result_count = False
+    change_list_template = "admin/registration/postletter/change_list.html"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_print_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(PRINT_PERMISSION)
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        if refuses_lookup(lookup):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    @admin.display(description=_("recipient"))
+    def recipient(self, obj: PostLetter) -> str:
+        applicant = getattr(obj.account, "applicant", None)
+        return applicant.full_name_latin if applicant else ""
+
+    @admin.display(description=_("application number"))
+    def application_number(self, obj: PostLetter) -> str:
+        applicant = getattr(obj.account, "applicant", None)
+        return applicant.application_number if applicant else ""
+
+    def _printed_page(self, request: HttpRequest, letters: list[PostLetter]) -> HttpResponse:
+        printed = post_letter.print_letters(letters, by=request.user, request=request)
+        if not printed:
+            messages.warning(request, _("No letter was waiting to be printed among those chosen."))
+            return redirect("admin:registration_postletter_changelist")
+        response = TemplateResponse(
+            request,
+            "admin/registration/postletter/print.html",
+            {"letters": printed, "title": _("Letters to print")},
+        )
+        # The codes exist in clear only in this page: no cache may keep a copy.
+        add_never_cache_headers(response)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    @admin.action(description=_("Print the selected letters (new codes are made)"), permissions=["print"])
+    def print_selected(self, request: HttpRequest, queryset: QuerySet[PostLetter]) -> HttpResponse:
+        return self._printed_page(request, list(queryset.order_by("requested_at")[:MAX_BATCH]))
+
+    @admin.action(description=_("Mark the selected letters as sent"), permissions=["print"])
+    def mark_selected_sent(self, request: HttpRequest, queryset: QuerySet[PostLetter]) -> None:
+        done = post_letter.mark_sent(list(queryset), by=request.user, request=request)
+        messages.success(request, _("Letters marked as sent: %(count)s.") % {"count": done})
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "print-waiting/",
+                self.admin_site.admin_view(require_POST(self.print_waiting_view)),
+                name="registration_postletter_print_waiting",
+            ),
+            *super().get_urls(),
+        ]
+
+    def print_waiting_view(self, request: HttpRequest) -> HttpResponse:
+        """Print every letter waiting to be printed (the oldest first, up to a batch)."""
+        if not self.has_print_permission(request):
+            raise PermissionDenied
+        waiting = list(PostLetter.objects.filter(state="pending").order_by("requested_at", "pk")[:MAX_BATCH])
+        return self._printed_page(request, waiting)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        extra = {
+            "can_print": self.has_print_permission(request),
+            "waiting": PostLetter.objects.filter(state="pending").count(),
+        }
+        return super().changelist_view(request, {**(extra_context or {}), **extra})

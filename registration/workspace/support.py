@@ -1,0 +1,204 @@
+"""The support operators' desk: the queue of support requests, the thread, answers and status changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from registration import audit, support_desk
+from registration.models import SupportMessage, SupportRequest, SupportStatus
+
+from .forms import SupportAnswerForm, SupportStatusForm
+from .masking import mask_email
+
+ANSWER_PERMISSION = "registration.answer_support"
+
+
+class OpenFilter(admin.SimpleListFilter):
+    """Requests still to deal with, unless another status is chosen."""
+
+    title = _("status")
+    parameter_name = "status"
+    OPEN = "open"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, Any]]:
+        return [(self.OPEN, _("Open")), *SupportStatus.choices, ("all", _("All"))]
+
+    def value(self) -> str:
+        return super().value() or self.OPEN
+
+    def choices(self, changelist: Any):  # type: ignore[no-untyped-def]
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value == "all":
+            return queryset
+        if value == self.OPEN:
+            return queryset.exclude(status=SupportStatus.RESOLVED)
+        return queryset.filter(status=value) if value in SupportStatus.values else queryset.none()
+
+
+@admin.register(SupportRequest)
+class SupportRequestAdmin(admin.ModelAdmin):
+    list_display = (
+        "number",
+        "subject",
+        "topic",
+        "status",
+        "masked_email",
+        "messages_count",
+        "created_at",
+        "updated_at",
+    )
+    list_filter = (OpenFilter, "topic")
+    list_select_related = ("account",)
+    search_fields = ("=number",)
+    search_help_text = _("Request number (S-…) or the person's e-mail.")
+    ordering = ("created_at", "pk")
+    show_full_result_count = False
+    actions = None
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SupportRequest]:
+        return super().get_queryset(request).annotate(message_total=Count("messages"))
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
+        term = search_term.strip()
+        if "@" in term:
+            return queryset.filter(account__email__iexact=term.lower()), False
+        return queryset.filter(number__iexact=term) if term else queryset, False
+
+    @admin.display(description=_("e-mail"))
+    def masked_email(self, obj: SupportRequest) -> str:
+        return mask_email(obj.account.email)
+
+    @admin.display(description=_("messages"))
+    def messages_count(self, obj: SupportRequest) -> int:
+        return obj.message_total
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "<int:object_id>/answer/",
+                self.admin_site.admin_view(require_POST(self.answer_view)),
+                name="registration_supportrequest_answer",
+            ),
+            path(
+                "<int:object_id>/status/",
+                self.admin_site.admin_view(require_POST(self.status_view)),
+                name="registration_supportrequest_status",
+            ),
+            path(
+                "attachment/<int:message_id>/",
+                self.admin_site.admin_view(self.attachment_view),
+                name="registration_supportrequest_attachment",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _request(self, request: HttpRequest, object_id: Any, *, answering: bool = False) -> SupportRequest:
+        if not self.has_view_permission(request) or (answering and not request.user.has_perm(ANSWER_PERMISSION)):
+            raise PermissionDenied
+        return get_object_or_404(SupportRequest.objects.select_related("account"), pk=object_id)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        if not object_id.isdigit():
+            raise Http404
+        support_request = self._request(request, object_id)
+        return self._page(request, support_request)
+
+    def _page(
+        self, request: HttpRequest, support_request: SupportRequest, answer_form: SupportAnswerForm | None = None
+    ) -> HttpResponse:
+        response = TemplateResponse(
+            request,
+            "admin/registration/supportrequest/thread.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("Support request %(number)s") % {"number": support_request.number},
+                "support_request": support_request,
+                "thread": support_request.messages.select_related("author").order_by("created_at", "pk"),
+                "can_answer": request.user.has_perm(ANSWER_PERMISSION),
+                "answer_form": answer_form or SupportAnswerForm(),
+                "status_form": SupportStatusForm(initial={"status": support_request.status}),
+            },
+            status=400 if answer_form is not None else 200,
+        )
+        add_never_cache_headers(response)
+        return response
+
+    def answer_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        support_request = self._request(request, object_id, answering=True)
+        form = SupportAnswerForm(request.POST)
+        if not form.is_valid():
+            return self._page(request, support_request, answer_form=form)
+        support_desk.answer(
+            support_request,
+            by=request.user,
+            body=form.cleaned_data["body"],
+            status=form.cleaned_data["status"],
+            request=request,
+        )
+        messages.success(request, _("Answer sent; the person is told by e-mail."))
+        return redirect(reverse("admin:registration_supportrequest_change", args=[support_request.pk]))
+
+    def status_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        support_request = self._request(request, object_id, answering=True)
+        form = SupportStatusForm(request.POST)
+        if form.is_valid():
+            support_desk.change_status(
+                support_request, by=request.user, status=form.cleaned_data["status"], request=request
+            )
+            messages.success(request, _("Status changed."))
+        else:
+            messages.error(request, _("Choose a valid status."))
+        return redirect(reverse("admin:registration_supportrequest_change", args=[support_request.pk]))
+
+    def attachment_view(self, request: HttpRequest, message_id: int) -> FileResponse:
+        """A screenshot attached to a message: support operators only, each view audited."""
+        if not request.user.has_perm(ANSWER_PERMISSION):
+            raise PermissionDenied
+        message = get_object_or_404(SupportMessage.objects.select_related("request"), pk=message_id)
+        if not message.attachment:
+            raise Http404
+        try:
+            handle = message.attachment.storage.open(message.attachment.name, "rb")
+        except OSError:
+            raise Http404 from None
+        audit.record(
+            "support.attachment_viewed",
+            account=message.request.account,
+            request=request,
+            data={"request": message.request.number, "message": message.pk},
+        )
+        response = FileResponse(handle, as_attachment=True, filename=f"attachment-{message.pk}")
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response

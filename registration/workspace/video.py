@@ -1,0 +1,187 @@
+"""The video operators' desk: their slots, publishing a day of slots, and the day's calls with decisions."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from registration import audit
+from registration.identity import video_call
+from registration.identity.base import ClerkDecision, IdentityError
+from registration.identity.models import OPEN_STATES
+from registration.models import Document, DocumentRole, VideoSlot
+
+from .forms import PublishSlotsForm, VideoDecisionForm
+
+CALLS_PERMISSION = "registration.conduct_video_calls"
+
+
+@admin.register(VideoSlot)
+class VideoSlotAdmin(admin.ModelAdmin):
+    list_display = ("starts_at", "duration_minutes", "operator", "booked")
+    list_select_related = ("operator",)
+    date_hierarchy = "starts_at"
+    ordering = ("starts_at",)
+    change_list_template = "admin/registration/videoslot/change_list.html"
+
+    def get_fields(self, request: HttpRequest, obj: VideoSlot | None = None) -> list[str]:
+        fields = ["starts_at", "duration_minutes", "meeting_link"]
+        return ["operator", *fields] if request.user.is_superuser else fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[VideoSlot]:
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(operator=request.user)
+
+    def _may_edit(self, request: HttpRequest, obj: VideoSlot | None) -> bool:
+        return obj is None or (
+            obj.booked_for_id is None and (request.user.is_superuser or obj.operator_id == request.user.pk)
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: VideoSlot | None = None) -> bool:
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: VideoSlot | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: VideoSlot, form: ModelForm, change: bool) -> None:
+        if not request.user.is_superuser or not obj.operator_id:
+            obj.operator = request.user
+        super().save_model(request, obj, form, change)
+        audit.record(
+            "video.slots_published",
+            actor=request.user,
+            request=request,
+            data={"slot": obj.pk, "changed": change},
+        )
+
+    @admin.display(description=_("booked"), boolean=True)
+    def booked(self, obj: VideoSlot) -> bool:
+        return obj.booked_for_id is not None
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        extra = {"can_conduct": request.user.has_perm(CALLS_PERMISSION)}
+        return super().changelist_view(request, {**(extra_context or {}), **extra})
+
+    # --- publishing and the day's calls -------------------------------------------------------------
+
+    def get_urls(self) -> list:
+        return [
+            path("publish/", self.admin_site.admin_view(self.publish_view), name="registration_videoslot_publish"),
+            path("day/", self.admin_site.admin_view(self.day_view), name="registration_videoslot_day"),
+            path(
+                "<int:slot_id>/decide/",
+                self.admin_site.admin_view(require_POST(self.decide_view)),
+                name="registration_videoslot_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _check(self, request: HttpRequest) -> None:
+        if not request.user.has_perm(CALLS_PERMISSION):
+            raise PermissionDenied
+
+    def _context(self, request: HttpRequest, **extra: Any) -> dict:
+        return {**self.admin_site.each_context(request), "opts": self.opts, **extra}
+
+    def publish_view(self, request: HttpRequest) -> HttpResponse:
+        """Publish a day of slots at once."""
+        self._check(request)
+        form = PublishSlotsForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            created = video_call.publish_slots(
+                request.user,
+                data["day"],
+                data["first"],
+                data["last"],
+                length_minutes=data["length"],
+                meeting_link=data["meeting_link"],
+                request=request,
+            )
+            messages.success(request, _("Slots published: %(count)s.") % {"count": len(created)})
+            return redirect("admin:registration_videoslot_changelist")
+        return TemplateResponse(
+            request,
+            "admin/registration/videoslot/publish.html",
+            self._context(request, form=form, title=_("Publish video call slots")),
+        )
+
+    def day_view(self, request: HttpRequest) -> HttpResponse:
+        """The operator's booked calls on one day, each with the person's data and the decision form."""
+        self._check(request)
+        try:
+            day = date.fromisoformat(request.GET.get("date", ""))
+        except ValueError:
+            day = timezone.localdate()
+        calls = list(video_call.day_calls(request.user, day))
+        accounts = [call.booked_for.account_id for call in calls]
+        documents: dict[int, list[Document]] = {}
+        for document in Document.objects.filter(
+            applicant__account__in=accounts, role=DocumentRole.IDENTITY
+        ).select_related("applicant"):
+            documents.setdefault(document.applicant.account_id, []).append(document)
+        now = timezone.now()
+        rows = [
+            {
+                "slot": call,
+                "applicant": getattr(call.booked_for.account, "applicant", None),
+                "documents": documents.get(call.booked_for.account_id, []),
+                "open": call.booked_for.state in OPEN_STATES,
+                "started": call.starts_at <= now,
+                "form": VideoDecisionForm(prefix=f"slot{call.pk}"),
+            }
+            for call in calls
+        ]
+        return TemplateResponse(
+            request,
+            "admin/registration/videoslot/day.html",
+            self._context(
+                request,
+                rows=rows,
+                day=day,
+                previous=day - timedelta(days=1),
+                next=day + timedelta(days=1),
+                title=_("Video calls on %(day)s") % {"day": day.strftime("%d.%m.%Y")},
+                can_view_scans=request.user.has_perm("registration.view_scan"),
+            ),
+        )
+
+    def decide_view(self, request: HttpRequest, slot_id: int) -> HttpResponse:
+        """After a call: confirm the identity, or reject with a reason."""
+        self._check(request)
+        slot = get_object_or_404(VideoSlot.objects.select_related("booked_for", "booked_for__account"), pk=slot_id)
+        back = reverse("admin:registration_videoslot_day") + f"?date={timezone.localtime(slot.starts_at).date()}"
+        if slot.booked_for is None:
+            messages.error(request, _("Nobody booked this slot."))
+            return redirect(back)
+        form = VideoDecisionForm(request.POST, prefix=f"slot{slot.pk}")
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(back)
+        reason = (form.cleaned_data.get("reason") or "").strip()
+        try:
+            if form.cleaned_data["decision"] == VideoDecisionForm.CONFIRM:
+                video_call.METHOD.complete(
+                    slot.booked_for, ClerkDecision(note=reason), by=request.user, request=request
+                )
+                messages.success(request, _("Identity confirmed; the person is told."))
+            else:
+                video_call.METHOD.reject(slot.booked_for, by=request.user, reason=reason, request=request)
+                messages.success(request, _("Not confirmed; the person is told why."))
+        except IdentityError as error:
+            messages.error(request, error.message)
+        return redirect(back)
