@@ -22,8 +22,8 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw
 
+from registration.identity.demo import build_td3
 from registration.models import Account, Applicant, Document, DocumentKind, DocumentRole
-from validators.mrz import calc_check_digit
 
 ROLES = {
     "clerk": "Service-centre clerks",
@@ -34,7 +34,7 @@ ROLES = {
 }
 
 
-# --- scans and MRZ ---------------------------------------------------------------------------------
+# --- scans ---------------------------------------------------------------------------------
 
 
 def scan_png(seed: int = 0) -> bytes:
@@ -47,35 +47,6 @@ def scan_png(seed: int = 0) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "PNG", dpi=(300, 300), optimize=True)
     return buffer.getvalue()
-
-
-def td3(
-    *,
-    surname: str,
-    given_names: str,
-    number: str,
-    nationality: str,
-    birth: date,
-    sex: str,
-    expiry: date,
-    issuing_state: str | None = None,
-) -> str:
-    """A passport MRZ (two lines of 44) with correct check digits."""
-    names = f"{surname}<<{given_names.replace(' ', '<')}".upper()
-    line1 = f"P<{issuing_state or nationality}{names}".ljust(44, "<")[:44]
-    number_field = number.ljust(9, "<")
-    birth_field, expiry_field, optional = f"{birth:%y%m%d}", f"{expiry:%y%m%d}", "<" * 14
-    parts = [
-        number_field + calc_check_digit(number_field),
-        nationality,
-        birth_field + calc_check_digit(birth_field),
-        sex,
-        expiry_field + calc_check_digit(expiry_field),
-        optional + calc_check_digit(optional),
-    ]
-    composite = parts[0] + parts[2] + parts[4] + parts[5]
-    line2 = "".join(parts) + calc_check_digit(composite)
-    return f"{line1}\n{line2}"
 
 
 # --- people ----------------------------------------------------------------------------------------
@@ -132,7 +103,7 @@ def make_applicant(make_account):
             issuing_authority="Polisen",
             mrz=mrz
             if mrz is not None
-            else td3(
+            else build_td3(
                 surname=surname,
                 given_names=given_names,
                 number=passport_number,

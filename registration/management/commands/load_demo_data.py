@@ -1,4 +1,5 @@
-"""Demo data for `make run`: service centres, a superuser and a clerk, with their log-in details."""
+"""Demo data for `make run`: service centres, a superuser and a clerk, staff per role and one pending
+application per identity method, with their log-in details."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from registration.identity import demo as identity_demo
 from registration.models import Account, ServiceCentre
 
 CENTRES = [
@@ -63,6 +65,10 @@ class Command(BaseCommand):
                     if group is not None:
                         account.groups.add(group)
                 logins.append((role, email, password))
+            identity_logins, notes = identity_demo.load(_password)
+            logins.extend(identity_logins)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Log in at /admin/ with:"))
         for role, email, password in logins:
             self.stdout.write(f"  {role:<22} {email:<22} {password}")
+        for note in notes:
+            self.stdout.write(note)
