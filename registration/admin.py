@@ -142,6 +142,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
     ordering = ("-at", "-pk")
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     actions = None
 
     @admin.display(description=_("action"), ordering="action")

@@ -30,6 +30,7 @@ from .models import (
     RequestedScan,
     RequestState,
 )
+from .scans import check_scan
 
 logger = logging.getLogger(__name__)
 
@@ -276,8 +277,6 @@ def submit_requested_documents(
     document_request: DocumentRequest, files: Iterable[UploadedFile], *, request: HttpRequest | None = None
 ) -> list[RequestedScan]:
     """The person answers a document request with scans, each checked like the wizard's scans."""
-    from .scans import check_scan  # the scan checks need Pillow/pypdf: import them when used
-
     confirmation = document_request.confirmation
     if document_request.state != RequestState.OPEN:
         raise IdentityError("no_open_request")

@@ -190,7 +190,7 @@ def print_letters(
     for letter in letters:
         with transaction.atomic():
             letter = (
-                PostLetter.objects.select_for_update()
+                PostLetter.objects.select_for_update(of=("self",))
                 .select_related("confirmation", "account", "account__applicant", "code")
                 .get(pk=letter.pk)
             )

@@ -33,6 +33,7 @@ class PostLetterAdmin(admin.ModelAdmin):
     actions = ["print_selected", "mark_selected_sent"]
     list_per_page = 100
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     change_list_template = "admin/registration/postletter/change_list.html"
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -178,6 +178,7 @@ class PendingApplicationAdmin(admin.ModelAdmin):
     ordering = ("submitted_at", "pk")
     list_per_page = 50
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     actions = None
 
     # --- permissions: a queue to read; nobody adds, edits or deletes applications here ---------------

@@ -72,6 +72,7 @@ class SupportRequestAdmin(admin.ModelAdmin):
     search_help_text = _("Request number (S-…) or the person's e-mail.")
     ordering = ("created_at", "pk")
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     actions = None
 
     def has_add_permission(self, request: HttpRequest) -> bool:
