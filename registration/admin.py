@@ -78,7 +78,7 @@ class AccountAdmin(admin.ModelAdmin):
         return mask(obj.phone or "")
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
-        if lookup.split("__")[0] in {"password", "phone"}:
+        if lookup.split("__")[0] == "password":
             return False
         return super().lookup_allowed(lookup, value, request)
 

@@ -54,6 +54,11 @@ class IdentityCodeAdmin(admin.ModelAdmin):
         "account",
     )
     readonly_fields = fields
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # Officers see their codes, not which account used them.
+        return self.fields if request.user.is_superuser else tuple(f for f in self.fields if f != "account")
+
     change_list_template = "admin/registration/identitycode/change_list.html"
     actions = None
 

@@ -208,3 +208,78 @@ def test_qr_lookup_leads_to_the_application(client, make_applicant, role_user):
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:registration_pendingapplication_change", args=[applicant.pk])
     assert client.get(reverse("admin:registration_pendingapplication_lookup", args=["0000000000"])).status_code == 404
+
+
+def _letters(count: int) -> None:
+    from registration.models import IdentityConfirmation, PostLetter
+
+    accounts = Account.objects.bulk_create(
+        [Account(email=f"letter{n}@example.org", phone=f"+7901{n:07d}", password="!") for n in range(count)]
+    )
+    Applicant.objects.bulk_create(
+        [
+            Applicant(
+                account=account,
+                application_number=f"{6000000000 + n}",
+                surname=f"LETTER{n}",
+                given_names="NAME",
+                surname_cyrillic="Ф",
+                given_names_cyrillic="И",
+                birth_date="1990-01-01",
+                birth_place="X",
+                sex="F",
+                citizenship="SE",
+                region="77",
+                city="Moscow",
+                street="S",
+                house="1",
+                postcode="101000",
+            )
+            for n, account in enumerate(accounts)
+        ]
+    )
+    confirmations = IdentityConfirmation.objects.bulk_create(
+        [IdentityConfirmation(account=a, method="post_letter") for a in accounts]
+    )
+    PostLetter.objects.bulk_create(
+        [
+            PostLetter(confirmation=c, account=c.account, postcode="101000", address="Moscow, Post 1")
+            for c in confirmations
+        ]
+    )
+
+
+def _support_requests(count: int) -> None:
+    from registration.models import SupportMessage, SupportRequest
+
+    accounts = Account.objects.bulk_create(
+        [Account(email=f"help{n}@example.org", phone=f"+7902{n:07d}", password="!") for n in range(count)]
+    )
+    requests = SupportRequest.objects.bulk_create(
+        [SupportRequest(account=a, subject=f"HELP{n}", number=f"S-{10000000 + n}") for n, a in enumerate(accounts)]
+    )
+    SupportMessage.objects.bulk_create([SupportMessage(request=r, author=r.account, body="?") for r in requests])
+
+
+@pytest.mark.parametrize(
+    ("role", "url", "make", "marker"),
+    [
+        ("post", "admin:registration_postletter_changelist", _letters, "LETTER"),
+        ("support", "admin:registration_supportrequest_changelist", _support_requests, "HELP"),
+    ],
+)
+def test_desk_lists_have_a_constant_query_count(client, role_user, role, url, make, marker):
+    """The post letters and support lists cost the same number of queries for 1 row and for 200 rows."""
+    client.force_login(role_user(role))
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse(url))
+        assert response.status_code == 200 and marker in response.content.decode()
+        return len(queries)
+
+    make(1)
+    one = count()
+    Account.objects.filter(is_staff=False).delete()
+    make(200)
+    assert count() == one
