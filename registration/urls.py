@@ -9,5 +9,6 @@ urlpatterns = [
     path("account/login/", views.LoginView.as_view(), name="login"),
     path("account/logout/", views.LogoutView.as_view(), name="logout"),
     path("account/", views.cabinet, name="cabinet"),
+    path("help/", views.help_page, name="help"),
     path("healthz", views.healthz, name="healthz"),
 ]
