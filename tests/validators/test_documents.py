@@ -7,12 +7,18 @@ from datetime import date
 
 import pytest
 
-from validators import InvalidChecksum, InvalidComponent, InvalidDate, InvalidFormat, InvalidLength, documents, mrz, passport
-
-SPECIMEN = (
-    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
-    "L898902C36UTO7408122F1204159ZE184226B<<<<<10"
+from validators import (
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidDate,
+    InvalidFormat,
+    InvalidLength,
+    documents,
+    mrz,
+    passport,
 )
+
+SPECIMEN = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
 TD1 = "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<"
 TODAY = date(2025, 6, 1)
 
@@ -20,7 +26,23 @@ TODAY = date(2025, 6, 1)
 def test_passport_table_has_the_facts_countries():
     """At least the 20 countries of FACTS.md, each row with an example that fits it, and a source."""
     countries = {row.country for row in passport.PATTERNS}
-    assert {"RU", "BY", "UA", "AM", "AZ", "UZ", "VN", "CN", "IN", "TR", "DE", "US", "GB", "FR", "IT"} <= countries
+    assert {
+        "RU",
+        "BY",
+        "UA",
+        "AM",
+        "AZ",
+        "UZ",
+        "VN",
+        "CN",
+        "IN",
+        "TR",
+        "DE",
+        "US",
+        "GB",
+        "FR",
+        "IT",
+    } <= countries
     assert {"KZ", "KG", "TJ", "TM", "MD", "GE"} <= countries
     for row in (*passport.PATTERNS, passport.GENERIC):
         assert row.matches(row.example), row
@@ -193,7 +215,15 @@ def _td3(line2: str, line1: str = SPECIMEN.split()[0]) -> str:
 def _with_check_digits(line2: str) -> str:
     """Recompute every check digit of a TD3 line 2."""
     c = mrz.calc_check_digit
-    line2 = line2[:9] + c(line2[:9]) + line2[10:19] + c(line2[13:19]) + line2[20:27] + c(line2[21:27]) + line2[28:]
+    line2 = (
+        line2[:9]
+        + c(line2[:9])
+        + line2[10:19]
+        + c(line2[13:19])
+        + line2[20:27]
+        + c(line2[21:27])
+        + line2[28:]
+    )
     optional = line2[28:42]
     line2 = line2[:42] + c(optional) + line2[43]
     return line2[:43] + c(line2[0:10] + line2[13:20] + line2[21:43])
@@ -304,7 +334,11 @@ def test_mrz_td1_long_document_number():
 
 @pytest.mark.parametrize(
     ("position", "code"),
-    [(6, "mrz_check_digit_birth_date"), (14, "mrz_check_digit_expiry_date"), (29, "mrz_check_digit_composite")],
+    [
+        (6, "mrz_check_digit_birth_date"),
+        (14, "mrz_check_digit_expiry_date"),
+        (29, "mrz_check_digit_composite"),
+    ],
 )
 def test_mrz_td1_check_digits(position, code):
     """TD1 check digits have the same codes."""

@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 from stdnum.ru import inn as stdnum_inn
 
-from validators import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, inn, postcode, regions, snils
+from validators import (
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    inn,
+    postcode,
+    regions,
+    snils,
+)
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 

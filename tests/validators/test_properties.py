@@ -9,7 +9,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from stdnum.ru import inn as stdnum_inn
 
-from validators import ValidationError, dates, documents, inn, mrz, names, passport, phone, postcode, regions, scans, snils
+from validators import (
+    ValidationError,
+    dates,
+    documents,
+    inn,
+    mrz,
+    names,
+    passport,
+    phone,
+    postcode,
+    regions,
+    scans,
+    snils,
+)
 
 PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 DIGITS = st.text("0123456789", min_size=0, max_size=14)
@@ -105,7 +118,11 @@ def test_names_any_text(text):
 
 
 @PROPERTY
-@given(st.text(st.sampled_from("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдеёжзийклмнопрстуфхцчшщъыьэюя -"), max_size=30))
+@given(
+    st.text(
+        st.sampled_from("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдеёжзийклмнопрстуфхцчшщъыьэюя -"), max_size=30
+    )
+)
 def test_names_cyrillic_round_trip(text):
     """Any Cyrillic name matches its own ICAO transliteration."""
     assert names.matches(names.to_latin(text), text, strict=True)
@@ -131,7 +148,11 @@ def test_regions_and_postcodes_any_text(text):
 HEADS = st.sampled_from([b"", b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"%PDF-1.4\n", b"GIF89a"])
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(HEADS, st.binary(max_size=2048))
 def test_scans_any_bytes(head, body):
     """Scans: any bytes at all give a ScanInfo or a ValidationError."""
@@ -143,7 +164,11 @@ def test_scans_any_bytes(head, body):
         logging.disable(logging.NOTSET)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(st.data())
 def test_scans_mutated_files(good_png, good_jpeg, data):
     """Real files with bytes flipped or cut give a verdict, never a crash."""
