@@ -114,6 +114,7 @@ def test_phone_valid(text, expected):
         ("+79", InvalidLength, "phone_too_short"),
         ("+7 916 123", InvalidLength, "phone_too_short"),
         ("+7 916 123 45 67 89 01 23 45", InvalidLength, "phone_too_long"),
+        ("+998 90 123 45 67 890", InvalidLength, "phone_too_long"),
         ("+99 912 345 678", InvalidComponent, "phone_unknown_country"),
         ("+0 916 123 45 67", InvalidComponent, "phone_unknown_country"),
         ("+7 495 123-45-67", InvalidComponent, "phone_not_mobile"),
