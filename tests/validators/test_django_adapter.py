@@ -159,7 +159,7 @@ def test_phone_name_postcode_region_fields():
     with translation.override("en"):
         assert ("77", "77 Moscow") in list(region.choices)
     with translation.override("ru"):
-        assert list(region.choices)[0] == ("", "Выберите регион")
+        assert next(iter(region.choices)) == ("", "Выберите регион")
         assert ("77", "77 Москва") in list(region.choices)
 
 
@@ -198,7 +198,7 @@ def test_scan_field(good_png):
 
 def test_validators_are_deconstructible_and_comparable():
     """Validator classes deconstruct for migrations and compare by options."""
-    path, args, kwargs = adapter.InnValidator(kind="person").deconstruct()
+    path, _args, kwargs = adapter.InnValidator(kind="person").deconstruct()
     assert path == "validators.django.InnValidator" and kwargs == {"kind": "person"}
     assert adapter.InnValidator("person") == adapter.InnValidator("person")
     assert adapter.InnValidator("person") != adapter.InnValidator("company")
