@@ -31,6 +31,11 @@ other, nothing else. In this order:
    accepts it, with no resolution). Sharpness is measured on the first page's largest image when it
    is a JPEG. At most :data:`MAX_PAGES` pages.
 
+The SHA-256 of a file over 1 MB is computed in a short-lived thread while the file is decoded (both
+release the GIL). Warnings raised by Pillow and pypdf are silenced, and Pillow's bomb warning made an
+error, inside ``warnings.catch_warnings()`` only for the duration of the check; on Python before 3.14
+that context manager is not thread-safe, so a threaded server may briefly see the filters changed.
+
 More information:
 
 * https://pillow.readthedocs.io/en/stable/reference/Image.html#PIL.Image.open (decompression bombs)
