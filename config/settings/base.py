@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "captcha",
     "axes",
     "csp",
+    "validators",
     "registration",
 ]
 
