@@ -93,9 +93,7 @@ MESSAGES: dict[str, Any] = {
     "snils_length": _("A SNILS has 11 digits, not %(length)s."),
     "snils_checksum": _("The SNILS check number is wrong: expected %(expected)s, got %(actual)s."),
     "inn_invalid_characters": _("An INN has only digits."),
-    "inn_length": _(
-        "An INN has 12 digits (for a person) or 10 digits (for an organisation), not %(length)s."
-    ),
+    "inn_length": _("An INN has 12 digits (for a person) or 10 digits (for an organisation), not %(length)s."),
     "inn_checksum": _("The INN check digits are wrong."),
     "inn_company_for_person": _("A 10-digit INN belongs to an organisation; a person's INN has 12 digits."),
     "inn_person_for_company": _("A 12-digit INN belongs to a person; an organisation's INN has 10 digits."),
@@ -111,9 +109,7 @@ MESSAGES: dict[str, Any] = {
     "document_text_too_long": _("This is too long: at most %(max_length)s characters."),
     "document_text_invalid_characters": _("Use letters, digits, spaces and the signs № / - . only."),
     "patent_series_region": _("The patent series is the region code, and %(series)s is not one."),
-    "patent_number_length": _(
-        "A patent number usually has %(expected)s digits, this one has %(length)s: check it."
-    ),
+    "patent_number_length": _("A patent number usually has %(expected)s digits, this one has %(length)s: check it."),
     "stay_dates_order": _("The end of the stay must come after its start."),
     "stay_start_future": _("The stay cannot start in the future."),
     "date_format": _("Enter the date as DD.MM.YYYY, for example 25.03.1990."),
@@ -127,9 +123,7 @@ MESSAGES: dict[str, Any] = {
         "later; it expires on %(expiry)s."
     ),
     "phone_invalid_characters": _("A phone number has only digits and a leading +."),
-    "phone_too_short": _(
-        "This phone number is too short: enter it with the country code, for example +998901234567."
-    ),
+    "phone_too_short": _("This phone number is too short: enter it with the country code, for example +998901234567."),
     "phone_too_long": _("This phone number is too long."),
     "phone_unknown_country": _(
         "No country uses the code at the start of this number: enter it as + and the country code, "
@@ -142,18 +136,14 @@ MESSAGES: dict[str, Any] = {
     "name_invalid_characters": _("Use only Latin letters, as in your passport (not %(characters)s)."),
     "name_cyrillic_invalid_characters": _("Use only Cyrillic letters (not %(characters)s)."),
     "name_format": _(
-        "A name starts and ends with a letter; spaces, hyphens and apostrophes only between "
-        "letters, one at a time."
+        "A name starts and ends with a letter; spaces, hyphens and apostrophes only between letters, one at a time."
     ),
     "mrz_empty": _("Enter the machine-readable zone: the lines of <<< at the bottom of the photo page."),
     "mrz_invalid_characters": _("The machine-readable zone has only the letters A-Z, digits and <."),
     "mrz_format": _(
-        "The machine-readable zone has two lines of 44 characters (passport) or three lines of 30 "
-        "(identity card)."
+        "The machine-readable zone has two lines of 44 characters (passport) or three lines of 30 (identity card)."
     ),
-    "mrz_document_type": _(
-        "This is not a passport or identity card zone (it starts with %(document_type)s)."
-    ),
+    "mrz_document_type": _("This is not a passport or identity card zone (it starts with %(document_type)s)."),
     "mrz_check_digit_number": _("The document number's check digit is wrong: re-type the zone."),
     "mrz_check_digit_birth_date": _("The date of birth's check digit is wrong: re-type the zone."),
     "mrz_check_digit_expiry_date": _("The expiry date's check digit is wrong: re-type the zone."),
@@ -179,9 +169,7 @@ MESSAGES: dict[str, Any] = {
     "scan_too_few_pixels": _(
         "The image is %(width)s × %(height)s pixels: too small to read. Scan at %(min_dpi)s dpi or more."
     ),
-    "scan_unsafe_content": _(
-        "The file contains something that is not allowed: scan the paper document again."
-    ),
+    "scan_unsafe_content": _("The file contains something that is not allowed: scan the paper document again."),
     "scan_javascript": _(
         "The PDF contains a program (JavaScript), which is not allowed: print it to a new PDF or "
         "scan the paper document."
@@ -196,8 +184,7 @@ MESSAGES: dict[str, Any] = {
         "scan the paper document."
     ),
     "scan_too_complex": _(
-        "The PDF has more than %(max_objects)s parts: this is not a plain scan. Scan the paper "
-        "document again."
+        "The PDF has more than %(max_objects)s parts: this is not a plain scan. Scan the paper document again."
     ),
     "scan_too_many_pages": _("The PDF has more than %(max_pages)s pages: upload only the pages asked for."),
     "scan_encrypted": _("The PDF is protected by a password: upload it without protection."),
@@ -338,9 +325,7 @@ class BirthDateValidator(DateValidator):
         self.min_age, self.max_age = min_age, max_age
 
     def clean(self, value: date | str) -> date:
-        return _dates.validate_birth_date(
-            super().clean(value), timezone.localdate(), self.min_age, self.max_age
-        )
+        return _dates.validate_birth_date(super().clean(value), timezone.localdate(), self.min_age, self.max_age)
 
 
 @deconstructible
@@ -356,9 +341,7 @@ class ValidUntilValidator(DateValidator):
         return _dates.validate_valid_until(super().clean(value), timezone.localdate(), self.months)
 
     def get_help_text(self) -> str:
-        return str(
-            _("The document must be valid for at least %(months)s more months.") % {"months": self.months}
-        )
+        return str(_("The document must be valid for at least %(months)s more months.") % {"months": self.months})
 
 
 @deconstructible
@@ -563,9 +546,7 @@ class DateField(forms.Field):
 class BirthDateField(DateField):
     """A date of birth: DD.MM.YYYY, in the past, age from 14 to 120."""
 
-    def __init__(
-        self, *, min_age: int = _dates.MIN_AGE, max_age: int = _dates.MAX_AGE, **kwargs: Any
-    ) -> None:
+    def __init__(self, *, min_age: int = _dates.MIN_AGE, max_age: int = _dates.MAX_AGE, **kwargs: Any) -> None:
         super().__init__(validator_options={"min_age": min_age, "max_age": max_age}, **kwargs)
 
     def _make_validator(self, **options: Any) -> DateValidator:
@@ -616,9 +597,7 @@ class CyrillicNameField(_LibraryField):
 class MRZField(_LibraryField):
     """The machine-readable zone, typed or pasted; cleans to a :class:`validators.mrz.MRZ`."""
 
-    widget = forms.Textarea(
-        attrs={"rows": 3, "cols": 46, "spellcheck": "false", "autocapitalize": "characters"}
-    )
+    widget = forms.Textarea(attrs={"rows": 3, "cols": 46, "spellcheck": "false", "autocapitalize": "characters"})
 
     def __init__(self, **kwargs: Any) -> None:
         self.validator = MRZValidator()
@@ -660,9 +639,7 @@ class ScanField(forms.FileField):
     The clean value is the uploaded file, with the check's ``ScanInfo`` as ``file.scan_info``.
     """
 
-    widget = forms.ClearableFileInput(
-        attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
-    )
+    widget = forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"})
 
     def __init__(
         self,

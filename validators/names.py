@@ -250,6 +250,5 @@ def matches(latin: str, cyrillic: str, strict: bool = False) -> bool:
     if len(latin_words) != len(cyrillic_words):
         return False
     return all(
-        (lat == cyr) if lat in " -" else _spells(cyr, lat)
-        for lat, cyr in zip(latin_words, cyrillic_words, strict=True)
+        (lat == cyr) if lat in " -" else _spells(cyr, lat) for lat, cyr in zip(latin_words, cyrillic_words, strict=True)
     )

@@ -101,6 +101,4 @@ def is_valid(number: str) -> bool:
 
 def format(number: str) -> str:
     """Return the number in international display form, e.g. ``+7 916 123-45-67``."""
-    return phonenumbers.format_number(
-        phonenumbers.parse(compact(number), None), PhoneNumberFormat.INTERNATIONAL
-    )
+    return phonenumbers.format_number(phonenumbers.parse(compact(number), None), PhoneNumberFormat.INTERNATIONAL)

@@ -42,10 +42,7 @@ def test_subprocess_valid_and_invalid():
         check=False,
     )
     assert bad.returncode == 1 and bad.stdout == ""
-    assert (
-        bad.stderr
-        == "112-233-445 96: snils_checksum: The SNILS check number is wrong: expected 95, got 96.\n"
-    )
+    assert bad.stderr == "112-233-445 96: snils_checksum: The SNILS check number is wrong: expected 95, got 96.\n"
     usage = subprocess.run(
         [sys.executable, "-m", "validators", "colour", "red"],
         capture_output=True,

@@ -48,14 +48,10 @@ def test_every_message_is_translated(language):
 
 def test_to_django_error_keeps_code_and_params():
     """A library error becomes Django's with the same code and params, message by code."""
-    error = adapter.to_django_error(
-        InvalidChecksum(code="snils_checksum", params={"expected": "95", "actual": "96"})
-    )
+    error = adapter.to_django_error(InvalidChecksum(code="snils_checksum", params={"expected": "95", "actual": "96"}))
     assert (error.code, error.params) == ("snils_checksum", {"expected": "95", "actual": "96"})
     with translation.override("ru"):
-        assert error.messages == [
-            "Неверное контрольное число СНИЛС: должно быть 95, а введено 96. Проверьте номер."
-        ]
+        assert error.messages == ["Неверное контрольное число СНИЛС: должно быть 95, а введено 96. Проверьте номер."]
     unknown = adapter.to_django_error(ScanError("Custom %(x)s.", code="custom"))
     assert unknown.messages == ["Custom …."]
     percent = adapter.to_django_error(ScanError("%(share)s%% done.", code="custom", params={"share": 50}))
@@ -144,9 +140,7 @@ def test_phone_name_postcode_region_fields():
     phone = adapter.PhoneField()
     assert phone.clean("+7 916 123-45-67") == "+79161234567"
     assert error_code(phone, "+7 495 123-45-67") == "phone_not_mobile"
-    assert 'type="tel"' in phone.widget.render("phone", "") and 'autocomplete="tel"' in phone.widget.render(
-        "p", ""
-    )
+    assert 'type="tel"' in phone.widget.render("phone", "") and 'autocomplete="tel"' in phone.widget.render("p", "")
     assert adapter.LatinNameField().clean(" Anna  Maria ") == "Anna Maria"
     assert error_code(adapter.LatinNameField(), "Анна") == "name_invalid_characters"
     assert adapter.CyrillicNameField().clean("Анна") == "Анна"
@@ -187,10 +181,7 @@ def test_scan_field(good_png):
     assert error_code(field, SimpleUploadedFile("scan.jpg", good_png)) == "scan_extension_mismatch"
     assert error_code(field, SimpleUploadedFile("scan.png", b"")) == "scan_empty"
     assert adapter.ScanField(required=False).clean(None) is None
-    assert (
-        error_code(adapter.ScanField(max_bytes=1000), SimpleUploadedFile("scan.png", good_png))
-        == "scan_too_large"
-    )
+    assert error_code(adapter.ScanField(max_bytes=1000), SimpleUploadedFile("scan.png", good_png)) == "scan_too_large"
     with translation.override("en"):
         assert field.help_text == "PDF, JPEG or PNG, at most 5 MB, scanned at 300 dpi or more."
     assert 'accept=".pdf' in field.widget.render("scan", None)

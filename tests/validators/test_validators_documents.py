@@ -215,15 +215,7 @@ def _td3(line2: str, line1: str = SPECIMEN.split()[0]) -> str:
 def _with_check_digits(line2: str) -> str:
     """Recompute every check digit of a TD3 line 2."""
     c = mrz.calc_check_digit
-    line2 = (
-        line2[:9]
-        + c(line2[:9])
-        + line2[10:19]
-        + c(line2[13:19])
-        + line2[20:27]
-        + c(line2[21:27])
-        + line2[28:]
-    )
+    line2 = line2[:9] + c(line2[:9]) + line2[10:19] + c(line2[13:19]) + line2[20:27] + c(line2[21:27]) + line2[28:]
     optional = line2[28:42]
     line2 = line2[:42] + c(optional) + line2[43]
     return line2[:43] + c(line2[0:10] + line2[13:20] + line2[21:43])

@@ -42,8 +42,7 @@ def test_custom_message_and_missing_params():
     """A custom message is kept; a placeholder nobody filled shows as an ellipsis, never fails."""
     assert str(ValidationError("Not %(what)s.", params={"what": "this"})) == "Not this."
     assert (
-        str(ScanError(code="scan_too_large"))
-        == "The file is larger than … MB: scan at a lower quality or compress it."
+        str(ScanError(code="scan_too_large")) == "The file is larger than … MB: scan at a lower quality or compress it."
     )
     assert str(ValidationError(code="no_such_code")) == ERROR_CODES["invalid"]
 
@@ -66,14 +65,10 @@ def test_every_raised_code_is_registered():
 def test_every_registered_code_is_used():
     """No registered code is dead: each appears in a module (or is a class's default)."""
     source = "".join(
-        path.read_text(encoding="utf-8")
-        for path in PACKAGE.glob("*.py")
-        if path.stem not in ("__init__", "django")
+        path.read_text(encoding="utf-8") for path in PACKAGE.glob("*.py") if path.stem not in ("__init__", "django")
     )
     defaults = {
-        getattr(validators, name).code
-        for name in validators.__all__
-        if isinstance(getattr(validators, name), type)
+        getattr(validators, name).code for name in validators.__all__ if isinstance(getattr(validators, name), type)
     }
     unused = {code for code in ERROR_CODES if f'"{code}"' not in source} - defaults
     assert not unused
@@ -92,9 +87,7 @@ def test_importing_the_library_does_not_import_django():
         + "; ".join(f"import validators.{name}" for name in modules)
         + "; assert 'django' not in sys.modules, sorted(m for m in sys.modules if m.startswith('django'))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=False
-    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=False)
     assert result.returncode == 0, result.stderr
     assert "__main__" in modules and "scans" in modules
 

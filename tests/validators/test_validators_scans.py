@@ -326,9 +326,7 @@ def test_pdf_content_forms(make_pdf, scan_jpeg):
             {
                 NameObject("/Type"): NameObject("/XObject"),
                 NameObject("/Subtype"): NameObject("/Form"),
-                NameObject("/BBox"): ArrayObject(
-                    [NumberObject(0), NumberObject(0), NumberObject(1), NumberObject(1)]
-                ),
+                NameObject("/BBox"): ArrayObject([NumberObject(0), NumberObject(0), NumberObject(1), NumberObject(1)]),
                 NameObject("/Matrix"): ArrayObject(
                     [
                         NumberObject(2),
@@ -459,16 +457,12 @@ def _javascript(writer):
     action = DictionaryObject(
         {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1);")}
     )
-    tree = DictionaryObject(
-        {NameObject("/Names"): ArrayObject([TextStringObject("hi"), writer._add_object(action)])}
-    )
+    tree = DictionaryObject({NameObject("/Names"): ArrayObject([TextStringObject("hi"), writer._add_object(action)])})
     writer._root_object[NameObject("/Names")] = DictionaryObject({NameObject("/JavaScript"): tree})
 
 
 def _launch(writer):
-    action = DictionaryObject(
-        {NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("calc.exe")}
-    )
+    action = DictionaryObject({NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("calc.exe")})
     writer._root_object[NameObject("/OpenAction")] = action
 
 
