@@ -1,13 +1,17 @@
-"""Values every page needs: support contacts, the service's name."""
+"""Values every page needs: the support contact channels."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest
+
+from .help import contacts
 
 
 def site(request: HttpRequest) -> dict:
+    support = contacts()
+    phones = support.get("phones") or []
     return {
-        "SUPPORT_PHONE": getattr(settings, "REGISTRATION_SUPPORT_PHONE", "8 800 100-70-10"),
-        "SUPPORT_EMAIL": getattr(settings, "REGISTRATION_SUPPORT_EMAIL", "support@example.org"),
+        "SUPPORT": support,
+        "SUPPORT_PHONE": phones[0]["number"] if phones else "",
+        "SUPPORT_EMAIL": support.get("email", ""),
     }

@@ -10,6 +10,7 @@ urlpatterns = [
     path("account/login/", views.LoginView.as_view(), name="login"),
     path("account/logout/", views.LogoutView.as_view(), name="logout"),
     path("account/", views.cabinet, name="cabinet"),
+    path("help/", views.help_page, name="help"),
     path("healthz", views.healthz, name="healthz"),
     # Identity confirmation (registration/identity/) and private scans.
     path("account/identity/", identity_views.methods, name="identity_methods"),

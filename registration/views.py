@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .forms import LoginForm
+from .help import QUESTIONS
 
 
 @require_GET
@@ -45,3 +46,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def help_page(request: HttpRequest) -> HttpResponse:
+    """Frequent questions with short answers linked to the right step, and the support channels."""
+    return render(request, "registration/help/index.html", {"questions": QUESTIONS})

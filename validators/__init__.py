@@ -79,8 +79,7 @@ ERROR_CODES: dict[str, str] = {
     "document_text_too_long": "This is too long: at most %(max_length)s characters.",
     "document_text_invalid_characters": "Use letters, digits, spaces and the signs № / - . only.",
     "patent_series_region": "The patent series is the region code, and %(series)s is not one.",
-    "patent_number_length": "A patent number usually has %(expected)s digits, this one has %(length)s: "
-    "check it.",
+    "patent_number_length": "A patent number usually has %(expected)s digits, this one has %(length)s: check it.",
     "stay_dates_order": "The end of the stay must come after its start.",
     "stay_start_future": "The stay cannot start in the future.",
     # dates
@@ -94,8 +93,7 @@ ERROR_CODES: dict[str, str] = {
     "%(min_date)s or later; it expires on %(expiry)s.",
     # phones
     "phone_invalid_characters": "A phone number has only digits and a leading +.",
-    "phone_too_short": "This phone number is too short: enter it with the country code, "
-    "for example +998901234567.",
+    "phone_too_short": "This phone number is too short: enter it with the country code, for example +998901234567.",
     "phone_too_long": "This phone number is too long.",
     "phone_unknown_country": "No country uses the code at the start of this number: "
     "enter it as + and the country code, for example +7 or +998.",

@@ -31,6 +31,7 @@ from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.functional import lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -92,9 +93,7 @@ MESSAGES: dict[str, Any] = {
     "snils_length": _("A SNILS has 11 digits, not %(length)s."),
     "snils_checksum": _("The SNILS check number is wrong: expected %(expected)s, got %(actual)s."),
     "inn_invalid_characters": _("An INN has only digits."),
-    "inn_length": _(
-        "An INN has 12 digits (for a person) or 10 digits (for an organisation), not %(length)s."
-    ),
+    "inn_length": _("An INN has 12 digits (for a person) or 10 digits (for an organisation), not %(length)s."),
     "inn_checksum": _("The INN check digits are wrong."),
     "inn_company_for_person": _("A 10-digit INN belongs to an organisation; a person's INN has 12 digits."),
     "inn_person_for_company": _("A 12-digit INN belongs to a person; an organisation's INN has 10 digits."),
@@ -102,17 +101,15 @@ MESSAGES: dict[str, Any] = {
     "passport_invalid_characters": _("A passport number has only Latin letters and digits."),
     "passport_length": _("A passport number has at most 9 letters and digits, not %(length)s."),
     "passport_country": _("%(country)s is not a country code (two Latin letters, such as UZ)."),
-    "passport_pattern": _("A passport of %(country)s has %(shape)s, for example %(example)s."),
+    "passport_pattern": _("A passport number of %(country)s looks like %(example)s: check the number."),
     "document_kind": _("Unknown kind of document: %(kind)s."),
-    "document_series_format": _("The series has %(shape)s, for example %(example)s."),
-    "document_number_format": _("The number has %(shape)s, for example %(example)s."),
+    "document_series_format": _("The series is wrong: it looks like %(example)s."),
+    "document_number_format": _("The number is wrong: it looks like %(example)s."),
     "document_number_required": _("Enter the document number."),
     "document_text_too_long": _("This is too long: at most %(max_length)s characters."),
     "document_text_invalid_characters": _("Use letters, digits, spaces and the signs № / - . only."),
     "patent_series_region": _("The patent series is the region code, and %(series)s is not one."),
-    "patent_number_length": _(
-        "A patent number usually has %(expected)s digits, this one has %(length)s: check it."
-    ),
+    "patent_number_length": _("A patent number usually has %(expected)s digits, this one has %(length)s: check it."),
     "stay_dates_order": _("The end of the stay must come after its start."),
     "stay_start_future": _("The stay cannot start in the future."),
     "date_format": _("Enter the date as DD.MM.YYYY, for example 25.03.1990."),
@@ -126,9 +123,7 @@ MESSAGES: dict[str, Any] = {
         "later; it expires on %(expiry)s."
     ),
     "phone_invalid_characters": _("A phone number has only digits and a leading +."),
-    "phone_too_short": _(
-        "This phone number is too short: enter it with the country code, for example +998901234567."
-    ),
+    "phone_too_short": _("This phone number is too short: enter it with the country code, for example +998901234567."),
     "phone_too_long": _("This phone number is too long."),
     "phone_unknown_country": _(
         "No country uses the code at the start of this number: enter it as + and the country code, "
@@ -141,18 +136,14 @@ MESSAGES: dict[str, Any] = {
     "name_invalid_characters": _("Use only Latin letters, as in your passport (not %(characters)s)."),
     "name_cyrillic_invalid_characters": _("Use only Cyrillic letters (not %(characters)s)."),
     "name_format": _(
-        "A name starts and ends with a letter; spaces, hyphens and apostrophes only between "
-        "letters, one at a time."
+        "A name starts and ends with a letter; spaces, hyphens and apostrophes only between letters, one at a time."
     ),
     "mrz_empty": _("Enter the machine-readable zone: the lines of <<< at the bottom of the photo page."),
     "mrz_invalid_characters": _("The machine-readable zone has only the letters A-Z, digits and <."),
     "mrz_format": _(
-        "The machine-readable zone has two lines of 44 characters (passport) or three lines of 30 "
-        "(identity card)."
+        "The machine-readable zone has two lines of 44 characters (passport) or three lines of 30 (identity card)."
     ),
-    "mrz_document_type": _(
-        "This is not a passport or identity card zone (it starts with %(document_type)s)."
-    ),
+    "mrz_document_type": _("This is not a passport or identity card zone (it starts with %(document_type)s)."),
     "mrz_check_digit_number": _("The document number's check digit is wrong: re-type the zone."),
     "mrz_check_digit_birth_date": _("The date of birth's check digit is wrong: re-type the zone."),
     "mrz_check_digit_expiry_date": _("The expiry date's check digit is wrong: re-type the zone."),
@@ -178,9 +169,7 @@ MESSAGES: dict[str, Any] = {
     "scan_too_few_pixels": _(
         "The image is %(width)s × %(height)s pixels: too small to read. Scan at %(min_dpi)s dpi or more."
     ),
-    "scan_unsafe_content": _(
-        "The file contains something that is not allowed: scan the paper document again."
-    ),
+    "scan_unsafe_content": _("The file contains something that is not allowed: scan the paper document again."),
     "scan_javascript": _(
         "The PDF contains a program (JavaScript), which is not allowed: print it to a new PDF or "
         "scan the paper document."
@@ -195,8 +184,7 @@ MESSAGES: dict[str, Any] = {
         "scan the paper document."
     ),
     "scan_too_complex": _(
-        "The PDF has more than %(max_objects)s parts: this is not a plain scan. Scan the paper "
-        "document again."
+        "The PDF has more than %(max_objects)s parts: this is not a plain scan. Scan the paper document again."
     ),
     "scan_too_many_pages": _("The PDF has more than %(max_pages)s pages: upload only the pages asked for."),
     "scan_encrypted": _("The PDF is protected by a password: upload it without protection."),
@@ -209,7 +197,10 @@ MESSAGES: dict[str, Any] = {
 
 def to_django_error(exc: ValidationError) -> DjangoValidationError:
     """Turn a library error into Django's, with the translated message for its code."""
-    message = MESSAGES.get(exc.code, exc.message)
+    message = MESSAGES.get(exc.code)
+    if message is None:
+        # A code without a translation: the library's English, already formatted.
+        message = str(exc).replace("%", "%%") if exc.params else str(exc)
     return DjangoValidationError(message, code=exc.code, params=Params(exc.params))
 
 
@@ -248,11 +239,14 @@ class _Validator:
     def get_help_text(self) -> str:
         return str(self.help_text)
 
+    def _options(self) -> dict[str, Any]:
+        return {key: value for key, value in vars(self).items() if not key.startswith("_")}
+
     def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and vars(self) == vars(other)
+        return type(self) is type(other) and self._options() == other._options()  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
-        return hash((type(self), tuple(sorted(vars(self).items(), key=repr))))
+        return hash(type(self))
 
 
 @deconstructible
@@ -331,9 +325,7 @@ class BirthDateValidator(DateValidator):
         self.min_age, self.max_age = min_age, max_age
 
     def clean(self, value: date | str) -> date:
-        return _dates.validate_birth_date(
-            super().clean(value), timezone.localdate(), self.min_age, self.max_age
-        )
+        return _dates.validate_birth_date(super().clean(value), timezone.localdate(), self.min_age, self.max_age)
 
 
 @deconstructible
@@ -349,9 +341,7 @@ class ValidUntilValidator(DateValidator):
         return _dates.validate_valid_until(super().clean(value), timezone.localdate(), self.months)
 
     def get_help_text(self) -> str:
-        return str(
-            _("The document must be valid for at least %(months)s more months.") % {"months": self.months}
-        )
+        return str(_("The document must be valid for at least %(months)s more months.") % {"months": self.months})
 
 
 @deconstructible
@@ -455,6 +445,11 @@ class ScanValidator(_Validator):
 # Form fields ------------------------------------------------------------------------------------
 
 
+def _help_text(validator: _Validator) -> Any:
+    """The validator's help text, translated when shown (fields are made at import time)."""
+    return lazy(validator.get_help_text, str)()
+
+
 class _LibraryField(forms.CharField):
     """A text field whose clean value is the library's (compact) value."""
 
@@ -478,7 +473,7 @@ class SnilsField(_LibraryField):
 
     def __init__(self, **kwargs: Any) -> None:
         self.validator = SnilsValidator()
-        kwargs.setdefault("help_text", self.validator.get_help_text())
+        kwargs.setdefault("help_text", _help_text(self.validator))
         kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
 
@@ -488,7 +483,7 @@ class InnField(_LibraryField):
 
     def __init__(self, *, kind: str | None = None, **kwargs: Any) -> None:
         self.validator = InnValidator(kind)
-        kwargs.setdefault("help_text", self.validator.get_help_text())
+        kwargs.setdefault("help_text", _help_text(self.validator))
         kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
 
@@ -534,7 +529,7 @@ class DateField(forms.Field):
 
     def __init__(self, **kwargs: Any) -> None:
         self.validator = self._make_validator(**kwargs.pop("validator_options", {}))
-        kwargs.setdefault("help_text", self.validator.get_help_text())
+        kwargs.setdefault("help_text", _help_text(self.validator))
         super().__init__(**kwargs)
 
     def _make_validator(self, **options: Any) -> DateValidator:
@@ -551,9 +546,7 @@ class DateField(forms.Field):
 class BirthDateField(DateField):
     """A date of birth: DD.MM.YYYY, in the past, age from 14 to 120."""
 
-    def __init__(
-        self, *, min_age: int = _dates.MIN_AGE, max_age: int = _dates.MAX_AGE, **kwargs: Any
-    ) -> None:
+    def __init__(self, *, min_age: int = _dates.MIN_AGE, max_age: int = _dates.MAX_AGE, **kwargs: Any) -> None:
         super().__init__(validator_options={"min_age": min_age, "max_age": max_age}, **kwargs)
 
     def _make_validator(self, **options: Any) -> DateValidator:
@@ -577,7 +570,7 @@ class PhoneField(_LibraryField):
 
     def __init__(self, **kwargs: Any) -> None:
         self.validator = PhoneValidator()
-        kwargs.setdefault("help_text", self.validator.get_help_text())
+        kwargs.setdefault("help_text", _help_text(self.validator))
         kwargs.setdefault("max_length", 32)
         super().__init__(**kwargs)
 
@@ -587,7 +580,7 @@ class LatinNameField(_LibraryField):
 
     def __init__(self, **kwargs: Any) -> None:
         self.validator = LatinNameValidator()
-        kwargs.setdefault("help_text", self.validator.get_help_text())
+        kwargs.setdefault("help_text", _help_text(self.validator))
         kwargs.setdefault("max_length", _names.MAX_LENGTH)
         super().__init__(**kwargs)
 
@@ -604,13 +597,11 @@ class CyrillicNameField(_LibraryField):
 class MRZField(_LibraryField):
     """The machine-readable zone, typed or pasted; cleans to a :class:`validators.mrz.MRZ`."""
 
-    widget = forms.Textarea(
-        attrs={"rows": 3, "cols": 46, "spellcheck": "false", "autocapitalize": "characters"}
-    )
+    widget = forms.Textarea(attrs={"rows": 3, "cols": 46, "spellcheck": "false", "autocapitalize": "characters"})
 
     def __init__(self, **kwargs: Any) -> None:
         self.validator = MRZValidator()
-        kwargs.setdefault("help_text", self.validator.get_help_text())
+        kwargs.setdefault("help_text", _help_text(self.validator))
         kwargs.setdefault("strip", False)
         super().__init__(**kwargs)
 
@@ -620,7 +611,7 @@ class PostcodeField(_LibraryField):
 
     def __init__(self, **kwargs: Any) -> None:
         self.validator = PostcodeValidator()
-        kwargs.setdefault("help_text", self.validator.get_help_text())
+        kwargs.setdefault("help_text", _help_text(self.validator))
         kwargs.setdefault("max_length", 10)
         super().__init__(**kwargs)
 
@@ -648,9 +639,7 @@ class ScanField(forms.FileField):
     The clean value is the uploaded file, with the check's ``ScanInfo`` as ``file.scan_info``.
     """
 
-    widget = forms.ClearableFileInput(
-        attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
-    )
+    widget = forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"})
 
     def __init__(
         self,
@@ -662,7 +651,7 @@ class ScanField(forms.FileField):
         **kwargs: Any,
     ) -> None:
         self.validator = ScanValidator(max_bytes, min_dpi, allowed, min_sharpness)
-        kwargs.setdefault("help_text", self.validator.get_help_text())
+        kwargs.setdefault("help_text", _help_text(self.validator))
         # An empty upload reaches scans.check, which refuses it with its own code (scan_empty).
         kwargs.setdefault("allow_empty_file", True)
         super().__init__(**kwargs)

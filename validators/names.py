@@ -65,7 +65,7 @@ __all__ = [
 #: The longest name accepted.
 MAX_LENGTH = 100
 
-_APOSTROPHES = str.maketrans(dict.fromkeys("’‘ʼʻ`´′", "'") | {"‐": "-", "‑": "-", "\u00a0": " "})
+_APOSTROPHES = str.maketrans(dict.fromkeys("’‘ʼʻ`´′", "'") | dict.fromkeys("‐‑–", "-") | {"\u00a0": " "})
 _SEPARATORS = " -'"
 
 # Cyrillic → Latin, ICAO Doc 9303 (with the Ukrainian and Belarusian letters of its table).
@@ -250,6 +250,5 @@ def matches(latin: str, cyrillic: str, strict: bool = False) -> bool:
     if len(latin_words) != len(cyrillic_words):
         return False
     return all(
-        (lat == cyr) if lat in " -" else _spells(cyr, lat)
-        for lat, cyr in zip(latin_words, cyrillic_words, strict=True)
+        (lat == cyr) if lat in " -" else _spells(cyr, lat) for lat, cyr in zip(latin_words, cyrillic_words, strict=True)
     )

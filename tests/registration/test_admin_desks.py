@@ -8,7 +8,6 @@ import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from identity_fixtures import make_applicant, role_user, superuser
 
 from registration import status
 from registration.identity import flows, post_letter
@@ -16,6 +15,7 @@ from registration.identity.base import ClerkDecision
 from registration.identity.service_centre import confirm_in_person
 from registration.models import AuditEvent, PostLetter, SupportMessage, SupportRequest
 from registration.models.audit import AuditLogIsAppendOnly
+from tests.registration.identity_fixtures import make_applicant, role_user, superuser
 
 LETTERS = reverse("admin:registration_postletter_changelist")
 

@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from identity_fixtures import make_applicant, role_user, superuser
 
 from registration.identity import flows
 from registration.models import Account, Applicant, ServiceCentre
+from tests.registration.identity_fixtures import make_applicant, role_user, superuser
 
 QUEUE = reverse("admin:registration_pendingapplication_changelist")
 

@@ -9,10 +9,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
-from identity_fixtures import ROLES, make_applicant, role_user
 
 from registration.identity import flows, post_letter, video_call
 from registration.models import PostLetter, SupportMessage, SupportRequest, VideoSlot
+from tests.registration.identity_fixtures import ROLES, make_applicant, role_user
 
 ALL_ROLES = tuple(ROLES)
 

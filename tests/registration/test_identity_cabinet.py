@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from identity_fixtures import make_applicant, role_user
 
 from registration import status
 from registration.identity import flows, registry
 from registration.identity.models import ConfirmationState
 from registration.models import AuditEvent
+from tests.registration.identity_fixtures import make_applicant, role_user
 
 METHODS = reverse("registration:identity_methods")
 

@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from identity_fixtures import make_applicant, role_user
 
 from registration.identity import consulate
 from registration.identity.base import CodeEntry, IdentityError
 from registration.models import AuditEvent, IdentityCode
+from tests.registration.identity_fixtures import make_applicant, role_user
 
 METHOD = consulate.METHOD
 URL = reverse("registration:identity_method", args=["consulate"])

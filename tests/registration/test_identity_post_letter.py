@@ -9,12 +9,12 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
-from identity_fixtures import make_applicant, role_user
 
 from registration.identity import flows, post_letter
 from registration.identity.base import CodeEntry, IdentityError
 from registration.identity.models import ConfirmationState, IdentityCode, LetterState, PostLetter
 from registration.models import AuditEvent
+from tests.registration.identity_fixtures import make_applicant, role_user
 
 METHOD = post_letter.METHOD
 URL = reverse("registration:identity_method", args=["post_letter"])

@@ -6,12 +6,12 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from identity_fixtures import make_applicant, role_user, scan_png
 
 from registration.identity import flows, scan_review
 from registration.identity.base import ClerkDecision, IdentityError
 from registration.identity.models import ConfirmationState, RequestState
 from registration.models import AuditEvent, RequestedScan
+from tests.registration.identity_fixtures import make_applicant, role_user, scan_png
 
 METHOD = scan_review.METHOD
 URL = reverse("registration:identity_method", args=["scan_review"])

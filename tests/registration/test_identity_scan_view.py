@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from identity_fixtures import make_applicant, role_user, superuser
 
 from registration.models import AuditEvent
+from tests.registration.identity_fixtures import make_applicant, role_user, superuser
 
 
 def _scan_url(applicant) -> str:

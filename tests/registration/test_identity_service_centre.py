@@ -7,13 +7,13 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
-from identity_fixtures import make_applicant, role_user
 
 from registration.identity import flows, registry
 from registration.identity.base import ClerkDecision, CodeEntry, IdentityError
 from registration.identity.models import ConfirmationState
 from registration.identity.service_centre import confirm_in_person
 from registration.models import AuditEvent, ServiceCentre
+from tests.registration.identity_fixtures import make_applicant, role_user
 
 SERVICE_CENTRE = registry.get("service_centre")
 

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from identity_fixtures import make_applicant, make_authority, make_p12, trusted_ca
 
 from registration.identity import signature
 from registration.identity.base import CertificateUpload, IdentityError
 from registration.models import AuditEvent, IdentityConfirmation, SignatureCertificate
+from tests.registration.identity_fixtures import make_applicant, make_authority, make_p12, trusted_ca
 
 METHOD = signature.METHOD
 URL = reverse("registration:identity_method", args=["signature"])

@@ -8,12 +8,12 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
-from identity_fixtures import make_applicant, role_user
 
 from registration.identity import video_call
 from registration.identity.base import ClerkDecision, IdentityError
 from registration.identity.models import ConfirmationState
 from registration.models import AuditEvent, VideoSlot
+from tests.registration.identity_fixtures import make_applicant, role_user
 
 METHOD = video_call.METHOD
 URL = reverse("registration:identity_method", args=["video_call"])
