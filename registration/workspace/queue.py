@@ -222,8 +222,10 @@ class PendingApplicationAdmin(admin.ModelAdmin):
         term = " ".join(search_term.split())
         if not term:
             return queryset, False
-        if _APPLICATION_NUMBER.fullmatch(term):
-            return queryset.filter(application_number=term), False
+        compact = term.replace(" ", "").replace("-", "")
+        if _APPLICATION_NUMBER.fullmatch(compact):
+            # Ten digits are an application number (read out in groups); never a passport lookup.
+            return queryset.filter(application_number=compact), False
         if "@" in term:
             return queryset.filter(account__email__iexact=term.lower()), False
         if term.startswith("+") and _PHONE.fullmatch(term):

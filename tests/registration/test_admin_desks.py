@@ -249,3 +249,22 @@ def test_every_status_change_has_its_audit_event(make_applicant, role_user, supe
     )
     assert transitions == seen
     assert len(seen) == 5
+
+
+def test_clerk_sees_the_service_centre_code_once(client, make_applicant, role_user, settings):
+    """With codes on, confirming shows the code on an uncached page; the database keeps only its hash."""
+    from registration.models import IdentityCode
+
+    settings.REGISTRATION_SERVICE_CENTRE_ISSUES_CODE = True
+    applicant = make_applicant()
+    client.force_login(role_user("clerk"))
+    url = reverse("admin:registration_pendingapplication_confirm", args=[applicant.pk])
+    response = client.post(url, {"originals": ["identity_document", "stay_document"]})
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    code = response.context["code"]
+    assert re.fullmatch(r"\d{8}", code) and code in response.content.decode()
+    record = IdentityCode.objects.get()
+    assert code not in record.code_hash and record.purpose == "service_centre"
+    page = client.get(reverse("admin:registration_pendingapplication_change", args=[applicant.pk]))
+    assert code not in page.content.decode()
+    assert mail.outbox[-1].to == [applicant.account.email] and code not in mail.outbox[-1].body

@@ -117,6 +117,7 @@ def test_oldest_first_and_only_pending_by_default(client, make_applicant, role_u
     ("term", "found"),
     [
         ("{number}", True),
+        ("{spaced}", True),
         ("{email}", True),
         ("+7 916 123-45-67", True),
         ("eriksson", True),
@@ -133,7 +134,8 @@ def test_search(client, make_applicant, role_user, term, found):
     """Search by number, e-mail, phone, name or last 4 passport digits; whole passport or SNILS find nothing."""
     applicant = make_applicant(phone="+79161234567", passport_number="AB1234567")
     client.force_login(role_user("clerk"))
-    term = term.format(number=applicant.application_number, email=applicant.account.email)
+    number = applicant.application_number
+    term = term.format(number=number, spaced=f"{number[:3]} {number[3:6]} {number[6:]}", email=applicant.account.email)
     response = client.get(QUEUE, {"q": term})
     assert response.status_code == 200
     assert (applicant.application_number in response.content.decode()) is found
