@@ -1,0 +1,284 @@
+"""Validators for the identifiers, dates, phones, names and scans a foreigner types or uploads.
+
+One module per kind of value, in the shape of python-stdnum: ``compact()`` → ``validate()`` (returns
+the compact value or raises) → ``is_valid()`` → ``format()`` where a display form exists.
+
+Every failure is a :class:`ValidationError` (a ``ValueError``) with a stable snake_case ``code``, an
+English message and the ``params`` that explain it. Callers may catch broadly or narrowly:
+
+>>> from validators import snils
+>>> snils.validate('112-233-445 95')
+'11223344595'
+>>> try:
+...     snils.validate('112-233-445 96')
+... except InvalidChecksum as exc:
+...     print(exc.code, '|', exc)
+snils_checksum | The SNILS check number is wrong: expected 95, got 96.
+>>> issubclass(InvalidLength, InvalidFormat) and issubclass(InvalidFormat, ValueError)
+True
+
+Nothing here imports Django: the Django side lives in :mod:`validators.django`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = [
+    "ERROR_CODES",
+    "ExtensionMismatch",
+    "FileDamaged",
+    "FileEmpty",
+    "FileEncrypted",
+    "FileTooLarge",
+    "FileTypeNotAllowed",
+    "ImageTooBlurred",
+    "InvalidChecksum",
+    "InvalidComponent",
+    "InvalidDate",
+    "InvalidFormat",
+    "InvalidLength",
+    "ResolutionTooLow",
+    "ScanError",
+    "UnsafeContent",
+    "ValidationError",
+]
+
+#: Every error code the library raises, with its English message. Messages use named placeholders
+#: filled from the error's ``params``; the Django adapter translates them by code.
+ERROR_CODES: dict[str, str] = {
+    # generic codes (the class defaults)
+    "invalid": "This value is not valid.",
+    "invalid_format": "This value has the wrong format.",
+    "invalid_length": "This value has the wrong length.",
+    "invalid_checksum": "This value's check digits are wrong.",
+    "invalid_date": "This date is not valid.",
+    "invalid_component": "Part of this value is not valid.",
+    # SNILS
+    "snils_invalid_characters": "A SNILS has only digits (spaces and dashes are allowed).",
+    "snils_length": "A SNILS has 11 digits, not %(length)s.",
+    "snils_checksum": "The SNILS check number is wrong: expected %(expected)s, got %(actual)s.",
+    # INN
+    "inn_invalid_characters": "An INN has only digits.",
+    "inn_length": "An INN has 12 digits (for a person) or 10 digits (for an organisation), not %(length)s.",
+    "inn_checksum": "The INN check digits are wrong.",
+    "inn_company_for_person": "A 10-digit INN belongs to an organisation; a person's INN has 12 digits.",
+    "inn_person_for_company": "A 12-digit INN belongs to a person; an organisation's INN has 10 digits.",
+    # passports
+    "passport_empty": "Enter the passport number.",
+    "passport_invalid_characters": "A passport number has only Latin letters and digits.",
+    "passport_length": "A passport number has at most 9 letters and digits, not %(length)s.",
+    "passport_country": "%(country)s is not a country code (two Latin letters, such as UZ).",
+    "passport_pattern": "A passport of %(country)s has %(shape)s, for example %(example)s.",
+    # documents of stay
+    "document_kind": "Unknown kind of document: %(kind)s.",
+    "document_series_format": "The series has %(shape)s, for example %(example)s.",
+    "document_number_format": "The number has %(shape)s, for example %(example)s.",
+    "document_number_required": "Enter the document number.",
+    "document_text_too_long": "This is too long: at most %(max_length)s characters.",
+    "document_text_invalid_characters": "Use letters, digits, spaces and the signs № / - . only.",
+    "patent_series_region": "The patent series is the region code, and %(series)s is not one.",
+    "patent_number_length": "A patent number usually has %(expected)s digits, this one has %(length)s: "
+    "check it.",
+    "stay_dates_order": "The end of the stay must come after its start.",
+    "stay_start_future": "The stay cannot start in the future.",
+    # dates
+    "date_format": "Enter the date as DD.MM.YYYY, for example 25.03.1990.",
+    "date_not_exist": "There is no such date: %(value)s.",
+    "birth_date_future": "The date of birth cannot be in the future.",
+    "age_too_young": "You must be at least %(min_age)s years old.",
+    "age_too_old": "The date of birth gives an age over %(max_age)s years: check the year.",
+    "document_expired": "The document expired on %(expiry)s.",
+    "document_expires_soon": "The document must be valid for at least %(months)s months, that is until "
+    "%(min_date)s or later; it expires on %(expiry)s.",
+    # phones
+    "phone_invalid_characters": "A phone number has only digits and a leading +.",
+    "phone_too_short": "This phone number is too short: enter it with the country code, "
+    "for example +998901234567.",
+    "phone_too_long": "This phone number is too long.",
+    "phone_unknown_country": "No country uses the code at the start of this number: "
+    "enter it as + and the country code, for example +7 or +998.",
+    "phone_invalid": "This phone number does not exist in its country's numbering plan.",
+    "phone_not_mobile": "This is not a mobile number; enter a mobile number that can receive SMS.",
+    # names
+    "name_empty": "Enter the name.",
+    "name_too_long": "A name has at most %(max_length)s characters.",
+    "name_invalid_characters": "Use only Latin letters, as in your passport (not %(characters)s).",
+    "name_cyrillic_invalid_characters": "Use only Cyrillic letters (not %(characters)s).",
+    "name_format": "A name starts and ends with a letter; spaces, hyphens and apostrophes "
+    "only between letters, one at a time.",
+    # MRZ
+    "mrz_empty": "Enter the machine-readable zone: the lines of <<< at the bottom of the photo page.",
+    "mrz_invalid_characters": "The machine-readable zone has only the letters A-Z, digits and <.",
+    "mrz_format": "The machine-readable zone has two lines of 44 characters (passport) "
+    "or three lines of 30 (identity card).",
+    "mrz_document_type": "This is not a passport or identity card zone (it starts with %(document_type)s).",
+    "mrz_check_digit_number": "The document number's check digit is wrong: re-type the zone.",
+    "mrz_check_digit_birth_date": "The date of birth's check digit is wrong: re-type the zone.",
+    "mrz_check_digit_expiry_date": "The expiry date's check digit is wrong: re-type the zone.",
+    "mrz_check_digit_optional": "The personal number's check digit is wrong: re-type the zone.",
+    "mrz_check_digit_composite": "The final check digit is wrong: re-type the zone.",
+    "mrz_birth_date": "The date of birth in the zone is not a date: %(value)s.",
+    "mrz_expiry_date": "The expiry date in the zone is not a date: %(value)s.",
+    "mrz_sex": "The sex in the zone must be M, F, X or <, not %(value)s.",
+    "mrz_name": "The zone has no surname.",
+    # regions and postcodes
+    "region_format": "A region code has two digits, for example 77.",
+    "region_unknown": "%(code)s is not the code of a region of Russia.",
+    "postcode_format": "A postcode has 6 digits, for example 101000.",
+    # scans
+    "scan_invalid": "This file cannot be accepted.",
+    "scan_empty": "The file is empty: upload it again.",
+    "scan_too_large": "The file is larger than %(max_size)s MB: scan at a lower quality or compress it.",
+    "scan_type_not_allowed": "This is a %(kind)s file; upload a PDF, JPEG or PNG file.",
+    "scan_extension_mismatch": "The file is named .%(extension)s but is a %(kind)s file: "
+    "save it again with the right type.",
+    "scan_damaged": "The file is damaged or incomplete: save or scan it again.",
+    "scan_too_many_pixels": "The image has more than %(max_pixels)s pixels: scan at 600 dpi or less.",
+    "scan_resolution_too_low": "The resolution is %(dpi)s dpi; scan at %(min_dpi)s dpi or more.",
+    "scan_too_few_pixels": "The image is %(width)s × %(height)s pixels: too small to read. "
+    "Scan at %(min_dpi)s dpi or more.",
+    "scan_unsafe_content": "The PDF contains %(content)s, which is not allowed: print it to a new PDF or "
+    "scan the paper document.",
+    "scan_encrypted": "The PDF is protected by a password: upload it without protection.",
+    "scan_blurred": "The image is blurred: take a sharper photo or scan in good light.",
+    "scan_pdf_without_image": "Page %(page)s of the PDF has no scanned image: upload a scan or a photo of "
+    "the paper document.",
+}
+
+
+class Params(dict):  # type: ignore[type-arg]
+    """Message parameters; a placeholder the raiser did not fill shows as ``…``, never fails."""
+
+    def __missing__(self, key: str) -> str:
+        return "…"
+
+
+class ValidationError(ValueError):
+    """The value is not valid; ``code`` says why, ``params`` fill the message."""
+
+    code: str = "invalid"
+    message: str = ERROR_CODES["invalid"]
+
+    def __init__(
+        self, message: str | None = None, code: str | None = None, params: Mapping[str, Any] | None = None
+    ) -> None:
+        if code is not None:
+            self.code = code
+        if message is None:
+            message = ERROR_CODES.get(self.code, type(self).message)
+        self.message = message
+        self.params: dict[str, Any] = dict(params or {})
+        super().__init__(message % Params(self.params))
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code!r}, params={self.params!r})"
+
+
+class InvalidFormat(ValidationError):
+    """The value has characters or a structure that cannot be right."""
+
+    code = "invalid_format"
+    message = ERROR_CODES[code]
+
+
+class InvalidLength(InvalidFormat):
+    """The value is too short or too long."""
+
+    code = "invalid_length"
+    message = ERROR_CODES[code]
+
+
+class InvalidChecksum(ValidationError):
+    """The value's check digits do not agree with the rest."""
+
+    code = "invalid_checksum"
+    message = ERROR_CODES[code]
+
+
+class InvalidDate(ValidationError):
+    """The date is malformed, does not exist or is out of the accepted range."""
+
+    code = "invalid_date"
+    message = ERROR_CODES[code]
+
+
+class InvalidComponent(ValidationError):
+    """A part of the value (country, region, type) is not one that exists or is accepted."""
+
+    code = "invalid_component"
+    message = ERROR_CODES[code]
+
+
+class ScanError(ValidationError):
+    """An uploaded scan is refused."""
+
+    code = "scan_invalid"
+    message = ERROR_CODES[code]
+
+
+class FileEmpty(ScanError):
+    """The file has no bytes."""
+
+    code = "scan_empty"
+    message = ERROR_CODES[code]
+
+
+class FileTooLarge(ScanError):
+    """The file is larger than allowed."""
+
+    code = "scan_too_large"
+    message = ERROR_CODES[code]
+
+
+class FileTypeNotAllowed(ScanError):
+    """The content is not one of the allowed types."""
+
+    code = "scan_type_not_allowed"
+    message = ERROR_CODES[code]
+
+
+class ExtensionMismatch(ScanError):
+    """The file name's extension disagrees with the content."""
+
+    code = "scan_extension_mismatch"
+    message = ERROR_CODES[code]
+
+
+class FileDamaged(ScanError):
+    """The file is truncated or corrupt."""
+
+    code = "scan_damaged"
+    message = ERROR_CODES[code]
+
+
+class ResolutionTooLow(ScanError):
+    """The scan's resolution is below the minimum."""
+
+    code = "scan_resolution_too_low"
+    message = ERROR_CODES[code]
+
+
+class UnsafeContent(ScanError):
+    """The file carries active or hidden content, or would exhaust memory (a pixel bomb)."""
+
+    code = "scan_unsafe_content"
+    message = ERROR_CODES[code]
+
+
+class FileEncrypted(ScanError):
+    """The PDF is encrypted."""
+
+    code = "scan_encrypted"
+    message = ERROR_CODES[code]
+
+
+class ImageTooBlurred(ScanError):
+    """The image is too blurred to read."""
+
+    code = "scan_blurred"
+    message = ERROR_CODES[code]
