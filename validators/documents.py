@@ -190,9 +190,7 @@ def warnings(kind: str, series: str, number: str) -> list[ValidationError]:
     return found
 
 
-def validate_stay_dates(
-    start: date | str, end: date | str, today: date | None = None
-) -> tuple[date, date]:
+def validate_stay_dates(start: date | str, end: date | str, today: date | None = None) -> tuple[date, date]:
     """Check a registration at the place of stay: it has started, and ends after it starts."""
     start = _dates.parse(start) if isinstance(start, str) else start
     end = _dates.parse(end) if isinstance(end, str) else end

@@ -65,7 +65,7 @@ __all__ = [
 #: The longest name accepted.
 MAX_LENGTH = 100
 
-_APOSTROPHES = str.maketrans({c: "'" for c in "’‘ʼʻ`´′"} | {"‐": "-", "‑": "-", "\u00a0": " "})
+_APOSTROPHES = str.maketrans(dict.fromkeys("’‘ʼʻ`´′", "'") | {"‐": "-", "‑": "-", "\u00a0": " "})
 _SEPARATORS = " -'"
 
 # Cyrillic → Latin, ICAO Doc 9303 (with the Ukrainian and Belarusian letters of its table).
@@ -184,9 +184,7 @@ def to_cyrillic(latin: str) -> str:
         prev = upper[i - 1] if i else ""
         at_end = not upper[i + size : i + size + 1].isalpha()
         cyrillic = _TO_CYRILLIC[chunk]
-        if chunk == "I" and at_end and prev in _VOWELS:
-            cyrillic = "Й"
-        elif chunk == "Y" and prev in _VOWELS and prev:
+        if (chunk == "I" and at_end and prev in _VOWELS) or (chunk == "Y" and prev in _VOWELS and prev):
             cyrillic = "Й"
         elif chunk == "Y" and at_end and prev.isalpha():
             cyrillic = "ИЙ"

@@ -86,9 +86,7 @@ GENERIC = PassportPattern(
 
 def _low(country: str) -> PassportPattern:
     """A country whose pattern is not documented well enough: the ICAO rule, said so."""
-    return PassportPattern(
-        country, "passport", GENERIC.regex, GENERIC.example, GENERIC.shape, "low", _ICAO
-    )
+    return PassportPattern(country, "passport", GENERIC.regex, GENERIC.example, GENERIC.shape, "low", _ICAO)
 
 
 #: Known patterns; several rows for one country are alternatives.
@@ -219,3 +217,11 @@ def validate(number: str, country: str) -> str:
             },
         )
     return number
+
+
+def is_valid(number: str, country: str) -> bool:
+    """Tell whether the passport number is valid for ``country``."""
+    try:
+        return bool(validate(number, country))
+    except ValidationError:
+        return False
