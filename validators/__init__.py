@@ -139,8 +139,17 @@ ERROR_CODES: dict[str, str] = {
     "scan_resolution_too_low": "The resolution is %(dpi)s dpi; scan at %(min_dpi)s dpi or more.",
     "scan_too_few_pixels": "The image is %(width)s × %(height)s pixels: too small to read. "
     "Scan at %(min_dpi)s dpi or more.",
-    "scan_unsafe_content": "The PDF contains %(content)s, which is not allowed: print it to a new PDF or "
-    "scan the paper document.",
+    "scan_unsafe_content": "The file contains something that is not allowed: scan the paper document again.",
+    "scan_javascript": "The PDF contains a program (JavaScript), which is not allowed: print it to a new "
+    "PDF or scan the paper document.",
+    "scan_launch_action": "The PDF tries to start another program, which is not allowed: print it to a new "
+    "PDF or scan the paper document.",
+    "scan_embedded_file": "The PDF contains attached files, which is not allowed: upload the scan alone.",
+    "scan_xfa_form": "The PDF is a fillable form with scripts, which is not allowed: print it to a new PDF "
+    "or scan the paper document.",
+    "scan_too_complex": "The PDF has more than %(max_objects)s parts: this is not a plain scan. "
+    "Scan the paper document again.",
+    "scan_too_many_pages": "The PDF has more than %(max_pages)s pages: upload only the pages asked for.",
     "scan_encrypted": "The PDF is protected by a password: upload it without protection.",
     "scan_blurred": "The image is blurred: take a sharper photo or scan in good light.",
     "scan_pdf_without_image": "Page %(page)s of the PDF has no scanned image: upload a scan or a photo of "
