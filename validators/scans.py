@@ -258,10 +258,12 @@ def _open(data: bytes, kind: str, max_pixels: int) -> Image.Image:
 
 def _metadata_dpi(info: dict[str, Any]) -> int | None:
     try:
-        dpi = min(float(value) for value in info["dpi"])
+        values = [float(value) for value in info["dpi"]]
     except (KeyError, TypeError, ValueError):
         return None
-    return round(dpi) if math.isfinite(dpi) and dpi >= 1 else None
+    if not values or not all(math.isfinite(value) and value >= 1 for value in values):
+        return None
+    return round(min(values))
 
 
 def _check_image(data: bytes, kind: str, min_dpi: int, max_pixels: int) -> tuple[int, int, int | None, float]:
@@ -377,9 +379,10 @@ def _check_pdf_objects(reader: Any) -> None:
     if len(ids) > MAX_PDF_OBJECTS:
         raise UnsafeContent(code="scan_too_complex", params={"max_objects": MAX_PDF_OBJECTS})
     for idnum, generation in ids:
-        stack = [(reader.get_object(IndirectObject(idnum, generation, reader)), 0)]
+        # Direct objects form a tree (only indirect references can loop): a plain walk ends.
+        stack = [reader.get_object(IndirectObject(idnum, generation, reader))]
         while stack:
-            obj, depth = stack.pop()
+            obj = stack.pop()
             if isinstance(obj, DictionaryObject):
                 for key, code in _UNSAFE_KEYS.items():
                     if key in obj:
@@ -397,10 +400,7 @@ def _check_pdf_objects(reader: Any) -> None:
                 children = obj
             else:
                 continue
-            if depth < 32:
-                stack.extend(
-                    (child, depth + 1) for child in children if not isinstance(child, IndirectObject)
-                )
+            stack.extend(child for child in children if not isinstance(child, IndirectObject))
 
 
 @dataclass(frozen=True)
