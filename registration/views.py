@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -16,7 +17,9 @@ from .forms import LoginForm
 @require_GET
 def start(request: HttpRequest) -> HttpResponse:
     """The wizard's entry: what the service is, what to have at hand, and a start button."""
-    return render(request, "registration/wizard/start.html")
+    from .wizard.views import has_draft
+
+    return render(request, "registration/wizard/start.html", {"has_draft": has_draft(request)})
 
 
 class LoginView(auth_views.LoginView):
@@ -27,6 +30,27 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "registration/cabinet/password_reset_form.html"
+    email_template_name = "registration/email/password_reset_message.txt"
+    html_email_template_name = "registration/email/password_reset_message.html"
+    subject_template_name = "registration/email/password_reset_subject.txt"
+    success_url = reverse_lazy("registration:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "registration/cabinet/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/cabinet/password_reset_confirm.html"
+    success_url = reverse_lazy("registration:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/cabinet/password_reset_complete.html"
 
 
 @never_cache

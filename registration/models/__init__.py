@@ -4,6 +4,7 @@ Each area lives in its own module; this package re-exports every model so that D
 can import them from ``registration.models``.
 """
 
+from ..contact.models import CodePurpose, ContactCode, LoginSecondFactor
 from .accounts import Account, AccountManager, AccountStatus
 from .audit import AuditEvent
 from .centres import ServiceCentre
@@ -16,9 +17,12 @@ __all__ = [
     "AccountStatus",
     "Applicant",
     "AuditEvent",
+    "CodePurpose",
+    "ContactCode",
     "Document",
     "DocumentKind",
     "DocumentRole",
+    "LoginSecondFactor",
     "ServiceCentre",
     "Sex",
     "SupportMessage",

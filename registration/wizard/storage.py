@@ -1,0 +1,117 @@
+"""The wizard's draft storage: formtools' session storage, made safe for scans.
+
+formtools loses uploads in several ways (its issues #130, #191, #207, #284): a step re-posted without
+a new file fails as if nothing had been uploaded, a replaced file stays on disk, a file that vanished
+from the temporary storage makes the next page fail, and stored files are re-read and re-checked on
+every revalidation. Here:
+
+* a file is saved once, under a random name (the person's file name never reaches the disk), with
+  its metadata (name, type, size, the checker's :class:`~validators.scans.ScanInfo`) kept in the
+  session beside the step's answers;
+* a stored file comes back as a :class:`StoredFile` that the scan field accepts without decoding
+  it again, so back/forward, Change links and ``done()``'s revalidation keep it;
+* replacing a file deletes the old one; a file missing from the storage (purged after too long) is
+  forgotten, so the step simply asks for it again.
+
+Everything lives in the session (database-backed) and in ``STORAGES["wizard"]``, shared by every app
+server: a draft survives a restart and continues on another process.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from pathlib import PurePosixPath
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from formtools.wizard.storage.session import SessionStorage
+
+#: Folder inside the wizard storage; purge_wizard_files walks it.
+DRAFTS_FOLDER = "drafts"
+_SUFFIXES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+
+def scan_info_dict(upload: Any) -> dict[str, Any]:
+    """The checker's findings about an uploaded or stored scan, as plain data for the session."""
+    info = getattr(upload, "scan_info", None)
+    if info is None:
+        return {}
+    if dataclasses.is_dataclass(info) and not isinstance(info, type):
+        return dataclasses.asdict(info)
+    return dict(info)
+
+
+class StoredFile(UploadedFile):
+    """A file kept in the wizard's storage from an earlier visit to the step."""
+
+    def __init__(self, *args: Any, tmp_name: str, scan_info: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tmp_name = tmp_name
+        self.scan_info = scan_info or {}
+
+
+def random_name(original: str, content_type: str | None) -> str:
+    suffix = _SUFFIXES.get(content_type or "") or PurePosixPath(original or "").suffix.lower()
+    if suffix not in {".pdf", ".jpg", ".jpeg", ".png"}:
+        suffix = ""
+    return f"{DRAFTS_FOLDER}/{uuid.uuid4().hex}{suffix}"
+
+
+class WizardStorage(SessionStorage):
+    def file_meta(self, step: str) -> dict[str, dict[str, Any]]:
+        """The stored files' metadata of ``step`` (no file is opened)."""
+        return self.data[self.step_files_key].get(step, {})
+
+    def get_step_files(self, step: str) -> dict[str, StoredFile] | None:
+        stored = self.data[self.step_files_key].get(step, {})
+        files: dict[str, StoredFile] = {}
+        for field, meta in list(stored.items()):
+            key = (step, field)
+            if key not in self._files:
+                try:
+                    handle = self.file_storage.open(meta["tmp_name"])
+                except (OSError, KeyError, ValueError):
+                    # Gone from the storage (purged, or a storage that lost it): ask for it again.
+                    del stored[field]
+                    self.request.session.modified = True
+                    continue
+                self._files[key] = StoredFile(
+                    file=handle,
+                    name=meta.get("name") or "scan",
+                    content_type=meta.get("content_type"),
+                    size=meta.get("size"),
+                    charset=meta.get("charset"),
+                    tmp_name=meta["tmp_name"],
+                    scan_info=meta.get("scan"),
+                )
+            files[field] = self._files[key]
+        return files or None
+
+    def set_step_files(self, step: str, files: dict[str, Any] | None) -> None:
+        stored = self.data[self.step_files_key].setdefault(step, {})
+        for field, upload in (files or {}).items():
+            previous = stored.get(field)
+            if isinstance(upload, StoredFile) and previous and previous.get("tmp_name") == upload.tmp_name:
+                continue  # the same file, kept
+            upload.seek(0)
+            tmp_name = self.file_storage.save(random_name(upload.name, upload.content_type), upload)
+            if previous and previous.get("tmp_name"):
+                self._tmp_files.append(previous["tmp_name"])
+            stored[field] = {
+                "tmp_name": tmp_name,
+                "name": PurePosixPath(str(upload.name or "scan").replace("\\", "/")).name[:200],
+                "content_type": upload.content_type,
+                "size": upload.size,
+                "charset": upload.charset,
+                "scan": scan_info_dict(upload),
+            }
+        self.request.session.modified = True
+
+    def drop_step(self, step: str) -> None:
+        """Forget a step's answers and files (its inputs changed, so the person answers again)."""
+        self.data[self.step_data_key].pop(step, None)
+        for meta in self.data[self.step_files_key].pop(step, {}).values():
+            if meta.get("tmp_name"):
+                self._tmp_files.append(meta["tmp_name"])
+        self.request.session.modified = True
