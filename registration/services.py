@@ -211,6 +211,52 @@ def _create(data: ApplicationData, request: HttpRequest | None) -> Applicant:
     return applicant
 
 
+# --- the cabinet ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    label: str
+    done: bool
+    hint: str = ""
+
+
+def applicant_of(account: Account) -> Applicant | None:
+    return Applicant.objects.filter(account=account).prefetch_related("documents").first()
+
+
+def pending_checklist(account: Account, applicant: Applicant | None) -> list[ChecklistItem]:
+    """What a pending account has done and what is still missing before it can become active."""
+    items = [
+        ChecklistItem(str(_("Phone number and e-mail address confirmed")), True),
+        ChecklistItem(str(_("Application with your documents sent")), applicant is not None),
+    ]
+    if applicant is not None:
+        today = timezone.localdate()
+        for document in applicant.documents.all():
+            if document.expiry_date and document.expiry_date < today:
+                items.append(
+                    ChecklistItem(
+                        str(_("%(document)s is valid") % {"document": document.get_kind_display()}),
+                        False,
+                        str(_("It has expired: contact support to replace it.")),
+                    )
+                )
+    items.append(
+        ChecklistItem(
+            str(_("Identity confirmed")),
+            False,
+            str(_("Choose one of the ways below. A clerk then checks your documents.")),
+        )
+    )
+    return items
+
+
+def support_requests_of(account: Account, limit: int | None = None) -> list[SupportRequest]:
+    queryset = SupportRequest.objects.filter(account=account).order_by("-created_at", "-pk")
+    return list(queryset[:limit] if limit else queryset)
+
+
 # --- support requests ---------------------------------------------------------------------------
 
 

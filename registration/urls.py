@@ -13,6 +13,7 @@ urlpatterns = [
     path("register/confirm-email/<str:token>/", wizard.email_link, name="contact_email_link"),
     path("register/<slug:step>/", wizard.wizard_view, name="wizard_step"),
     path("account/login/", views.LoginView.as_view(), name="login"),
+    path("account/login/code/", views.LoginCodeView.as_view(), name="login_code"),
     path("account/logout/", views.LogoutView.as_view(), name="logout"),
     path("account/password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("account/password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
@@ -23,5 +24,9 @@ urlpatterns = [
     ),
     path("account/password-reset/complete/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("account/", views.cabinet, name="cabinet"),
+    path("account/security/", views.security, name="security"),
+    path("account/support/", views.support_list, name="support_list"),
+    path("account/support/new/", views.support_new, name="support_new"),
+    path("account/support/<str:number>/", views.support_detail, name="support_detail"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -42,6 +42,13 @@ def scan_info_dict(upload: Any) -> dict[str, Any]:
     return dict(info)
 
 
+def display_name(name: str | None) -> str:
+    """The uploaded file's own name, for display only: no folders, no control characters, not too long."""
+    base = PurePosixPath(str(name or "").replace("\\", "/")).name
+    printable = "".join(ch for ch in base if ch.isprintable())
+    return printable[-120:] or "scan"
+
+
 class StoredFile(UploadedFile):
     """A file kept in the wizard's storage from an earlier visit to the step."""
 
@@ -100,7 +107,7 @@ class WizardStorage(SessionStorage):
                 self._tmp_files.append(previous["tmp_name"])
             stored[field] = {
                 "tmp_name": tmp_name,
-                "name": PurePosixPath(str(upload.name or "scan").replace("\\", "/")).name[:200],
+                "name": display_name(upload.name),
                 "content_type": upload.content_type,
                 "size": upload.size,
                 "charset": upload.charset,
