@@ -8,6 +8,7 @@ app_name = "registration"
 urlpatterns = [
     path("register/", views.start, name="start"),
     path("register/resume/", wizard.wizard_view, name="wizard"),
+    path("register/restart/", wizard.restart, name="wizard_restart"),
     path("register/for-russian-citizens/", wizard.russian_citizens, name="wizard_russian"),
     path("register/complete/", wizard.complete, name="wizard_complete"),
     path("register/confirm-email/<str:token>/", wizard.email_link, name="contact_email_link"),

@@ -72,8 +72,6 @@ class WizardDriver:
     def __init__(self, client, scans):
         from datetime import date
 
-        from validators import names
-
         self.client = client
         self.scans = scans
         today = date.today()
@@ -90,10 +88,8 @@ class WizardDriver:
                 "sex": "F",
                 "citizenship": "UZ",
             },
-            "names_cyrillic": {
-                "surname_cyrillic": names.to_cyrillic("Eriksson"),
-                "given_names_cyrillic": names.to_cyrillic("Anna Maria"),
-            },
+            # The proposal is "Ерикссон"; the person corrects it, as the portal allows.
+            "names_cyrillic": {"surname_cyrillic": "Эрикссон", "given_names_cyrillic": "Анна Мария"},
             "identity_document": {
                 "kind": "foreign_passport",
                 "number": "FA1234567",
@@ -198,7 +194,20 @@ class WizardDriver:
 
 
 @pytest.fixture
-def wizard(client, db, scan_bytes):
+def wizard_storage(settings, tmp_path):
+    """A fresh, empty folder for the wizard's temporary uploads."""
+    wizard = settings.STORAGES["wizard"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "wizard": {**wizard, "OPTIONS": {**wizard["OPTIONS"], "location": str(tmp_path / "wizard")}},
+    }
+    from django.core.files.storage import storages
+
+    return storages["wizard"]
+
+
+@pytest.fixture
+def wizard(client, db, scan_bytes, wizard_storage):
     """A driver for the registration wizard with valid default answers; clears the SMS and mail outboxes."""
     from registration.contact import sms
 

@@ -32,7 +32,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from formtools.wizard.views import NamedUrlSessionWizardView
 
 from registration import services
@@ -46,6 +46,7 @@ from . import steps as S
 from .storage import StoredFile, WizardStorage
 
 LOGIN_BACKEND = "registration.backends.EmailOrPhoneBackend"
+WIZARD_PREFIX = "registration_wizard"  # formtools' prefix for RegistrationWizard (its name, snake_case)
 RETURN_TO_CHECK = "check"
 
 SEND_MESSAGES: dict[str, Any] = {
@@ -80,6 +81,9 @@ class RegistrationWizard(NamedUrlSessionWizardView):
     condition_dict = S.CONDITIONS
     storage_name = "registration.wizard.storage.WizardStorage"
     storage: WizardStorage
+
+    def get_prefix(self, request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+        return WIZARD_PREFIX
 
     @property
     def file_storage(self) -> Storage:
@@ -124,7 +128,8 @@ class RegistrationWizard(NamedUrlSessionWizardView):
         return f"{url}?{urlencode({'return': return_to})}" if return_to else url
 
     def returning_to_check(self) -> bool:
-        return self.request.GET.get("return") == RETURN_TO_CHECK and RETURN_TO_CHECK in self.completed()
+        """The person came from the check page (a Change link) and every step before it is answered."""
+        return self.request.GET.get("return") == RETURN_TO_CHECK and self.first_incomplete_before(S.CHECK) is None
 
     # --- inputs from earlier steps -----------------------------------------------------------
 
@@ -208,6 +213,14 @@ class RegistrationWizard(NamedUrlSessionWizardView):
                     files[form.add_prefix(name)] = upload
         return files
 
+    def posted_data(self, step: str) -> Any:
+        """The POST, with the stored password's signed hash in place of anything posted under its name."""
+        if step != S.PASSWORD:
+            return self.request.POST
+        data = self.request.POST.copy()
+        data[f"{step}-password_token"] = self._stored_value(step, "password_token")
+        return data
+
     def files_with_kept(self, step: str) -> Any:
         """The POSTed files, plus the stored ones for fields the person left empty (a scan is kept)."""
         files = self.request.FILES.copy()
@@ -222,7 +235,10 @@ class RegistrationWizard(NamedUrlSessionWizardView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         step = kwargs.get("step")
         if step is None:
-            return super().get(request, *args, **kwargs)
+            # Resume where the person stopped (formtools' ?reset is not honoured: starting again is a POST).
+            current = self.storage.current_step or self.steps.first
+            target = self.first_incomplete_before(current) or current
+            return redirect(self.get_step_url(target if target in self.get_form_list() else self.steps.first))
         if step not in self.get_form_list():
             return redirect(self.get_step_url(self.first_incomplete_before("\x00") or self.steps.first))
         missing = self.first_incomplete_before(step)
@@ -274,7 +290,7 @@ class RegistrationWizard(NamedUrlSessionWizardView):
                 if outcome.code == codes.RATE_LIMITED:
                     return too_many_requests(request)
 
-        form = self.get_form(data=request.POST, files=self.files_with_kept(step))
+        form = self.get_form(data=self.posted_data(step), files=self.files_with_kept(step))
         if not form.is_valid():
             return self.render(form)
 
@@ -284,8 +300,12 @@ class RegistrationWizard(NamedUrlSessionWizardView):
         self.store(step, form)
         if step == S.CHECK:
             return self.render_done(form, **kwargs)
-        if self.returning_to_check():
-            return redirect(self.get_step_url(S.CHECK))
+        if self.request.GET.get("return") == RETURN_TO_CHECK:
+            # Back to the check page, or first to a step this change made necessary.
+            missing = self.first_incomplete_before(S.CHECK)
+            return redirect(
+                self.step_url(missing, return_to=RETURN_TO_CHECK) if missing else self.get_step_url(S.CHECK)
+            )
         next_step = self.get_next_step(step)
         self.storage.current_step = next_step
         return redirect(self.get_step_url(next_step))
@@ -547,8 +567,21 @@ def email_link(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@require_POST
+def restart(request: HttpRequest) -> HttpResponse:
+    """Start again: forget the draft, its codes and its uploaded files."""
+    storage = WizardStorage(WIZARD_PREFIX, request, storages["wizard"])
+    draft = storage.extra_data.get("draft")
+    storage.reset()
+    for name in storage._tmp_files:
+        storages["wizard"].delete(name)
+    if draft:
+        codes.forget(draft)
+    return redirect("registration:wizard_step", step=S.NAMES[0])
+
+
 def has_draft(request: HttpRequest) -> bool:
-    data = request.session.get("wizard_registration_wizard") or {}
+    data = request.session.get(f"wizard_{WIZARD_PREFIX}") or {}
     return bool(data.get("step_data"))
 
 
