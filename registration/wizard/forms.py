@@ -785,6 +785,22 @@ def password_hash_from_token(token: str) -> str | None:
     return value
 
 
+def portal_captcha_field(**kwargs: Any) -> forms.Field:
+    """django-simple-captcha's field, whose wrong answers carry the code ``captcha_invalid``."""
+    from captcha.fields import CaptchaField
+
+    class PortalCaptchaField(CaptchaField):
+        def clean(self, value: Any) -> Any:
+            try:
+                return super().clean(value)
+            except ValidationError as exc:
+                if all(error.code for error in exc.error_list):
+                    raise
+                raise ValidationError(self.error_messages["invalid"], code="captcha_invalid") from None
+
+    return PortalCaptchaField(**kwargs)
+
+
 class PasswordForm(StepForm):
     password1 = forms.CharField(
         label=_("Create a password"),
@@ -815,9 +831,7 @@ class PasswordForm(StepForm):
         self.contacts = dict(contacts or {})
         self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
         if captcha:
-            from captcha.fields import CaptchaField
-
-            self.fields["captcha"] = CaptchaField(
+            self.fields["captcha"] = portal_captcha_field(
                 label=_("Type the characters from the picture"),
                 error_messages={"invalid": _("The characters do not match the picture. Try again.")},
             )
