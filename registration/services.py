@@ -15,7 +15,6 @@ from typing import IO, Any
 
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models.functions import Lower
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -111,7 +110,7 @@ class ApplicationData:
 def taken_contacts(email: str, phone: str) -> list[str]:
     """Which of ``email`` and ``phone`` already belong to an account (``["email", "phone"]`` or fewer)."""
     taken = []
-    if email and Account.objects.annotate(e=Lower("email")).filter(e=email.lower()).exists():
+    if email and Account.objects.filter(email=Account.objects.normalize_email(email)).exists():
         taken.append("email")
     if phone and Account.objects.filter(phone=phone).exists():
         taken.append("phone")

@@ -152,7 +152,8 @@ class ContactsForm(StepForm):
 
     def clean_email(self) -> str:
         email = Account.objects.normalize_email(self.cleaned_data["email"])
-        if Account.objects.filter(email__iexact=email).exists():
+        # Accounts store the address lower-cased (Account.save), so an exact match uses the unique index.
+        if Account.objects.filter(email=email).exists():
             raise ValidationError(_("An account with this e-mail address already exists."), code="email_taken")
         return email
 
