@@ -147,6 +147,10 @@ class WizardDriver:
     def post(self, step, data=None, files=None, query="", **extra):
         return self.client.post(self.url(step) + query, self.payload(step, data, files), **extra)
 
+    def resend(self, step, query=""):
+        """Press "send a new code" on a code step."""
+        return self.client.post(self.url(step) + query, {"resend": "1", f"{self.PREFIX}-current_step": step})
+
     def get(self, step, query=""):
         return self.client.get(self.url(step) + query)
 
