@@ -58,6 +58,12 @@ def make_scan(kind: str = "png", *, size: tuple[int, int] = (1100, 700), dpi: in
     return buffer.getvalue()
 
 
+@pytest.fixture
+def scan_maker():
+    """The scan factory, for tests that need a scan with other properties (e.g. a low resolution)."""
+    return make_scan
+
+
 @pytest.fixture(scope="session")
 def scan_bytes():
     """Valid scans by kind, made once per test session."""

@@ -131,11 +131,9 @@ def test_identity_document_must_stay_valid_six_months(at_identity):
     assert errors(response, "expiry_date") == ["document_expired"]
 
 
-def test_identity_scan_must_be_a_good_scan(at_identity, scan_bytes):
+def test_identity_scan_must_be_a_good_scan(at_identity, scan_bytes, scan_maker):
     """Low resolution and a wrong extension get the scan checker's codes; no file at all is required."""
-    from conftest import make_scan
-
-    low = SimpleUploadedFile("low.png", make_scan("png", dpi=72), content_type="image/png")
+    low = SimpleUploadedFile("low.png", scan_maker("png", dpi=72), content_type="image/png")
     response = at_identity.post(S.IDENTITY_DOCUMENT, files={"scan": low})
     assert errors(response, "scan") == ["scan_resolution_too_low"]
     renamed = SimpleUploadedFile("scan.pdf", scan_bytes["png"], content_type="application/pdf")
