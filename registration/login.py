@@ -31,8 +31,8 @@ def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None) -
     if not isinstance(typed, str):
         return None
     typed = typed.strip()[:254]
-    if not typed:
-        return typed
+    if not typed or "@" in typed:
+        return typed.lower()  # accounts keep their e-mail lower-cased: no lookup needed
     account = find_account(typed)
     return account.email if account is not None else typed.lower()
 

@@ -128,6 +128,14 @@ def is_confirmed(purpose: str, owner: str, address: str) -> bool:
     ).exists()
 
 
+def confirmed_addresses(owner: str) -> set[tuple[str, str]]:
+    """Every ``(purpose, address)`` confirmed for ``owner`` (a read, one query)."""
+    if not owner:
+        return set()
+    rows = ContactCode.objects.filter(owner=owner, confirmed_at__isnull=False).values_list("purpose", "address")
+    return {(str(purpose), address) for purpose, address in rows}
+
+
 def _limits_allow(purpose: str, address: str, request: HttpRequest | None) -> bool:
     ip = client_ip(request) or "unknown"
     if purpose == CodePurpose.EMAIL:

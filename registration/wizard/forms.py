@@ -18,7 +18,11 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import identify_hasher, make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.forms.utils import flatatt
+from django.utils import timezone, translation
+from django.utils.functional import lazy
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -30,6 +34,7 @@ from validators import dates as vdates
 from validators import documents as vdocuments
 from validators import mrz as vmrz
 from validators import names as vnames
+from validators import regions as vregions
 from validators.django import (
     BirthDateField,
     CyrillicNameField,
@@ -69,6 +74,25 @@ def date_input(autocomplete: str = "off") -> forms.TextInput:
     )
 
 
+class QuickSelect(forms.Select):
+    """A ``<select>`` whose options are written in Python, not by one template render each.
+
+    The country list has about 250 entries: rendering them through Django's per-option widget
+    templates costs more than the whole rest of the page.
+    """
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        final_attrs["name"] = name
+        selected = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((key, mark_safe(" selected") if str(key) in selected else "", label) for key, label in self.choices),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+
+
 class StepForm(forms.Form):
     """Common behaviour: a hint per field rendered by the template, and ``summary()`` for the check page."""
 
@@ -95,6 +119,9 @@ def display_value(field: forms.Field, value: Any) -> str:
         return vdates.format(value)
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
+    display = getattr(field, "display", None)
+    if display is not None:
+        return str(display(value))
     choices = getattr(field, "choices", None)
     if choices is not None:
         for key, label in choices:
@@ -196,15 +223,30 @@ class CodeForm(StepForm):
     )
     summary_fields = ()
 
-    def __init__(self, *args: Any, owner: str = "", address: str = "", outcome: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        owner: str = "",
+        address: str = "",
+        outcome: str = "",
+        confirmed: set[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.owner = owner
         self.address = address
         self.outcome = outcome  # what the view's check of the typed code said, if it checked one
+        # The view may pass the draft's confirmed contacts, read once per request for both code steps.
+        self.confirmed = confirmed
+
+    def is_confirmed(self) -> bool:
+        if self.confirmed is not None:
+            return (str(self.purpose), self.address) in self.confirmed
+        return codes.is_confirmed(self.purpose, self.owner, self.address)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if codes.is_confirmed(self.purpose, self.owner, self.address):
+        if self.address and self.is_confirmed():
             return cleaned
         typed = "".join((cleaned.get("code") or "").split())
         if not typed:
@@ -228,12 +270,39 @@ class EmailCodeForm(CodeForm):
 # --- 5. personal data ------------------------------------------------------------------------
 
 
+_CITIZENSHIP_CHOICES: dict[str, list[tuple[str, str]]] = {}
+
+
+class CountryChoiceField(forms.ChoiceField):
+    """The citizenship list, checked against a set of codes rather than by walking ~250 choices."""
+
+    def valid_value(self, value: Any) -> bool:
+        return isinstance(value, str) and value in countries.countries
+
+    def display(self, value: str) -> str:
+        return str(countries.name(value))
+
+
+class QuickRegionField(RegionField):
+    """The region list (89 subjects), checked by the library rather than by walking every choice."""
+
+    def valid_value(self, value: Any) -> bool:
+        return isinstance(value, str) and vregions.is_valid(value)
+
+    def display(self, value: str) -> str:
+        language = "ru" if (translation.get_language() or "ru").startswith("ru") else "en"
+        return f"{value} {vregions.name(value, language)}"
+
+
 def citizenship_choices() -> list[tuple[str, str]]:
-    return (
-        [("", str(_("Choose a country")))]
-        + [(code, name) for code, name in countries if code != "RU"]
-        + [("RU", countries.name("RU"))]
-    )
+    """Every country in the page's language, sorted by name (built once per language)."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if language not in _CITIZENSHIP_CHOICES:
+        _CITIZENSHIP_CHOICES[language] = [
+            ("", str(_("Choose a country"))),
+            *((code, str(name)) for code, name in countries),
+        ]
+    return _CITIZENSHIP_CHOICES[language]
 
 
 class PersonalForm(StepForm):
@@ -263,10 +332,10 @@ class PersonalForm(StepForm):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose your sex as in your passport.")},
     )
-    citizenship = forms.ChoiceField(
+    citizenship = CountryChoiceField(
         label=_("Citizenship"),
         choices=citizenship_choices,
-        widget=forms.Select(attrs={"autocomplete": "country"}),
+        widget=QuickSelect(attrs={"autocomplete": "country"}),
         error_messages={
             "required": _("Choose your citizenship."),
             "invalid_choice": _("Choose a country from the list."),
@@ -737,7 +806,7 @@ class IdentifiersForm(StepForm):
 
 
 class AddressForm(StepForm):
-    region = RegionField(label=_("Region"))
+    region = QuickRegionField(label=_("Region"), widget=QuickSelect())
     city = forms.CharField(
         label=_("City, town or settlement"),
         max_length=100,
@@ -802,6 +871,10 @@ def portal_captcha_field(**kwargs: Any) -> forms.Field:
     return PortalCaptchaField(**kwargs)
 
 
+#: Rendered only when the page shows it, not each time the form is built (done() builds it too).
+lazy_password_help = lazy(password_validation.password_validators_help_text_html, str)
+
+
 class PasswordForm(StepForm):
     password1 = forms.CharField(
         label=_("Create a password"),
@@ -830,7 +903,7 @@ class PasswordForm(StepForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.contacts = dict(contacts or {})
-        self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
+        self.fields["password1"].help_text = lazy_password_help()
         if captcha:
             self.fields["captcha"] = portal_captcha_field(
                 label=_("Type the characters from the picture"),

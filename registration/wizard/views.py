@@ -163,6 +163,7 @@ class RegistrationWizard(NamedUrlSessionWizardView):
             kwargs["owner"] = self.draft_id
             kwargs["address"] = contacts.get("phone" if step == S.PHONE_CODE else "email", "")
             kwargs["outcome"] = getattr(self, "_code_outcome", {}).get(step, "")
+            kwargs["confirmed"] = self.confirmed_contacts()
         elif step == S.NAMES_CYRILLIC:
             personal = self.earlier(S.PERSONAL)
             kwargs["latin"] = {k: personal.get(k, "") for k in ("surname", "given_names", "patronymic")}
@@ -177,8 +178,14 @@ class RegistrationWizard(NamedUrlSessionWizardView):
             kwargs["captcha"] = forms.captcha_enabled() and not self.storage.extra_data.get("captcha_passed")
         return kwargs
 
+    def confirmed_contacts(self) -> set[tuple[str, str]]:
+        """The draft's confirmed ``(purpose, address)`` pairs: one query per request for both code steps."""
+        if "_confirmed_contacts" not in self.__dict__:
+            self._confirmed_contacts = codes.confirmed_addresses(self.draft_id)
+        return self._confirmed_contacts
+
     def _reset_caches(self) -> None:
-        for name in ("_resolved_form_list", "_cache_signature", "_valid_forms"):
+        for name in ("_resolved_form_list", "_cache_signature", "_valid_forms", "_confirmed_contacts"):
             self.__dict__.pop(name, None)
         for name in [n for n in self.__dict__ if n.startswith("_cleaned_data_cache_")]:
             delattr(self, name)
@@ -285,6 +292,7 @@ class RegistrationWizard(NamedUrlSessionWizardView):
             purpose = CodePurpose.PHONE if step == S.PHONE_CODE else CodePurpose.EMAIL
             if typed and typed.isdigit() and typed.isascii() and len(typed) == codes.code_length():
                 outcome = codes.check_code(purpose, self.draft_id, address, typed, request=request)
+                self.__dict__.pop("_confirmed_contacts", None)
                 self._code_outcome = {step: outcome.code}
                 self._attempts_left = outcome.attempts_left
                 if outcome.code == codes.RATE_LIMITED:
