@@ -80,8 +80,9 @@ class WizardDriver:
 
         self.client = client
         self.scans = scans
-        today = date.today()
-        expiry = today.replace(year=today.year + 5)
+        from validators.dates import add_months
+
+        expiry = add_months(date.today(), 60)
         self.answers = {
             "type": {"registration_type": "foreign"},
             "contacts": {"email": "anna@example.org", "phone": "+79161234567"},

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -199,6 +200,10 @@ def send_code(
             _deliver(purpose, owner, address, code, code_hash, request)
     except SmsSendError:
         logger.warning("A %s code could not be sent; the person was asked to try again.", purpose)
+        return SendOutcome(SEND_FAILED)
+    except ImproperlyConfigured:
+        # A broken SMS setting must not show the person an error page: they are asked to try later.
+        logger.exception("The SMS backend is misconfigured; no %s code was sent.", purpose)
         return SendOutcome(SEND_FAILED)
     except OSError:  # SMTP down, refused connection…
         logger.warning("A %s code e-mail could not be sent; the person was asked to try again.", purpose)

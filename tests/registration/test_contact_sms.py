@@ -182,3 +182,12 @@ def test_masked_phone_hides_the_middle():
     """Logs carry only the start and end of a number."""
     assert sms.masked("+79161234567") == "+7916***4567"
     assert sms.masked("123") == "***"
+
+
+def test_misconfigured_gateway_is_a_failed_send_not_an_error_page(wizard, settings):
+    """A gateway backend without a URL makes the phone step say "could not send", not fail."""
+    settings.REGISTRATION_SMS_BACKEND = "registration.contact.sms.HttpGatewayBackend"
+    settings.REGISTRATION_SMS_GATEWAY_URL = ""
+    wizard.run_until(S.PHONE_CODE)
+    page = wizard.get(S.PHONE_CODE)
+    assert page.status_code == 200 and page.context["send_failed"]
