@@ -31,6 +31,7 @@ from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.functional import lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -209,7 +210,10 @@ MESSAGES: dict[str, Any] = {
 
 def to_django_error(exc: ValidationError) -> DjangoValidationError:
     """Turn a library error into Django's, with the translated message for its code."""
-    message = MESSAGES.get(exc.code, exc.message)
+    message = MESSAGES.get(exc.code)
+    if message is None:
+        # A code without a translation: the library's English, already formatted.
+        message = str(exc).replace("%", "%%") if exc.params else str(exc)
     return DjangoValidationError(message, code=exc.code, params=Params(exc.params))
 
 
@@ -248,11 +252,14 @@ class _Validator:
     def get_help_text(self) -> str:
         return str(self.help_text)
 
+    def _options(self) -> dict[str, Any]:
+        return {key: value for key, value in vars(self).items() if not key.startswith("_")}
+
     def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and vars(self) == vars(other)
+        return type(self) is type(other) and self._options() == other._options()  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
-        return hash((type(self), tuple(sorted(vars(self).items(), key=repr))))
+        return hash(type(self))
 
 
 @deconstructible
@@ -455,6 +462,11 @@ class ScanValidator(_Validator):
 # Form fields ------------------------------------------------------------------------------------
 
 
+def _help_text(validator: _Validator) -> Any:
+    """The validator's help text, translated when shown (fields are made at import time)."""
+    return lazy(validator.get_help_text, str)()
+
+
 class _LibraryField(forms.CharField):
     """A text field whose clean value is the library's (compact) value."""
 
@@ -478,7 +490,7 @@ class SnilsField(_LibraryField):
 
     def __init__(self, **kwargs: Any) -> None:
         self.validator = SnilsValidator()
-        kwargs.setdefault("help_text", self.validator.get_help_text())
+        kwargs.setdefault("help_text", _help_text(self.validator))
         kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
 
@@ -488,7 +500,7 @@ class InnField(_LibraryField):
 
     def __init__(self, *, kind: str | None = None, **kwargs: Any) -> None:
         self.validator = InnValidator(kind)
-        kwargs.setdefault("help_text", self.validator.get_help_text())
+        kwargs.setdefault("help_text", _help_text(self.validator))
         kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
 
@@ -534,7 +546,7 @@ class DateField(forms.Field):
 
     def __init__(self, **kwargs: Any) -> None:
         self.validator = self._make_validator(**kwargs.pop("validator_options", {}))
-        kwargs.setdefault("help_text", self.validator.get_help_text())
+        kwargs.setdefault("help_text", _help_text(self.validator))
         super().__init__(**kwargs)
 
     def _make_validator(self, **options: Any) -> DateValidator:
@@ -577,7 +589,7 @@ class PhoneField(_LibraryField):
 
     def __init__(self, **kwargs: Any) -> None:
         self.validator = PhoneValidator()
-        kwargs.setdefault("help_text", self.validator.get_help_text())
+        kwargs.setdefault("help_text", _help_text(self.validator))
         kwargs.setdefault("max_length", 32)
         super().__init__(**kwargs)
 
@@ -587,7 +599,7 @@ class LatinNameField(_LibraryField):
 
     def __init__(self, **kwargs: Any) -> None:
         self.validator = LatinNameValidator()
-        kwargs.setdefault("help_text", self.validator.get_help_text())
+        kwargs.setdefault("help_text", _help_text(self.validator))
         kwargs.setdefault("max_length", _names.MAX_LENGTH)
         super().__init__(**kwargs)
 
@@ -610,7 +622,7 @@ class MRZField(_LibraryField):
 
     def __init__(self, **kwargs: Any) -> None:
         self.validator = MRZValidator()
-        kwargs.setdefault("help_text", self.validator.get_help_text())
+        kwargs.setdefault("help_text", _help_text(self.validator))
         kwargs.setdefault("strip", False)
         super().__init__(**kwargs)
 
@@ -620,7 +632,7 @@ class PostcodeField(_LibraryField):
 
     def __init__(self, **kwargs: Any) -> None:
         self.validator = PostcodeValidator()
-        kwargs.setdefault("help_text", self.validator.get_help_text())
+        kwargs.setdefault("help_text", _help_text(self.validator))
         kwargs.setdefault("max_length", 10)
         super().__init__(**kwargs)
 
@@ -662,7 +674,7 @@ class ScanField(forms.FileField):
         **kwargs: Any,
     ) -> None:
         self.validator = ScanValidator(max_bytes, min_dpi, allowed, min_sharpness)
-        kwargs.setdefault("help_text", self.validator.get_help_text())
+        kwargs.setdefault("help_text", _help_text(self.validator))
         # An empty upload reaches scans.check, which refuses it with its own code (scan_empty).
         kwargs.setdefault("allow_empty_file", True)
         super().__init__(**kwargs)

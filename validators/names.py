@@ -65,7 +65,7 @@ __all__ = [
 #: The longest name accepted.
 MAX_LENGTH = 100
 
-_APOSTROPHES = str.maketrans(dict.fromkeys("’‘ʼʻ`´′", "'") | {"‐": "-", "‑": "-", "\u00a0": " "})
+_APOSTROPHES = str.maketrans(dict.fromkeys("’‘ʼʻ`´′", "'") | dict.fromkeys("‐‑–", "-") | {"\u00a0": " "})
 _SEPARATORS = " -'"
 
 # Cyrillic → Latin, ICAO Doc 9303 (with the Ukrainian and Belarusian letters of its table).

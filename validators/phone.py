@@ -78,9 +78,8 @@ def validate(number: str) -> str:
         if exc.error_type == NumberParseException.TOO_LONG:
             raise InvalidLength(code="phone_too_long") from None
         raise InvalidLength(code="phone_too_short") from None
+    # An unknown country code never gets here: parse() has refused it already.
     reason = phonenumbers.is_possible_number_with_reason(parsed)
-    if reason == ValidationResult.INVALID_COUNTRY_CODE:
-        raise InvalidComponent(code="phone_unknown_country")
     if reason in (ValidationResult.TOO_SHORT, ValidationResult.IS_POSSIBLE_LOCAL_ONLY):
         raise InvalidLength(code="phone_too_short")
     if reason == ValidationResult.TOO_LONG:

@@ -31,6 +31,11 @@ other, nothing else. In this order:
    accepts it, with no resolution). Sharpness is measured on the first page's largest image when it
    is a JPEG. At most :data:`MAX_PAGES` pages.
 
+The SHA-256 of a file over 1 MB is computed in a short-lived thread while the file is decoded (both
+release the GIL). Warnings raised by Pillow and pypdf are silenced, and Pillow's bomb warning made an
+error, inside ``warnings.catch_warnings()`` only for the duration of the check; on Python before 3.14
+that context manager is not thread-safe, so a threaded server may briefly see the filters changed.
+
 More information:
 
 * https://pillow.readthedocs.io/en/stable/reference/Image.html#PIL.Image.open (decompression bombs)
@@ -60,6 +65,7 @@ import hashlib
 import io
 import math
 import os
+import threading
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -119,6 +125,7 @@ _MAGIC = (
     (b"PK\x03\x04", "ZIP"),
 )
 _GRID = 4
+_HASH_IN_THREAD = 1024 * 1024
 _LAPLACIAN = ImageFilter.Kernel((3, 3), (0, 1, 0, 1, -4, 1, 0, 1, 0), scale=1, offset=128)
 
 
@@ -146,7 +153,8 @@ def _read(file: FileInput, limit: int) -> tuple[bytes, str | None]:
         return bytes(file[:limit]), None
     if isinstance(file, str | os.PathLike):
         with open(file, "rb") as handle:
-            return handle.read(limit), os.fspath(file)
+            # Ask for no more than the file holds: read(limit) would reserve the whole limit.
+            return handle.read(min(limit, os.fstat(handle.fileno()).st_size + 1)), os.fspath(file)
     seekable = _seekable(file)
     if seekable:
         file.seek(0)
@@ -214,6 +222,13 @@ def check(
     extension = _extension(name) if name else None
     if extension is not None and _EXTENSIONS.get(extension) != kind:
         raise ExtensionMismatch(params={"extension": extension, "kind": _KIND_NAMES[kind]})
+    # Hashing releases the GIL, and so does decoding: for a large file, hash while it is decoded.
+    digest: list[str] = []
+    hasher = threading.Thread(target=lambda: digest.append(hashlib.sha256(data).hexdigest()))
+    if len(data) >= _HASH_IN_THREAD:
+        hasher.start()
+    else:
+        hasher.run()
     with warnings.catch_warnings():
         # Locally only: Pillow's and pypdf's remarks about odd files must not leak out or fail
         # a caller's strict warning filters, and the bomb warning must stop the decode.
@@ -231,6 +246,8 @@ def check(
             raise UnsafeContent(code="scan_too_many_pixels", params={"max_pixels": max_pixels}) from None
         except Exception:  # any parser failure on hostile bytes means a damaged file
             raise FileDamaged() from None
+    if len(data) >= _HASH_IN_THREAD:
+        hasher.join()
     if sharpness is not None and sharpness < min_sharpness:
         raise ImageTooBlurred(params={"sharpness": round(sharpness, 1), "min_sharpness": min_sharpness})
     return ScanInfo(
@@ -240,7 +257,7 @@ def check(
         height=height,
         dpi=dpi,
         pages=pages,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=digest[0],
         sharpness=None if sharpness is None else round(sharpness, 1),
         mime_type=_MIME_TYPES[kind],
     )
@@ -276,10 +293,15 @@ def _check_image(data: bytes, kind: str, min_dpi: int, max_pixels: int) -> tuple
         raise ResolutionTooLow(params={"dpi": dpi, "min_dpi": min_dpi})
     _check_pixels(width, height, min_dpi)
     if kind == "jpeg":
-        scale = min(1.0, ANALYSIS_SIZE / max(width, height))
-        image.draft("L", (math.ceil(width * scale), math.ceil(height * scale)))
+        _draft(image)
     image.load()
     return width, height, dpi, _sharpness(image)
+
+
+def _draft(image: Image.Image) -> None:
+    """Have the JPEG decoder scale down (1/2, 1/4, 1/8) to the size sharpness is measured at."""
+    factor = math.ceil(max(image.size) / ANALYSIS_SIZE)
+    image.draft("L", (math.ceil(image.width / factor), math.ceil(image.height / factor)))
 
 
 def _check_pixels(width: int, height: int, min_dpi: int) -> None:
@@ -327,7 +349,8 @@ def _check_pdf(
 ) -> tuple[int | None, int | None, int | None, int, float | None]:
     from pypdf import PdfReader
 
-    reader = PdfReader(io.BytesIO(data), strict=False)
+    # Not a bare BytesIO: pypdf asks a BytesIO for its buffer, which copies the whole file.
+    reader = PdfReader(io.BufferedReader(io.BytesIO(data)), strict=False)
     if reader.is_encrypted:
         raise FileEncrypted()
     _check_pdf_objects(reader)
@@ -516,7 +539,6 @@ def _pdf_image_sharpness(placed: _Placed, max_pixels: int) -> float | None:
     if filters != "/DCTDecode" and not (isinstance(filters, list) and filters[-1:] == ["/DCTDecode"]):
         return None
     image = _open(placed.stream.get_data(), "jpeg", max_pixels)
-    scale = min(1.0, ANALYSIS_SIZE / max(image.size))
-    image.draft("L", (math.ceil(image.width * scale), math.ceil(image.height * scale)))
+    _draft(image)
     image.load()
     return _sharpness(image)
