@@ -96,6 +96,10 @@ class QuickSelect(forms.Select):
 class StepForm(forms.Form):
     """Common behaviour: a hint per field rendered by the template, and ``summary()`` for the check page."""
 
+    # The server validates and explains; browsers' own "required" bubbles would only get in the way
+    # (and a kept scan must not make the file input look empty and required).
+    use_required_attribute = False
+
     #: Fields shown on the check page, in order; ``None`` means every field.
     summary_fields: tuple[str, ...] | None = None
 
