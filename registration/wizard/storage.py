@@ -50,12 +50,46 @@ def display_name(name: str | None) -> str:
 
 
 class StoredFile(UploadedFile):
-    """A file kept in the wizard's storage from an earlier visit to the step."""
+    """A file kept in the wizard's storage from an earlier visit to the step.
 
-    def __init__(self, *args: Any, tmp_name: str, scan_info: dict[str, Any] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    It is opened only when read (when the application is submitted): revalidating a step or showing
+    the check page uses the stored metadata, so a scan in remote storage is not fetched on every page.
+    """
+
+    def __init__(
+        self,
+        storage: Any,
+        tmp_name: str,
+        *,
+        name: str,
+        content_type: str | None,
+        size: int | None,
+        charset: str | None,
+        scan_info: dict[str, Any] | None = None,
+    ) -> None:
+        self._storage = storage
+        self._file: Any = None
+        super().__init__(file=None, name=name, content_type=content_type, size=size, charset=charset)
         self.tmp_name = tmp_name
         self.scan_info = scan_info or {}
+
+    @property
+    def file(self) -> Any:  # type: ignore[override]
+        if self._file is None:
+            self._file = self._storage.open(self.tmp_name, "rb")
+        return self._file
+
+    @file.setter
+    def file(self, value: Any) -> None:
+        self._file = value
+
+    @property
+    def closed(self) -> bool:
+        return self._file is None or self._file.closed
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
 
 
 def random_name(original: str, content_type: str | None) -> str:
@@ -66,6 +100,37 @@ def random_name(original: str, content_type: str | None) -> str:
 
 
 class WizardStorage(SessionStorage):
+    """formtools' session storage; the session is saved only when the draft actually changes.
+
+    formtools marks the session modified on every read of the draft, so that each page view rewrote
+    the whole draft to the database; here only the writing methods mark it.
+    """
+
+    def _get_data(self) -> dict[str, Any]:
+        return self.request.session[self.prefix]
+
+    def _set_data(self, value: dict[str, Any]) -> None:
+        self.request.session[self.prefix] = value
+        self.request.session.modified = True
+
+    data = property(_get_data, _set_data)
+
+    def _changed(self) -> None:
+        self.request.session.modified = True
+
+    def _set_current_step(self, step: str | None) -> None:
+        if self.data.get(self.step_key) != step:
+            self.data[self.step_key] = step
+            self._changed()
+
+    def _set_extra_data(self, extra_data: dict[str, Any]) -> None:
+        self.data[self.extra_data_key] = extra_data
+        self._changed()
+
+    def set_step_data(self, step: str, cleaned_data: Any) -> None:
+        super().set_step_data(step, cleaned_data)
+        self._changed()
+
     def file_meta(self, step: str) -> dict[str, dict[str, Any]]:
         """The stored files' metadata of ``step`` (no file is opened)."""
         return self.data[self.step_files_key].get(step, {})
@@ -77,19 +142,21 @@ class WizardStorage(SessionStorage):
             key = (step, field)
             if key not in self._files:
                 try:
-                    handle = self.file_storage.open(meta["tmp_name"])
-                except (OSError, KeyError, ValueError):
+                    present = self.file_storage.exists(meta["tmp_name"])
+                except (OSError, KeyError, ValueError, TypeError):
+                    present = False
+                if not present:
                     # Gone from the storage (purged, or a storage that lost it): ask for it again.
                     del stored[field]
                     self.request.session.modified = True
                     continue
                 self._files[key] = StoredFile(
-                    file=handle,
+                    self.file_storage,
+                    meta["tmp_name"],
                     name=meta.get("name") or "scan",
                     content_type=meta.get("content_type"),
                     size=meta.get("size"),
                     charset=meta.get("charset"),
-                    tmp_name=meta["tmp_name"],
                     scan_info=meta.get("scan"),
                 )
             files[field] = self._files[key]

@@ -318,3 +318,23 @@ def test_confirmation_e_mail_carries_code_and_link(wizard):
     assert code in message.body
     assert "/register/confirm-email/" in message.body
     assert message.alternatives and code in message.alternatives[0][0]
+
+
+def test_kept_scans_are_not_read_until_the_application_is_sent(wizard, monkeypatch):
+    """Revalidating steps and showing the check page use stored metadata; only sending reads the files."""
+    from django.core.files.storage import FileSystemStorage
+
+    wizard.run_until(S.CHECK)
+    opened: list[str] = []
+    real_open = FileSystemStorage.open
+
+    def counting_open(self, name, mode="rb"):
+        opened.append(name)
+        return real_open(self, name, mode)
+
+    monkeypatch.setattr(FileSystemStorage, "open", counting_open)
+    assert wizard.get(S.CHECK).status_code == 200
+    assert wizard.get(S.IDENTITY_DOCUMENT).status_code == 200
+    assert opened == []
+    wizard.post(S.CHECK)
+    assert len([name for name in opened if name.startswith("drafts/")]) == 2
