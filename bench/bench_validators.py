@@ -234,7 +234,7 @@ def rss_growth(what: str, path: Path) -> int:
     """Growth of a fresh process's peak RSS (bytes) during a check or a full decode; -1 if unknown."""
     code = CHILD.format(root=str(ROOT), path=str(path), what=what)
     command = [sys.executable, "-c", code]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     return int(result.stdout.strip()) if result.returncode == 0 else -1
 
 
