@@ -902,6 +902,9 @@ class PasswordForm(StepForm):
     password_token = forms.CharField(required=False, widget=forms.HiddenInput, max_length=1000)
     summary_fields = ()
 
+    def summary(self) -> list[tuple[str, str]]:
+        return [(str(_("Password")), str(_("Created (not shown)"))), (str(_("Consent to the terms")), str(_("Given")))]
+
     def __init__(
         self, *args: Any, contacts: Mapping[str, Any] | None = None, captcha: bool = False, **kwargs: Any
     ) -> None:

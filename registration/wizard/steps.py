@@ -30,10 +30,6 @@ class Step:
     name: str
     title: Promise
     form: type[forms.StepForm]
-    #: Steps whose answers this one depends on: changing them sends the person back here.
-    depends_on: tuple[str, ...] = ()
-    #: Steps with file fields keep their uploads between visits.
-    has_files: bool = False
     #: Shown on the check page as a section with its own Change link.
     summary_title: Promise | None = None
 
@@ -45,22 +41,19 @@ class Step:
 STEPS: tuple[Step, ...] = (
     Step(TYPE, _("Registration type"), forms.RegistrationTypeForm),
     Step(CONTACTS, _("Your e-mail and mobile phone"), forms.ContactsForm, summary_title=_("Contacts")),
-    Step(PHONE_CODE, _("Confirm your phone number"), forms.PhoneCodeForm, depends_on=(CONTACTS,)),
-    Step(EMAIL_CODE, _("Confirm your e-mail address"), forms.EmailCodeForm, depends_on=(CONTACTS,)),
+    Step(PHONE_CODE, _("Confirm your phone number"), forms.PhoneCodeForm),
+    Step(EMAIL_CODE, _("Confirm your e-mail address"), forms.EmailCodeForm),
     Step(PERSONAL, _("Your personal details"), forms.PersonalForm, summary_title=_("Personal details")),
     Step(
         NAMES_CYRILLIC,
         _("Your name in Russian letters"),
         forms.NamesCyrillicForm,
-        depends_on=(PERSONAL,),
         summary_title=_("Name in Russian letters"),
     ),
     Step(
         IDENTITY_DOCUMENT,
         _("Your identity document"),
         forms.IdentityDocumentForm,
-        depends_on=(PERSONAL,),
-        has_files=True,
         summary_title=_("Identity document"),
     ),
     Step(STAY_TYPE, _("Your document of stay in Russia"), forms.StayTypeForm, summary_title=_("Document of stay")),
@@ -68,13 +61,11 @@ STEPS: tuple[Step, ...] = (
         STAY_DOCUMENT,
         _("Details of your document of stay"),
         forms.StayDocumentForm,
-        depends_on=(STAY_TYPE, PERSONAL, NAMES_CYRILLIC),
-        has_files=True,
         summary_title=_("Details of the document of stay"),
     ),
     Step(IDENTIFIERS, _("SNILS and INN"), forms.IdentifiersForm, summary_title=_("SNILS and INN")),
     Step(ADDRESS, _("Your address in Russia"), forms.AddressForm, summary_title=_("Address in Russia")),
-    Step(PASSWORD, _("Create a password"), forms.PasswordForm, depends_on=(CONTACTS,)),
+    Step(PASSWORD, _("Create a password"), forms.PasswordForm, summary_title=_("Password")),
     Step(CHECK, _("Check your answers"), forms.CheckForm),
 )
 
@@ -86,8 +77,3 @@ FORM_LIST: list[tuple[str, Any]] = [(step.name, step.form) for step in STEPS]
 
 #: Steps shown only in some journeys (``name → callable(wizard) -> bool``); every step is shown today.
 CONDITIONS: dict[str, Any] = {}
-
-
-def title(name: str) -> Promise | str:
-    step = BY_NAME.get(name)
-    return step.title if step else name
