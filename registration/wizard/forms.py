@@ -198,7 +198,7 @@ class ContactsForm(StepForm):
 # --- 3–4. confirmation codes --------------------------------------------------------------------
 
 CODE_ERRORS: dict[str, Any] = {
-    codes.WRONG: _("The code is wrong. Check the last message and type it again."),
+    codes.WRONG: _("The code is wrong. Check the last message and type it again (tries left: %(left)s)."),
     codes.EXPIRED: _("The code has expired. Ask for a new one."),
     codes.TOO_MANY_ATTEMPTS: _("Too many wrong codes. Ask for a new one."),
     codes.NO_CODE: _("We have not sent a code to this address yet. Ask for one."),
@@ -233,6 +233,7 @@ class CodeForm(StepForm):
         owner: str = "",
         address: str = "",
         outcome: str = "",
+        attempts_left: int = 0,
         confirmed: set[tuple[str, str]] | None = None,
         **kwargs: Any,
     ) -> None:
@@ -240,6 +241,7 @@ class CodeForm(StepForm):
         self.owner = owner
         self.address = address
         self.outcome = outcome  # what the view's check of the typed code said, if it checked one
+        self.attempts_left = attempts_left
         # The view may pass the draft's confirmed contacts, read once per request for both code steps.
         self.confirmed = confirmed
 
@@ -259,7 +261,8 @@ class CodeForm(StepForm):
             self.add_error("code", ValidationError(CODE_ERRORS["code_format"], code="code_format"))
         else:
             outcome = self.outcome if self.outcome in CODE_ERRORS else codes.WRONG
-            self.add_error("code", ValidationError(CODE_ERRORS[outcome], code=outcome))
+            params = {"left": self.attempts_left}
+            self.add_error("code", ValidationError(CODE_ERRORS[outcome], code=outcome, params=params))
         return cleaned
 
 

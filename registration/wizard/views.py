@@ -43,7 +43,7 @@ from registration.ratelimit import too_many_requests
 
 from . import forms
 from . import steps as S
-from .storage import StoredFile, WizardStorage
+from .storage import StoredFile, WizardStorage, scan_info_dict
 
 LOGIN_BACKEND = "registration.backends.EmailOrPhoneBackend"
 WIZARD_PREFIX = "registration_wizard"  # formtools' prefix for RegistrationWizard (its name, snake_case)
@@ -59,15 +59,12 @@ SEND_MESSAGES: dict[str, Any] = {
 
 
 def describe_file(upload: Any) -> str:
-    """``passport.pdf, PDF, 1.2 MB``: what the person uploaded, from stored metadata."""
-    info = getattr(upload, "scan_info", None) or {}
-    kind = str(info.get("kind") or "").upper()
-    size = info.get("size") or getattr(upload, "size", 0) or 0
-    parts = [str(getattr(upload, "name", "") or ""), kind, str(filesizeformat(size))]
-    return ", ".join(part for part in parts if part)
+    """``passport.pdf, PDF, 1.2 MB``: what the person uploaded, from its checked metadata."""
+    return describe_meta({"name": upload.name, "size": upload.size, "scan": scan_info_dict(upload)})
 
 
 def describe_meta(meta: dict[str, Any]) -> str:
+    """The same, from the metadata the draft keeps in the session."""
     info = meta.get("scan") or {}
     kind = str(info.get("kind") or "").upper()
     parts = [str(meta.get("name") or ""), kind, str(filesizeformat(info.get("size") or meta.get("size") or 0))]
@@ -114,7 +111,8 @@ class RegistrationWizard(NamedUrlSessionWizardView):
         extra["completed"] = [n for n in extra.get("completed", []) if n not in names]
         self.storage.extra_data = extra
 
-    def first_incomplete_before(self, step: str) -> str | None:
+    def first_incomplete_before(self, step: str | None) -> str | None:
+        """The first unanswered step before ``step`` (before the end of the wizard when ``step`` is None)."""
         done = set(self.completed())
         for name in self.get_form_list():
             if name == step:
@@ -162,7 +160,7 @@ class RegistrationWizard(NamedUrlSessionWizardView):
             contacts = self.earlier(S.CONTACTS)
             kwargs["owner"] = self.draft_id
             kwargs["address"] = contacts.get("phone" if step == S.PHONE_CODE else "email", "")
-            kwargs["outcome"] = getattr(self, "_code_outcome", {}).get(step, "")
+            kwargs["outcome"], kwargs["attempts_left"] = getattr(self, "_code_outcome", {}).get(step, ("", 0))
             kwargs["confirmed"] = self.confirmed_contacts()
         elif step == S.NAMES_CYRILLIC:
             personal = self.earlier(S.PERSONAL)
@@ -247,7 +245,7 @@ class RegistrationWizard(NamedUrlSessionWizardView):
             target = self.first_incomplete_before(current) or current
             return redirect(self.get_step_url(target if target in self.get_form_list() else self.steps.first))
         if step not in self.get_form_list():
-            return redirect(self.get_step_url(self.first_incomplete_before("\x00") or self.steps.first))
+            return redirect(self.get_step_url(self.first_incomplete_before(None) or self.steps.first))
         missing = self.first_incomplete_before(step)
         if missing:
             return redirect(self.get_step_url(missing))
@@ -287,16 +285,8 @@ class RegistrationWizard(NamedUrlSessionWizardView):
                 if outcome.code in (codes.RATE_LIMITED, codes.COOLDOWN):
                     response.status_code = 429
                 return response
-            typed = "".join(str(request.POST.get(f"{step}-code", ""))[:20].split())
-            address = self.get_form_kwargs(step)["address"]
-            purpose = CodePurpose.PHONE if step == S.PHONE_CODE else CodePurpose.EMAIL
-            if typed and typed.isdigit() and typed.isascii() and len(typed) == codes.code_length():
-                outcome = codes.check_code(purpose, self.draft_id, address, typed, request=request)
-                self.__dict__.pop("_confirmed_contacts", None)
-                self._code_outcome = {step: outcome.code}
-                self._attempts_left = outcome.attempts_left
-                if outcome.code == codes.RATE_LIMITED:
-                    return too_many_requests(request)
+            if self.check_typed_code(step) == codes.RATE_LIMITED:
+                return too_many_requests(request)
 
         form = self.get_form(data=self.posted_data(step), files=self.files_with_kept(step))
         if not form.is_valid():
@@ -381,6 +371,18 @@ class RegistrationWizard(NamedUrlSessionWizardView):
         return redirect("registration:wizard_complete")
 
     # --- codes ----------------------------------------------------------------------------------
+
+    def check_typed_code(self, step: str) -> str:
+        """Check a well-formed typed code (this uses one of the code's attempts); the form shows the outcome."""
+        typed = "".join(str(self.request.POST.get(f"{step}-code", ""))[:20].split())
+        if not (typed.isdigit() and typed.isascii() and len(typed) == codes.code_length()):
+            return ""  # the form explains what is wrong with it
+        purpose = CodePurpose.PHONE if step == S.PHONE_CODE else CodePurpose.EMAIL
+        address = self.get_form_kwargs(step)["address"]
+        outcome = codes.check_code(purpose, self.draft_id, address, typed, request=self.request)
+        self.__dict__.pop("_confirmed_contacts", None)
+        self._code_outcome = {step: (outcome.code, outcome.attempts_left)}
+        return outcome.code
 
     def send_code(self, step: str, *, force: bool) -> codes.SendOutcome:
         address = self.get_form_kwargs(step)["address"]

@@ -57,6 +57,7 @@ def test_wrong_code_counts_attempts_and_the_sixth_try_is_refused(at_phone_code):
     for left in range(4, 0, -1):
         response = at_phone_code.post(S.PHONE_CODE, {"code": wrong})
         assert code_errors(response) == ["code_wrong"]
+        assert response.context["form"].errors.as_data()["code"][0].params == {"left": left}
         assert ContactCode.objects.get().attempts == 5 - left
     response = at_phone_code.post(S.PHONE_CODE, {"code": wrong})
     assert code_errors(response) == ["code_too_many_attempts"]
