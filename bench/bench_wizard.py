@@ -89,7 +89,7 @@ def bare_round_trip(client: Client) -> float:
     return get_time + post_time
 
 
-def registration(run: int, scans: dict[str, bytes], bare_client: Client) -> dict[str, tuple[float, float]]:
+def registration(run: int, scans: dict[str, bytes], bare_client: Client) -> dict[str, tuple[float, float, float]]:
     """One complete registration; each step is followed by a baseline round-trip, so load drifts cancel."""
     from conftest import WizardDriver
 
@@ -102,7 +102,7 @@ def registration(run: int, scans: dict[str, bytes], bare_client: Client) -> dict
     driver.answers[S.CONTACTS] = {"email": f"bench{run}@example.org", "phone": f"+7916{run:07d}"}
     # PNG for both scans: the PDF check's cost belongs to validators.scans and is reported separately.
     driver.files[S.STAY_DOCUMENT] = {"scan": ("permit.png", "png")}
-    times: dict[str, tuple[float, float]] = {}
+    times: dict[str, tuple[float, float, float]] = {}
     for step in S.NAMES:
         get_time, response = timed(lambda step=step: driver.get(step))
         assert response.status_code == 200, (step, response.status_code)
@@ -113,7 +113,7 @@ def registration(run: int, scans: dict[str, bytes], bare_client: Client) -> dict
             data = {"code": driver.latest_email_code()}
         post_time, response = timed(lambda step=step, data=data: driver.post(step, data))
         assert response.status_code == 302, (step, response.status_code)
-        times[step] = (get_time + post_time, bare_round_trip(bare_client))
+        times[step] = (get_time, post_time, bare_round_trip(bare_client))
     return times
 
 
@@ -132,23 +132,26 @@ def main() -> int:
         registration(9_000_000, scans, bare_client)
         runs = [registration(run, scans, bare_client) for run in range(RUNS)]
 
-    baseline = statistics.median(base for run in runs for _, base in run.values())
-    print(f"Baseline (bare six-field form, GET + POST): {baseline * 1000:.1f} ms (median)")
+    baseline = statistics.median(run[step][2] for run in runs for step in run)
+    print(f"Baseline (bare six-field form, GET + POST): {baseline * 1000:.1f} ms CPU (median)")
     print(f"Registration, median of {RUNS} complete runs (ratio: to the baseline measured right after each step):")
-    print(f"  {'step':<20}{'ms':>9}{'ratio':>9}")
+    print(f"  {'step':<20}{'GET ms':>8}{'POST ms':>9}{'total':>8}{'ratio':>8}")
     worst = 0.0
     total = 0.0
     for step in runs[0]:
-        value = statistics.median(run[step][0] for run in runs)
-        ratio = statistics.median(run[step][0] / run[step][1] for run in runs)
+        get_ms = statistics.median(run[step][0] for run in runs) * 1000
+        post_ms = statistics.median(run[step][1] for run in runs) * 1000
+        value = statistics.median(run[step][0] + run[step][1] for run in runs)
+        ratio = statistics.median((run[step][0] + run[step][1]) / run[step][2] for run in runs)
         worst = max(worst, ratio)
         total += value
         flag = "" if ratio <= TARGET else "  over target"
-        print(f"  {step:<20}{value * 1000:>9.1f}{ratio:>8.2f}x{flag}")
-    print(f"  {'whole registration':<20}{total * 1000:>9.1f}")
-    started = time.perf_counter()
+        print(f"  {step:<20}{get_ms:>8.1f}{post_ms:>9.1f}{value * 1000:>8.1f}{ratio:>7.2f}x{flag}")
+    print(f"  {'whole registration':<20}{'':>17}{total * 1000:>8.1f}")
+    print("  (check's POST re-validates all 12 steps, creates the account, copies the scans and logs in.)")
+    started = time.process_time()
     vscans.check(scans["pdf"], "permit.pdf")
-    pdf_check = time.perf_counter() - started
+    pdf_check = time.process_time() - started
     print(f"For reference, validators.scans.check on a 1-page 300-dpi PDF takes {pdf_check * 1000:.1f} ms.")
     print(f"Worst step: {worst:.2f}x the baseline (target {TARGET:.0f}x): {'met' if worst <= TARGET else 'missed'}.")
     return 0
