@@ -2,15 +2,35 @@ from django.urls import path
 
 from . import scans, views
 from .identity import views as identity_views
+from .wizard import views as wizard
 
 app_name = "registration"
 
 urlpatterns = [
     path("register/", views.start, name="start"),
+    path("register/resume/", wizard.wizard_view, name="wizard"),
+    path("register/restart/", wizard.restart, name="wizard_restart"),
+    path("register/for-russian-citizens/", wizard.russian_citizens, name="wizard_russian"),
+    path("register/complete/", wizard.complete, name="wizard_complete"),
+    path("register/confirm-email/<str:token>/", wizard.email_link, name="contact_email_link"),
+    path("register/<slug:step>/", wizard.wizard_view, name="wizard_step"),
     path("account/login/", views.LoginView.as_view(), name="login"),
+    path("account/login/code/", views.LoginCodeView.as_view(), name="login_code"),
     path("account/logout/", views.LogoutView.as_view(), name="logout"),
+    path("account/password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("account/password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "account/password-reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("account/password-reset/complete/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("account/", views.cabinet, name="cabinet"),
     path("help/", views.help_page, name="help"),
+    path("account/security/", views.security, name="security"),
+    path("account/support/", views.support_list, name="support_list"),
+    path("account/support/new/", views.support_new, name="support_new"),
+    path("account/support/<str:number>/", views.support_detail, name="support_detail"),
     path("healthz", views.healthz, name="healthz"),
     # Identity confirmation (registration/identity/) and private scans.
     path("account/identity/", identity_views.methods, name="identity_methods"),

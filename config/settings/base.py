@@ -123,6 +123,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+# Count failures per account, whether the person typed the e-mail (in any case) or the phone.
+AXES_USERNAME_CALLABLE = "registration.login.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "registration/cabinet/locked_out.html"
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "password", "code"]
@@ -248,6 +250,17 @@ REGISTRATION_VIDEO_BOOKING_NOTICE_MINUTES = 60
 REGISTRATION_SIGNATURE_MAX_FILE_SIZE = 64 * 1024
 # The methods offered to people, in order (None: every registered method).
 REGISTRATION_IDENTITY_METHODS = None
+# The wizard, contact confirmation and log-in (registration.wizard, registration.contact). Each value
+# below is also the default written where it is read; rate limits live in registration/ratelimit.py.
+REGISTRATION_CODE_LENGTH = 6  # digits in a phone or e-mail confirmation code
+REGISTRATION_CODE_TTL = env_int("REGISTRATION_CODE_TTL", 10 * 60)  # seconds a code stays valid
+REGISTRATION_CODE_MAX_ATTEMPTS = env_int("REGISTRATION_CODE_MAX_ATTEMPTS", 5)  # wrong tries per code
+REGISTRATION_CODE_RESEND_COOLDOWN = env_int("REGISTRATION_CODE_RESEND_COOLDOWN", 60)  # seconds between sends
+REGISTRATION_EMAIL_LINK_MAX_AGE = env_int("REGISTRATION_EMAIL_LINK_MAX_AGE", 60 * 60)  # seconds a link works
+REGISTRATION_SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 5)  # seconds per gateway request
+REGISTRATION_SMS_GATEWAY_RETRIES = env_int("SMS_GATEWAY_RETRIES", 2)  # extra tries after a failure
+REGISTRATION_SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(VAR_DIR / "sms.log"))  # for the file backend
+REGISTRATION_LOGIN_CODE_MAX_AGE = 5 * 60  # seconds to type the log-in SMS code after the password
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,7 @@ Each area lives in its own module; this package re-exports every model so that D
 can import them from ``registration.models``.
 """
 
+from ..contact.models import CodePurpose, ContactCode, LoginSecondFactor
 from ..identity.models import (  # noqa: F401  (identity confirmation: registration/identity/)
     DocumentRequest,
     IdentityCode,
@@ -26,9 +27,12 @@ __all__ = [
     "AccountStatus",
     "Applicant",
     "AuditEvent",
+    "CodePurpose",
+    "ContactCode",
     "Document",
     "DocumentKind",
     "DocumentRole",
+    "LoginSecondFactor",
     "ServiceCentre",
     "Sex",
     "SupportMessage",

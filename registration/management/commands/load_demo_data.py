@@ -72,3 +72,70 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role:<22} {email:<22} {password}")
         for note in notes:
             self.stdout.write(note)
+        applicant_email, applicant_password = load_demo_applicant()
+        self.stdout.write("A registered person waiting for identity confirmation (log in at /account/login/):")
+        self.stdout.write(f"  {'pending applicant':<22} {applicant_email:<22} {applicant_password}")
+
+
+DEMO_APPLICANT_EMAIL = "applicant@example.org"
+
+
+def load_demo_applicant() -> tuple[str, str]:
+    """A person who has registered through the wizard and waits for identity confirmation (no scans)."""
+    from datetime import date
+
+    from django.contrib.auth.hashers import make_password
+
+    from registration import services
+    from validators.dates import add_months
+
+    password = _password()
+    account = Account.objects.filter(email=DEMO_APPLICANT_EMAIL).first()
+    if account is not None:
+        account.set_password(password)
+        account.save(update_fields=["password"])
+        return DEMO_APPLICANT_EMAIL, password
+    today = date.today()
+    services.submit_application(
+        services.ApplicationData(
+            email=DEMO_APPLICANT_EMAIL,
+            phone="+998901234567",
+            password_hash=make_password(password),
+            surname="Karimov",
+            given_names="Jamshid",
+            surname_cyrillic="Каримов",
+            given_names_cyrillic="Джамшид",
+            birth_date=date(1990, 3, 25),
+            birth_place="Tashkent",
+            sex="M",
+            citizenship="UZ",
+            region="77",
+            city="Москва",
+            street="ул. Тверская",
+            house="1",
+            flat="10",
+            postcode="125009",
+            language="ru",
+            documents=[
+                services.DocumentData(
+                    role="identity",
+                    kind="foreign_passport",
+                    country="UZ",
+                    number="FA1234567",
+                    issue_date=date(2021, 5, 10),
+                    expiry_date=add_months(today, 60),
+                    issuing_authority="IIV 26202",
+                ),
+                services.DocumentData(
+                    role="stay",
+                    kind="migration_card",
+                    country="RU",
+                    series="4617",
+                    number="1234567",
+                    issue_date=date(today.year, 1, 15),
+                    expiry_date=add_months(today, 12),
+                ),
+            ],
+        )
+    )
+    return DEMO_APPLICANT_EMAIL, password

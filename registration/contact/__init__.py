@@ -1,0 +1,1 @@
+"""Contact confirmation: one-time codes sent by SMS or e-mail, and the backends that send SMS."""
