@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -27,3 +27,22 @@ def scans_are_private(app_configs: Any = None, **kwargs: Any) -> list:
                 )
             )
     return problems
+
+
+#: SMS backends that print or keep codes where people other than the addressee can read them.
+DEVELOPMENT_SMS_BACKENDS = ("ConsoleBackend", "MemoryBackend", "FileBackend")
+
+
+@register(Tags.security, deploy=True)
+def sms_codes_leave_the_building(app_configs: Any = None, **kwargs: Any) -> list:
+    """In production, SMS codes must go to a gateway, never to the console, memory or a file."""
+    backend = getattr(settings, "REGISTRATION_SMS_BACKEND", "registration.contact.sms.ConsoleBackend")
+    if backend.rsplit(".", 1)[-1] in DEVELOPMENT_SMS_BACKENDS:
+        return [
+            Warning(
+                f"REGISTRATION_SMS_BACKEND is {backend}: confirmation codes would be written to logs or files.",
+                hint="Set SMS_BACKEND=registration.contact.sms.HttpGatewayBackend and SMS_GATEWAY_URL.",
+                id="registration.W002",
+            )
+        ]
+    return []

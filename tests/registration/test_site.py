@@ -177,3 +177,19 @@ def test_static_files_are_served_by_the_app(client):
     response = client.get("/static/css/site.css")
     assert response.status_code == 200
     assert b"--blue" in b"".join(response.streaming_content)
+
+
+@pytest.mark.parametrize(
+    ("backend", "warned"),
+    [
+        ("registration.contact.sms.ConsoleBackend", True),
+        ("registration.contact.sms.FileBackend", True),
+        ("registration.contact.sms.HttpGatewayBackend", False),
+    ],
+)
+def test_development_sms_backend_is_a_deploy_warning(settings, backend, warned):
+    """A production deployment that would print SMS codes to the logs is flagged by check --deploy."""
+    from registration.checks import sms_codes_leave_the_building
+
+    settings.REGISTRATION_SMS_BACKEND = backend
+    assert [w.id for w in sms_codes_leave_the_building()] == (["registration.W002"] if warned else [])
