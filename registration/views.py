@@ -36,6 +36,7 @@ from .forms import (
 )
 from .help import QUESTIONS
 from .models import Account, SupportRequest, SupportTopic
+from .profile import flows as profile_flows
 
 CODE_MESSAGES: dict[str, Any] = {
     codes.WRONG: _("The code is wrong. Check the last text message and type it again."),
@@ -178,10 +179,15 @@ def cabinet(request: HttpRequest) -> HttpResponse:
     """The account's status page: pending, active or blocked, and what to do next."""
     account: Account = request.user  # type: ignore[assignment]
     applicant = services.applicant_of(account)
+    waiting = [change for change in profile_flows.changes_of(account, limit=5) if change.is_pending]
+    # An active account whose changed identity data waits for a clerk: no identity method to choose.
+    under_review = account.is_pending and any(change.was_active for change in waiting)
     context = {
         "account": account,
         "applicant": applicant,
-        "checklist": services.pending_checklist(account, applicant) if account.is_pending else [],
+        "changes_waiting": waiting,
+        "under_review": under_review,
+        "checklist": services.pending_checklist(account, applicant) if account.is_pending and not under_review else [],
         "support_requests": services.support_requests_of(account, limit=5),
         "second_factor": services.has_second_factor(account),
     }
