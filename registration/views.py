@@ -244,14 +244,23 @@ def support_detail(request: HttpRequest, number: str) -> HttpResponse:
     support = SupportRequest.objects.filter(account=request.user, number=number[:16]).first()
     if support is None:
         raise Http404
-    form = SupportReplyForm(request.POST or None)
+    form = SupportReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not ratelimit.hit("support_request", _support_key(request)):
             return ratelimit.too_many_requests(request)
         if form.is_valid():
-            services.add_support_message(support, author=request.user, body=form.cleaned_data["body"], request=request)  # type: ignore[arg-type]
+            screenshot = form.cleaned_data.get("screenshot")
+            services.add_support_message(
+                support,
+                author=request.user,  # type: ignore[arg-type]
+                body=form.cleaned_data["body"],
+                attachment=screenshot,
+                attachment_name=getattr(screenshot, "name", "") or "",
+                request=request,
+            )
             return redirect("registration:support_detail", number=support.number)
-    messages = support.messages.select_related("author").order_by("created_at", "pk")
+    # Support's internal notes are never shown to the person.
+    messages = support.messages.filter(internal=False).select_related("author").order_by("created_at", "pk")
     return render(
         request, "registration/cabinet/support_detail.html", {"support": support, "messages": messages, "form": form}
     )
