@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 audit.register_actions(
     {
         "profile.contact_change_started": _("Change of a contact started (code sent)"),
+        "profile.contact_change_cancelled": _("Change of a contact cancelled"),
         "profile.email_changed": _("E-mail address changed"),
         "profile.phone_changed": _("Phone number changed"),
         "profile.change_submitted": _("Change of identity data sent for review"),
@@ -174,8 +175,17 @@ def resend_contact_code(
     )
 
 
-def cancel_contact_change(account: Account, purpose: str) -> None:
-    ContactCode.objects.filter(purpose=purpose, owner=contact_owner(account)).delete()
+def cancel_contact_change(account: Account, purpose: str, *, request: HttpRequest | None = None) -> None:
+    """Forget a change waiting for its code: the contact stays as it is."""
+    deleted, _rows = ContactCode.objects.filter(purpose=purpose, owner=contact_owner(account)).delete()
+    if deleted:
+        audit.record(
+            "profile.contact_change_cancelled",
+            account=account,
+            actor=account,
+            request=request,
+            data={"contact": str(purpose)},
+        )
 
 
 def confirm_contact_change(

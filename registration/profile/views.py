@@ -149,7 +149,7 @@ def contact_code(request: HttpRequest, kind: str) -> HttpResponse:
     notice, status = "", 200
     if request.method == "POST":
         if "cancel" in request.POST:
-            flows.cancel_contact_change(account, purpose)
+            flows.cancel_contact_change(account, purpose, request=request)
             messages.info(request, _("The change was cancelled. Your contact details stay as they were."))
             return redirect("registration:profile")
         if "resend" in request.POST:

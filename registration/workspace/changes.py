@@ -91,6 +91,8 @@ class ChangeReviewMixin:
             if change.is_pending
         ]
         return {
+            # An active account's changed data is decided here, not by a new identity confirmation.
+            "under_review": any(item["change"].was_active for item in waiting),
             "changes_waiting": waiting,
             "changes_decided": [change for change in changes if not change.is_pending],
             "can_review_changes": request.user.has_perm(REVIEW_PERMISSION),

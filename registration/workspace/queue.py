@@ -374,6 +374,9 @@ class PendingApplicationAdmin(ChangeReviewMixin, admin.ModelAdmin):
             ),
             "view_scans": user.has_perm(PERM("view_scan")),
         }
+        changes = self.change_context(request, applicant, forms_.get("change_bound"))  # type: ignore[arg-type]
+        if changes["under_review"]:
+            can["confirm"] = False
         return {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -402,7 +405,7 @@ class PendingApplicationAdmin(ChangeReviewMixin, admin.ModelAdmin):
             "block_form": forms_.get("block") or ReasonForm(prefix="block"),
             "issues_code": conf.service_centre_issues_code(),
             "states": ConfirmationState,
-            **self.change_context(request, applicant, forms_.get("change_bound")),  # type: ignore[arg-type]
+            **changes,
         }
 
     def _invalid(

@@ -110,6 +110,7 @@ def test_cancel_and_resend(client, person, settings):
     assert len([m for m in mail.outbox if m.to == ["new@example.org"]]) == 2
     assert client.post(url, {"cancel": "1"}).status_code == 302
     assert not ContactCode.objects.filter(owner=f"profile:{person.pk}").exists()
+    assert AuditEvent.objects.get(action="profile.contact_change_cancelled").data == {"contact": "email"}
     assert client.get(url)["Location"] == reverse("registration:profile_contact", args=["email"])
 
 

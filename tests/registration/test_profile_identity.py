@@ -100,6 +100,7 @@ def test_changed_name_is_held_for_review_and_accepted(client, active, role_user)
     client.force_login(clerk)
     page = client.get(application_url(active))
     assert page.status_code == 200 and "LINDQVIST" in page.content.decode()
+    assert page.context["can"]["confirm"] is False  # decided through the change, not a new confirmation
     assert client.get(reverse("registration:profile_change_scan", args=[change.pk])).status_code == 200
     response = decide(client, active, change, "accept", {f"change{change.pk}-compared": "on"})
     assert response.status_code == 302
