@@ -41,7 +41,7 @@ DEFAULT_LIMITS: dict[str, str] = {
     # Profile changes per account: contact changes (each try of the password counts), identity
     # changes held for review, and the address or identifiers.
     "profile_contact": "10/1h",
-    "profile_identity": "5/1d",
+    "profile_identity": "20/1d",
     "profile_details": "20/1h",
     # The support line: caller checks per operator, and codes sent to one account's phone.
     "caller_check_operator": "30/1h",

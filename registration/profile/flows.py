@@ -158,9 +158,7 @@ def start_contact_change(
     return outcome
 
 
-def resend_contact_code(
-    account: Account, purpose: str, *, request: HttpRequest | None = None, by: Account | None = None
-) -> codes.SendOutcome:
+def resend_contact_code(account: Account, purpose: str, *, request: HttpRequest | None = None) -> codes.SendOutcome:
     """Send the code for the change waiting for it again (cool-down and rate limits apply)."""
     row = pending_contact(account, purpose)
     if row is None or row.is_confirmed:

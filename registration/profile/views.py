@@ -23,6 +23,7 @@ from registration.contact.sms import masked as mask_phone
 from registration.models import Account, Applicant, DocumentRole
 from registration.wizard.forms import CODE_ERRORS
 from registration.workspace.masking import mask_email
+from validators import snils as vsnils
 
 from . import flows
 from .forms import (
@@ -104,6 +105,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "stay_documents": [d for d in documents if d.role == DocumentRole.STAY],
         "waiting_contacts": waiting_contacts,
         "changes": changes,
+        "snils": vsnils.format(applicant.snils) if applicant and applicant.snils else "",
         "personal_pending": any(c.is_pending and c.kind == ChangeKind.PERSONAL for c in changes),
         "document_pending": any(c.is_pending and c.kind == ChangeKind.DOCUMENT for c in changes),
     }
