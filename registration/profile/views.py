@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -67,13 +68,12 @@ def _purpose(kind: str) -> str:
 def cabinet_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Log-in required, never cached, GET and POST only; a blocked account is sent to its status page."""
 
+    @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if _account(request).is_blocked:
             return redirect("registration:cabinet")
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return never_cache(login_required(require_http_methods(["GET", "POST"])(wrapped)))
 
 
