@@ -155,6 +155,7 @@ class SupportReplyForm(forms.Form):
             "max_length": _("Write at most %(limit_value)d characters."),
         },
     )
+    screenshot = screenshot_field()
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"].strip()

@@ -118,7 +118,7 @@ QUESTIONS: tuple[Question, ...] = (
             "In your account, open your profile. A new phone or e-mail is confirmed by a code. A change of "
             "name, date of birth, citizenship or document needs a new scan and is checked by a clerk again."
         ),
-        _("Open my account"),
-        "registration:cabinet",
+        _("Open your details"),
+        "registration:profile",
     ),
 )

@@ -38,6 +38,14 @@ DEFAULT_LIMITS: dict[str, str] = {
     "signature_upload": "10/1h",
     "video_booking": "10/1h",
     "document_upload": "10/1h",
+    # Profile changes per account: contact changes (each try of the password counts), identity
+    # changes held for review, and the address or identifiers.
+    "profile_contact": "10/1h",
+    "profile_identity": "20/1d",
+    "profile_details": "20/1h",
+    # The support line: caller checks per operator, and codes sent to one account's phone.
+    "caller_check_operator": "30/1h",
+    "caller_code_account": "3/1h",
 }
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

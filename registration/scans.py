@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from . import audit
 from .identity.scans import mime_type
-from .models import Account, Document, RequestedScan
+from .models import Account, Document, ProfileChangeRequest, RequestedScan
 
 SCAN_PERMISSION = "registration.view_scan"
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
@@ -83,4 +83,21 @@ def requested_scan(request: HttpRequest, pk: int) -> FileResponse:
         filename=f"requested-{scan.pk}",
         account_id=owner_id,
         data={"requested_scan": scan.pk, "request": scan.request_id},
+    )
+
+
+@require_GET
+@login_required
+def change_scan(request: HttpRequest, pk: int) -> FileResponse:
+    """The new scan sent with a change of identity data."""
+    change = get_object_or_404(ProfileChangeRequest, pk=pk)
+    if not may_view_scans_of(request.user, change.account_id):
+        raise Http404
+    return _serve(
+        request,
+        change.scan,
+        change.scan_type,
+        filename=f"change-{change.pk}",
+        account_id=change.account_id,
+        data={"change": change.pk, "kind": change.kind},
     )

@@ -285,11 +285,22 @@ def create_support_request(
 
 
 def add_support_message(
-    support: SupportRequest, *, author: Account, body: str, request: HttpRequest | None = None
+    support: SupportRequest,
+    *,
+    author: Account,
+    body: str,
+    attachment: IO[bytes] | None = None,
+    attachment_name: str = "",
+    request: HttpRequest | None = None,
 ) -> SupportMessage:
-    """The person writes again in their request: it goes back to the support team's queue."""
-    with transaction.atomic():
-        message = SupportMessage.objects.create(request=support, author=author, body=body, from_staff=False)
+    """The person writes again in their request (optionally with a screenshot): it goes back to the queue."""
+    with _saved_scans() as written, transaction.atomic():
+        message = SupportMessage(request=support, author=author, body=body, from_staff=False)
+        if attachment is not None:
+            attachment.seek(0)
+            message.attachment.save(attachment_name or "screenshot", File(attachment), save=False)
+            written.append(message.attachment)
+        message.save()
         if support.status in (SupportStatus.WAITING, SupportStatus.RESOLVED):
             support.status = SupportStatus.NEW
         support.updated_at = timezone.now()

@@ -1,7 +1,8 @@
 """The account state machine: the only place where an account's status changes.
 
 pending → active (identity confirmed); any → blocked → back to the status it had; active → pending
-(identity data changed and must be reviewed again). Each change locks the account row, checks the
+(identity data changed and must be reviewed again) → active (the change accepted, or rejected: the
+account keeps its confirmed data). Each change locks the account row, checks the
 transition, writes the new status and appends an audit event naming who, when and why, all in one
 transaction.
 """
@@ -11,9 +12,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import audit
 from .models import Account, AccountStatus, AuditEvent
+
+audit.register_actions({"status.restored_after_review": _("Review ended without a change, account active again")})
 
 PENDING, ACTIVE, BLOCKED = AccountStatus.PENDING, AccountStatus.ACTIVE, AccountStatus.BLOCKED
 
@@ -154,4 +158,22 @@ def send_to_review(
         reason=reason.strip(),
         request=request,
         allowed_from=frozenset({ACTIVE}),
+    )
+
+
+def restore_after_review(
+    account: Account, *, by: Account | None, reason: str, request: HttpRequest | None = None
+) -> AuditEvent:
+    """The review of an active account's changed identity data ended without a change (the change was
+    rejected): the account is active again with the data that had been confirmed."""
+    if not reason.strip():
+        raise ReasonRequired("Ending a review without the change needs a reason.")
+    return _transition(
+        account,
+        ACTIVE,
+        action="status.restored_after_review",
+        by=by,
+        reason=reason.strip(),
+        request=request,
+        allowed_from=frozenset({PENDING}),
     )

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import scans, views
 from .identity import views as identity_views
@@ -28,6 +28,7 @@ urlpatterns = [
     path("account/", views.cabinet, name="cabinet"),
     path("help/", views.help_page, name="help"),
     path("account/security/", views.security, name="security"),
+    path("account/profile/", include("registration.profile.urls")),
     path("account/support/", views.support_list, name="support_list"),
     path("account/support/new/", views.support_new, name="support_new"),
     path("account/support/<str:number>/", views.support_detail, name="support_detail"),

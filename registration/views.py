@@ -36,6 +36,7 @@ from .forms import (
 )
 from .help import QUESTIONS
 from .models import Account, SupportRequest, SupportTopic
+from .profile import flows as profile_flows
 
 CODE_MESSAGES: dict[str, Any] = {
     codes.WRONG: _("The code is wrong. Check the last text message and type it again."),
@@ -178,10 +179,15 @@ def cabinet(request: HttpRequest) -> HttpResponse:
     """The account's status page: pending, active or blocked, and what to do next."""
     account: Account = request.user  # type: ignore[assignment]
     applicant = services.applicant_of(account)
+    waiting = [change for change in profile_flows.changes_of(account, limit=5) if change.is_pending]
+    # An active account whose changed identity data waits for a clerk: no identity method to choose.
+    under_review = account.is_pending and any(change.was_active for change in waiting)
     context = {
         "account": account,
         "applicant": applicant,
-        "checklist": services.pending_checklist(account, applicant) if account.is_pending else [],
+        "changes_waiting": waiting,
+        "under_review": under_review,
+        "checklist": services.pending_checklist(account, applicant) if account.is_pending and not under_review else [],
         "support_requests": services.support_requests_of(account, limit=5),
         "second_factor": services.has_second_factor(account),
     }
@@ -238,14 +244,23 @@ def support_detail(request: HttpRequest, number: str) -> HttpResponse:
     support = SupportRequest.objects.filter(account=request.user, number=number[:16]).first()
     if support is None:
         raise Http404
-    form = SupportReplyForm(request.POST or None)
+    form = SupportReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not ratelimit.hit("support_request", _support_key(request)):
             return ratelimit.too_many_requests(request)
         if form.is_valid():
-            services.add_support_message(support, author=request.user, body=form.cleaned_data["body"], request=request)  # type: ignore[arg-type]
+            screenshot = form.cleaned_data.get("screenshot")
+            services.add_support_message(
+                support,
+                author=request.user,  # type: ignore[arg-type]
+                body=form.cleaned_data["body"],
+                attachment=screenshot,
+                attachment_name=getattr(screenshot, "name", "") or "",
+                request=request,
+            )
             return redirect("registration:support_detail", number=support.number)
-    messages = support.messages.select_related("author").order_by("created_at", "pk")
+    # Support's internal notes are never shown to the person.
+    messages = support.messages.filter(internal=False).select_related("author").order_by("created_at", "pk")
     return render(
         request, "registration/cabinet/support_detail.html", {"support": support, "messages": messages, "form": form}
     )

@@ -261,6 +261,14 @@ REGISTRATION_SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 5)  # seconds 
 REGISTRATION_SMS_GATEWAY_RETRIES = env_int("SMS_GATEWAY_RETRIES", 2)  # extra tries after a failure
 REGISTRATION_SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(VAR_DIR / "sms.log"))  # for the file backend
 REGISTRATION_LOGIN_CODE_MAX_AGE = 5 * 60  # seconds to type the log-in SMS code after the password
+# Caller checks on the support line (registration/caller.py); each default is also written where it is read.
+REGISTRATION_CALLER_VERIFIED_MINUTES = 15  # a match lets that operator act for that caller this long
+REGISTRATION_CALLER_MAX_FAILURES = 3  # failed checks of one account that lock its verification...
+REGISTRATION_CALLER_FAILURE_WINDOW_MINUTES = 60  # ...within this many minutes (and alert a supervisor)
+# True: a data match verifies only once the phone code is read back too.
+REGISTRATION_CALLER_CODE_REQUIRED = env_bool("REGISTRATION_CALLER_CODE_REQUIRED", False)
+REGISTRATION_CALLER_CODE_MINUTES = 5  # validity of the code texted to the account's phone
+REGISTRATION_CALLER_CODE_MAX_ATTEMPTS = 3  # wrong read-backs one code survives
 
 LOGGING = {
     "version": 1,

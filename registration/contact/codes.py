@@ -157,7 +157,15 @@ def email_link(row_owner: str, address: str, code_hash: str, request: HttpReques
     return request.build_absolute_uri(path) if request is not None else path
 
 
-def _deliver(purpose: str, owner: str, address: str, code: str, code_hash: str, request: HttpRequest | None) -> None:
+def _deliver(
+    purpose: str,
+    owner: str,
+    address: str,
+    code: str,
+    code_hash: str,
+    request: HttpRequest | None,
+    email_template: str = "contact_code",
+) -> None:
     minutes = max(1, code_ttl() // 60)
     if purpose == CodePurpose.EMAIL:
         context = {
@@ -166,7 +174,7 @@ def _deliver(purpose: str, owner: str, address: str, code: str, code_hash: str, 
             "minutes": minutes,
             "link_minutes": max(1, int(getattr(settings, "REGISTRATION_EMAIL_LINK_MAX_AGE", 3600)) // 60),
         }
-        mail.send_templated("contact_code", address, context)
+        mail.send_templated(email_template, address, context)
         return
     template = "registration/sms/login_code.txt" if purpose == CodePurpose.LOGIN else "registration/sms/phone_code.txt"
     text = " ".join(render_to_string(template, {"code": code, "minutes": minutes}).split())
@@ -174,12 +182,19 @@ def _deliver(purpose: str, owner: str, address: str, code: str, code_hash: str, 
 
 
 def send_code(
-    purpose: str, owner: str, address: str, *, request: HttpRequest | None = None, force: bool = False
+    purpose: str,
+    owner: str,
+    address: str,
+    *,
+    request: HttpRequest | None = None,
+    force: bool = False,
+    email_template: str = "contact_code",
 ) -> SendOutcome:
     """Send a new code to ``address`` unless it is confirmed, too soon, or over a rate limit.
 
     ``force`` is False when the person merely opens the code page: a code already sent to the same
-    address (even an expired one) is then left alone and nothing is sent.
+    address (even an expired one) is then left alone and nothing is sent. ``email_template`` names
+    the e-mail (``registration/email/<name>_*.txt``) for flows other than registration.
     """
     row = current(purpose, owner)
     now = timezone.now()
@@ -197,7 +212,7 @@ def send_code(
     code_hash = _hash(code, purpose, owner, address)
     try:
         with translation.override(translation.get_language() or settings.LANGUAGE_CODE):
-            _deliver(purpose, owner, address, code, code_hash, request)
+            _deliver(purpose, owner, address, code, code_hash, request, email_template)
     except SmsSendError:
         logger.warning("A %s code could not be sent; the person was asked to try again.", purpose)
         return SendOutcome(SEND_FAILED)

@@ -40,6 +40,7 @@ STAFF = [
     ("video@example.org", "video operator", "Video operators"),
     ("consul@example.org", "consular officer", "Consular officers"),
     ("support@example.org", "support operator", "Support operators"),
+    ("supervisor@example.org", "support supervisor", "Support supervisors"),
 ]
 
 

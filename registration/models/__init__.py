@@ -15,11 +15,13 @@ from ..identity.models import (  # noqa: F401  (identity confirmation: registrat
     SignatureCertificate,
     VideoSlot,
 )
+from ..profile.models import ChangeKind, ChangeState, ProfileChangeRequest  # noqa: F401  (registration/profile/)
 from .accounts import Account, AccountManager, AccountStatus
 from .audit import AuditEvent
+from .caller import CallerCheck, CallerVerificationAlert, CheckMethod  # noqa: F401  (registration/caller.py)
 from .centres import ServiceCentre
 from .people import Applicant, Document, DocumentKind, DocumentRole, Sex
-from .support import SupportMessage, SupportRequest, SupportStatus, SupportTopic
+from .support import SupportChannel, SupportMessage, SupportRequest, SupportStatus, SupportTopic
 
 __all__ = [
     "Account",
@@ -35,6 +37,7 @@ __all__ = [
     "LoginSecondFactor",
     "ServiceCentre",
     "Sex",
+    "SupportChannel",
     "SupportMessage",
     "SupportRequest",
     "SupportStatus",

@@ -24,6 +24,11 @@ class SupportTopic(models.TextChoices):
     TECHNICAL = "technical", _("Technical error")
 
 
+class SupportChannel(models.TextChoices):
+    CABINET = "cabinet", _("Account")
+    PHONE = "phone", _("Phone call")
+
+
 class SupportStatus(models.TextChoices):
     NEW = "new", _("New")
     IN_PROGRESS = "in_progress", _("In progress")
@@ -45,6 +50,9 @@ class SupportRequest(models.Model):
         _("status"), max_length=16, choices=SupportStatus.choices, default=SupportStatus.NEW, db_index=True
     )
     subject = models.CharField(_("subject"), max_length=200)
+    channel = models.CharField(
+        _("received by"), max_length=16, choices=SupportChannel.choices, default=SupportChannel.CABINET
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     assigned_to = models.ForeignKey(
@@ -77,6 +85,9 @@ class SupportMessage(models.Model):
         related_name="support_messages",
     )
     from_staff = models.BooleanField(_("from support"), default=False)
+    internal = models.BooleanField(
+        _("internal note"), default=False, help_text=_("Seen by support only: never shown or sent to the person.")
+    )
     body = models.TextField(_("message"), max_length=5000)
     attachment = models.FileField(
         _("screenshot"),

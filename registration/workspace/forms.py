@@ -7,9 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from registration.forms import screenshot_field
 from registration.identity.scan_review import CHECKS
 from registration.identity.service_centre import ORIGINALS
-from registration.models import SupportStatus
+from registration.models import Account, SupportRequest, SupportStatus, SupportTopic
+from validators.django import DateField
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3, "cols": 60})
 
@@ -113,3 +115,113 @@ class SupportAnswerForm(forms.Form):
 
 class SupportStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=SupportStatus.choices)
+
+
+# --- the support line: requests typed in for a caller, caller checks, notes ---------------------------
+
+
+class OperatorRequestForm(forms.Form):
+    """A support request typed in by an operator for a caller (the account found by what the caller tells)."""
+
+    account = forms.CharField(
+        label=_("The caller's account"),
+        max_length=254,
+        help_text=_("Application number, e-mail address or phone number (+7…), exactly."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    topic = forms.ChoiceField(label=_("Topic"), choices=SupportTopic.choices)
+    body = forms.CharField(
+        label=_("Description"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 60}),
+        help_text=_("What the caller reports. The person reads it in their account: no passwords or codes."),
+    )
+    screenshot = screenshot_field()
+
+    def __init__(self, *args: Any, account: Account | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.account_found = account
+        if account is not None:
+            del self.fields["account"]
+
+    def clean_account(self) -> str:
+        from registration.support_desk import find_account
+
+        term = self.cleaned_data["account"]
+        self.account_found = find_account(term)
+        if self.account_found is None:
+            raise forms.ValidationError(_("No person's account has exactly this number or address."), code="not_found")
+        return term
+
+
+class CallerSearchForm(forms.Form):
+    term = forms.CharField(
+        label=_("The caller's account"),
+        max_length=254,
+        help_text=_("Application number, e-mail address or phone number (+7…), exactly."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autofocus": True}),
+    )
+
+
+IDENTIFIER_CHOICES = [
+    ("passport", _("Passport number")),
+    ("snils", _("SNILS")),
+    ("inn", _("INN")),
+]
+
+
+class CallerCheckForm(forms.Form):
+    """What the caller says; the desk answers only whether it matches."""
+
+    name = forms.CharField(
+        label=_("Full name, as the caller says it"),
+        max_length=300,
+        help_text=_("Surname and given names (and patronymic, if any), in Latin or Russian letters, in any order."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    birth_date = DateField(label=_("Date of birth"), help_text=_("DD.MM.YYYY"))
+    identifier_kind = forms.ChoiceField(
+        label=_("Which number the caller gives"), choices=IDENTIFIER_CHOICES, widget=forms.RadioSelect
+    )
+    identifier = forms.CharField(
+        label=_("The characters the caller says"),
+        max_length=40,
+        help_text=_("The last 4 or more characters of that number, or the whole number."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_identifier(self) -> str:
+        value = "".join(ch for ch in self.cleaned_data["identifier"] if ch.isalnum())
+        if len(value) < 4:
+            raise forms.ValidationError(_("Type at least the last 4 characters."), code="identifier_too_short")
+        return value
+
+
+class CallerCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code the caller reads out"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"}),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not (code.isdigit() and code.isascii() and len(code) == 6):
+            raise forms.ValidationError(_("The code has 6 digits."), code="code_format")
+        return code
+
+
+class SupportNoteForm(forms.Form):
+    support_request = forms.ModelChoiceField(label=_("Request"), queryset=SupportRequest.objects.none())
+    body = forms.CharField(
+        label=_("Internal note"),
+        max_length=5000,
+        widget=TEXTAREA,
+        help_text=_("Seen by support only; the person never sees it."),
+    )
+
+    def __init__(self, *args: Any, account: Account, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["support_request"].queryset = SupportRequest.objects.filter(account=account).order_by(
+            "-created_at", "-pk"
+        )

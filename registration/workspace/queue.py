@@ -38,6 +38,7 @@ from registration.models import (
     ServiceCentre,
 )
 
+from .changes import ChangeRequestFilter, ChangeReviewMixin, waiting_change
 from .forms import ConfirmInPersonForm, ConfirmScansForm, ReasonForm, RequestDocumentsForm
 from .masking import mask, mask_email, mask_passport, mask_snils, refuses_lookup
 
@@ -154,7 +155,7 @@ _PHONE = re.compile(r"\+?[\d\s()-]{7,20}")
 
 
 @admin.register(PendingApplication)
-class PendingApplicationAdmin(admin.ModelAdmin):
+class PendingApplicationAdmin(ChangeReviewMixin, admin.ModelAdmin):
     """The service-centre clerks' queue: oldest first, personal data masked, constant queries per page."""
 
     list_display = (
@@ -167,10 +168,11 @@ class PendingApplicationAdmin(admin.ModelAdmin):
         "account_status",
         "method_label",
         "centre_label",
+        "change_waiting",
         "submitted_at",
     )
     list_display_links = ("application_number", "name")
-    list_filter = (StatusFilter, MethodFilter, CentreFilter, WaitingFilter)
+    list_filter = (StatusFilter, ChangeRequestFilter, MethodFilter, CentreFilter, WaitingFilter)
     search_fields = ("application_number",)  # shows the search box; the real search is get_search_results
     search_help_text = _(
         "Application number, e-mail, phone, name, or the last 4 digits of the passport (optionally with a name)."
@@ -214,6 +216,7 @@ class PendingApplicationAdmin(admin.ModelAdmin):
                 current_centre=Subquery(_open_confirmation().values("centre_id")[:1]),
                 current_centre_name=Subquery(_open_confirmation().values("centre__name")[:1]),
                 passport_last_digits=Subquery(identity_last_digits),
+                has_waiting_change=waiting_change(),
             )
         )
 
@@ -285,6 +288,10 @@ class PendingApplicationAdmin(admin.ModelAdmin):
     def centre_label(self, obj: PendingApplication) -> str:
         return obj.current_centre_name or "—"
 
+    @admin.display(description=_("change to review"), boolean=True)
+    def change_waiting(self, obj: PendingApplication) -> bool:
+        return bool(obj.has_waiting_change)
+
     # --- the application's page and its actions ----------------------------------------------------
 
     def get_urls(self) -> list:
@@ -306,6 +313,7 @@ class PendingApplicationAdmin(admin.ModelAdmin):
             path("<int:object_id>/block/", action(self.block_view), name=f"{prefix}_block"),
             path("<int:object_id>/unblock/", action(self.unblock_view), name=f"{prefix}_unblock"),
             path("<int:object_id>/issue-code/", action(self.issue_code_view), name=f"{prefix}_issue_code"),
+            *self.change_urls(prefix, action),
             *super().get_urls(),
         ]
 
@@ -366,6 +374,9 @@ class PendingApplicationAdmin(admin.ModelAdmin):
             ),
             "view_scans": user.has_perm(PERM("view_scan")),
         }
+        changes = self.change_context(request, applicant, forms_.get("change_bound"))  # type: ignore[arg-type]
+        if changes["under_review"]:
+            can["confirm"] = False
         return {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -394,6 +405,7 @@ class PendingApplicationAdmin(admin.ModelAdmin):
             "block_form": forms_.get("block") or ReasonForm(prefix="block"),
             "issues_code": conf.service_centre_issues_code(),
             "states": ConfirmationState,
+            **changes,
         }
 
     def _invalid(

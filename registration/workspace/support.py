@@ -1,4 +1,5 @@
-"""The support operators' desk: the queue of support requests, the thread, answers and status changes."""
+"""The support operators' desk: the queue of support requests, the thread, answers and status changes,
+requests typed in for a caller, the caller desk (``caller.py``) and the supervisors' alerts."""
 
 from __future__ import annotations
 
@@ -13,12 +14,14 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from registration import audit, support_desk
-from registration.models import SupportMessage, SupportRequest, SupportStatus
+from registration import audit, caller, support_desk
+from registration.models import Account, CallerVerificationAlert, SupportMessage, SupportRequest, SupportStatus
 
-from .forms import SupportAnswerForm, SupportStatusForm
+from .caller import CallerDeskMixin
+from .forms import OperatorRequestForm, SupportAnswerForm, SupportStatusForm
 from .masking import mask_email
 
 ANSWER_PERMISSION = "registration.answer_support"
@@ -55,18 +58,19 @@ class OpenFilter(admin.SimpleListFilter):
 
 
 @admin.register(SupportRequest)
-class SupportRequestAdmin(admin.ModelAdmin):
+class SupportRequestAdmin(CallerDeskMixin, admin.ModelAdmin):
     list_display = (
         "number",
         "subject",
         "topic",
+        "channel",
         "status",
         "masked_email",
         "messages_count",
         "created_at",
         "updated_at",
     )
-    list_filter = (OpenFilter, "topic")
+    list_filter = (OpenFilter, "topic", "channel")
     list_select_related = ("account",)
     search_fields = ("=number",)
     search_help_text = _("Request number (S-…) or the person's e-mail.")
@@ -76,13 +80,80 @@ class SupportRequestAdmin(admin.ModelAdmin):
     actions = None
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+        return request.user.has_perm("registration.add_supportrequest")
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        if request.user.has_perm("registration.view_callerverificationalert"):
+            waiting = CallerVerificationAlert.objects.filter(acknowledged_at__isnull=True).count()
+            if waiting:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%(count)d caller verification alert waits for a supervisor.",
+                        "%(count)d caller verification alerts wait for a supervisor.",
+                        waiting,
+                    )
+                    % {"count": waiting},
+                )
+        extra_context = {
+            **(extra_context or {}),
+            "can_verify_callers": request.user.has_perm("registration.verify_caller"),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: dict | None = None) -> HttpResponse:
+        """A request typed in for a caller: the account (found exactly, or chosen on the caller desk),
+        a topic and the description."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        preset = None
+        if request.GET.get("account", "").isdigit():
+            preset = Account.objects.filter(pk=int(request.GET["account"])).first()
+            if preset is None or not caller.verifiable(preset):
+                raise Http404
+        if request.method == "POST":
+            form = OperatorRequestForm(request.POST, request.FILES, account=preset)
+            if form.is_valid():
+                screenshot = form.cleaned_data.get("screenshot")
+                support_request = support_desk.open_for_caller(
+                    form.account_found,  # type: ignore[arg-type]
+                    by=request.user,  # type: ignore[arg-type]
+                    topic=form.cleaned_data["topic"],
+                    body=form.cleaned_data["body"],
+                    attachment=screenshot,
+                    attachment_name=getattr(screenshot, "name", "") or "",
+                    request=request,
+                )
+                messages.success(
+                    request,
+                    _("Request %(number)s opened: the person sees it in their account.")
+                    % {"number": support_request.number},
+                )
+                return redirect(reverse("admin:registration_supportrequest_change", args=[support_request.pk]))
+        else:
+            form = OperatorRequestForm(account=preset)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Open a request for a caller"),
+            "form": form,
+            "preset": preset,
+            "masked_email": mask_email(preset.email) if preset else "",
+        }
+        response = TemplateResponse(
+            request,
+            "admin/registration/supportrequest/add.html",
+            context,
+            status=400 if request.method == "POST" else 200,
+        )
+        add_never_cache_headers(response)
+        return response
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SupportRequest]:
         return super().get_queryset(request).annotate(message_total=Count("messages"))
@@ -118,6 +189,7 @@ class SupportRequestAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.attachment_view),
                 name="registration_supportrequest_attachment",
             ),
+            *self.caller_urls(),
             *super().get_urls(),
         ]
 
@@ -147,6 +219,8 @@ class SupportRequestAdmin(admin.ModelAdmin):
                 "support_request": support_request,
                 "thread": support_request.messages.select_related("author").order_by("created_at", "pk"),
                 "can_answer": request.user.has_perm(ANSWER_PERMISSION),
+                "can_verify": request.user.has_perm("registration.verify_caller")
+                and caller.verifiable(support_request.account),
                 "answer_form": answer_form or SupportAnswerForm(),
                 "status_form": SupportStatusForm(initial={"status": support_request.status}),
             },
@@ -203,3 +277,43 @@ class SupportRequestAdmin(admin.ModelAdmin):
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+@admin.register(CallerVerificationAlert)
+class CallerVerificationAlertAdmin(admin.ModelAdmin):
+    """For support supervisors: accounts whose caller checks failed too often (verification locked)."""
+
+    list_display = ("created_at", "masked_email", "operator", "failures", "locked_until", "acknowledged_at")
+    list_filter = (("acknowledged_at", admin.EmptyFieldListFilter),)
+    list_select_related = ("account", "operator")
+    readonly_fields = (
+        "account",
+        "operator",
+        "failures",
+        "created_at",
+        "locked_until",
+        "acknowledged_at",
+        "acknowledged_by",
+    )
+    fields = readonly_fields
+    ordering = ("-created_at", "-pk")
+    actions = ["acknowledge"]
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("e-mail"))
+    def masked_email(self, obj: CallerVerificationAlert) -> str:
+        return mask_email(obj.account.email)
+
+    @admin.action(description=_("Mark the selected alerts as dealt with"), permissions=["change"])
+    def acknowledge(self, request: HttpRequest, queryset: QuerySet[CallerVerificationAlert]) -> None:
+        done = sum(caller.acknowledge(alert, by=request.user, request=request) for alert in queryset)  # type: ignore[arg-type]
+        messages.success(
+            request, ngettext("%(count)d alert dealt with.", "%(count)d alerts dealt with.", done) % {"count": done}
+        )

@@ -171,6 +171,16 @@ def test_admin_index_lists_only_the_roles_desks(client, role_user, role, models)
     assert listed == models
 
 
+SUPPORT_ACTIONS = {
+    "add_supportrequest",
+    "verify_caller",
+    "lift_login_lockout",
+    "resend_contact_code",
+    "send_password_reset",
+    "add_support_note",
+}
+
+
 def test_groups_hold_exactly_their_permissions(db):
     """The migration gives each group its permission set and nothing more."""
     expected = {
@@ -183,6 +193,7 @@ def test_groups_hold_exactly_their_permissions(db):
             "block_account",
             "issue_identity_code",
             "view_servicecentre",
+            "review_profile_change",
         },
         "Post operators": {"print_post_letters", "view_postletter"},
         "Video operators": {
@@ -194,7 +205,14 @@ def test_groups_hold_exactly_their_permissions(db):
             "delete_videoslot",
         },
         "Consular officers": {"issue_consulate_code"},
-        "Support operators": {"answer_support", "view_supportrequest"},
+        "Support operators": {"answer_support", "view_supportrequest", *SUPPORT_ACTIONS},
+        "Support supervisors": {
+            "answer_support",
+            "view_supportrequest",
+            *SUPPORT_ACTIONS,
+            "view_callerverificationalert",
+            "change_callerverificationalert",
+        },
     }
     for name, codenames in expected.items():
         group = Group.objects.get(name=name)
