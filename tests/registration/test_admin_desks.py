@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import translation
 
 from registration import status
 from registration.identity import flows, post_letter
@@ -90,7 +92,8 @@ def test_block_and_unblock_from_the_application_page(client, make_applicant, rol
     assert client.post(unblock, {"block-reason": "Checked in person"}).status_code == 302
     applicant.account.refresh_from_db()
     assert applicant.account.status == "pending"
-    assert "unblocked" in mail.outbox[-1].subject.lower()
+    with translation.override(applicant.account.preferred_language or settings.LANGUAGE_CODE):
+        assert mail.outbox[-1].subject == translation.gettext("Your account is unblocked")
 
 
 def test_blocked_person_cannot_continue_a_method(client, make_applicant, role_user):

@@ -76,7 +76,7 @@ def test_blocked_person_sends_a_support_request_with_a_screenshot(client, regist
     SupportMessage.objects.create(request=support, from_staff=True, body="We have unblocked the scan check.")
     SupportRequest.objects.filter(pk=support.pk).update(status=SupportStatus.WAITING)
     detail = client.get(response["Location"]).content.decode()
-    assert "We have unblocked the scan check." in detail and "Waiting for your reply" in detail
+    assert "We have unblocked the scan check." in detail and str(SupportStatus.WAITING.label) in detail
     assert support.number in client.get(CABINET).content.decode()
     assert support.number in client.get(reverse("registration:support_list")).content.decode()
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from PIL import Image
 
 from registration import support_desk
-from registration.models import AuditEvent, CallerVerificationAlert, SupportMessage, SupportRequest
+from registration.models import AuditEvent, CallerVerificationAlert, SupportMessage, SupportRequest, SupportStatus
 from tests.registration.identity_fixtures import make_applicant, role_user, superuser
 
 
@@ -67,7 +67,7 @@ def test_a_thread_from_the_cabinet_to_resolution(client, person, role_user):
     assert attachment.status_code == 200 and "no-store" in attachment["Cache-Control"]
     client.post(reverse("admin:registration_supportrequest_status", args=[support.pk]), {"status": "resolved"})
     support.refresh_from_db()
-    assert support.status == "resolved" and "Resolved" in mail.outbox[-1].body
+    assert support.status == "resolved" and str(SupportStatus.RESOLVED.label) in mail.outbox[-1].body
     assert AuditEvent.objects.filter(action="support.note_added", actor=operator).exists()
 
 
