@@ -44,6 +44,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A logged-in person's language is the one stored on the account (after LocaleMiddleware).
+    "registration.i18n.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the outcome of authentication (django-axes' own advice).
@@ -140,6 +142,8 @@ TIME_ZONE = "Europe/Moscow"
 USE_I18N = True
 USE_TZ = True
 DATE_INPUT_FORMATS = ["%d.%m.%Y"]
+# Dates show as DD.MM.YYYY in both languages: config/formats/<lang>/formats.py override Django's.
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # Static files and uploads.
 STATIC_URL = "/static/"

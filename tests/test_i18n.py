@@ -1,0 +1,436 @@
+"""Russian and English throughout: complete catalogues, no text outside translation tags, the
+person's language remembered, and dates as DD.MM.YYYY in both languages.
+
+The catalogue checks run over every ``.po`` under ``locale/`` and ``validators/locale/``; while no
+catalogue exists yet they are skipped with that reason. ``pytest -m i18n`` runs just this file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import polib
+import pytest
+from django import forms
+from django.conf import settings
+from django.template import Context, Template
+from django.template.base import Lexer, TokenType
+from django.utils import formats, translation
+
+pytestmark = pytest.mark.i18n
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE_DIRS = [ROOT / "locale", ROOT / "validators" / "locale"]
+TEMPLATE_DIRS = [
+    ROOT / "templates",
+    *sorted(ROOT.glob("registration/templates")),
+    *sorted(ROOT.glob("validators/templates")),
+]
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+# ----------------------------------------------------------------------------------------------
+# Templates: every visible word is inside {% translate %} / {% blocktranslate %}.
+
+# Attributes whose values a person sees or hears (screen readers read the aria ones aloud).
+VISIBLE_ATTRIBUTES = {"title", "alt", "aria-label", "aria-description", "aria-roledescription", "placeholder"}
+BUTTON_INPUT_TYPES = {"submit", "button", "reset"}
+LETTER = re.compile(r"[^\W\d_]")
+SKIPPED_BLOCKS = {"blocktranslate": "endblocktranslate", "blocktrans": "endblocktrans", "comment": "endcomment"}
+# Template blocks whose content is markup or class names, never shown (Django admin's and base.html's).
+HIDDEN_TEMPLATE_BLOCKS = {"bodyclass", "extrastyle", "extrahead", "head", "stylesheet", "blockbots", "coltype"}
+
+
+def blank_template_code(source: str) -> str:
+    """The template's literal text only: tags, variables, comments and translated blocks blanked.
+
+    Newlines are kept so that line numbers still point into the original file.
+    """
+    pieces: list[str] = []
+    closing: str | None = None
+    depth = 0  # nesting of {% block %} inside a hidden block
+    for token in Lexer(source).tokenize():
+        if token.token_type is TokenType.BLOCK:
+            bits = token.contents.split()
+            name = bits[0] if bits else ""
+            if closing is None and name in SKIPPED_BLOCKS:
+                closing = SKIPPED_BLOCKS[name]
+            elif closing is None and name == "block" and len(bits) > 1 and bits[1] in HIDDEN_TEMPLATE_BLOCKS:
+                closing, depth = "endblock", 0
+            elif closing == "endblock" and name == "block":
+                depth += 1
+            elif name == closing and depth:
+                depth -= 1
+            elif name == closing:
+                closing = None
+            pieces.append("\n" * token.contents.count("\n"))
+        elif token.token_type is TokenType.TEXT and closing is None:
+            pieces.append(token.contents)
+        else:
+            pieces.append("\n" * token.contents.count("\n"))
+    return "".join(pieces)
+
+
+class _VisibleText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hidden_depth = 0
+        self.found: list[tuple[int, str]] = []
+
+    def _attributes(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        for name, value in attrs:
+            visible = name in VISIBLE_ATTRIBUTES or (
+                name == "value" and tag == "input" and (values.get("type") or "").lower() in BUTTON_INPUT_TYPES
+            )
+            if visible and value and LETTER.search(value):
+                self.found.append((self.getpos()[0], f'{name}="{value.strip()}"'))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in {"script", "style"}:
+            self.hidden_depth += 1
+        self._attributes(tag, attrs)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._attributes(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"script", "style"} and self.hidden_depth:
+            self.hidden_depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.hidden_depth or not (letter := LETTER.search(data)):
+            return
+        line = self.getpos()[0] + data.count("\n", 0, letter.start())
+        self.found.append((line, data.strip()))
+
+
+def untranslated_text(source: str, *, html: bool = True) -> list[tuple[int, str]]:
+    """(line, text) of each piece of visible text that is not inside a translation tag."""
+    literal = blank_template_code(source)
+    if not html:
+        return [(number, line.strip()) for number, line in enumerate(literal.splitlines(), 1) if LETTER.search(line)]
+    parser = _VisibleText()
+    parser.feed(literal)
+    parser.close()
+    return parser.found
+
+
+def template_files() -> list[Path]:
+    return sorted(path for folder in TEMPLATE_DIRS for path in folder.rglob("*") if path.suffix in {".html", ".txt"})
+
+
+def test_template_checker_finds_text_outside_translation_tags():
+    """The checker flags bare words and visible attributes, and accepts translated, coded or hidden text."""
+    flagged = untranslated_text(
+        '{% load i18n %}<p class="lead">Hello</p>\n<img src="x.png" alt="Photo">\n'
+        '<input type="submit" value="Send"><input type="hidden" name="next" value="back">'
+    )
+    assert [line for line, _text in flagged] == [1, 2, 3]
+    assert (
+        untranslated_text(
+            '{% load i18n %}<p>{% translate "Hello" %}</p>{# note #}{% comment %}Draft{% endcomment %}\n'
+            "{% blocktranslate with n=count %}{{ n }} files{% endblocktranslate %}"
+            '<a href="{% url "x" %}" aria-label="{% translate "Home" %}">{{ name }}</a>'
+            "<script src=x defer></script><style>body { color: red }</style>&nbsp;&middot; 12:30 — №"
+            "{% block bodyclass %}{{ block.super }} page-list{% block x %}inner{% endblock %} more{% endblock %}"
+        )
+        == []
+    )
+    assert untranslated_text("{% block bodyclass %}a{% block x %}b{% endblock %}{% endblock %}<p>Shown</p>") == [
+        (1, "Shown")
+    ]
+    assert untranslated_text("{% load i18n %}{% translate 'Code' %}: {{ code }}\nThanks", html=False) == [(2, "Thanks")]
+
+
+def test_templates_hold_no_text_outside_translation_tags():
+    """Every template's visible text and visible attributes are inside translation tags."""
+    problems = []
+    files = template_files()
+    assert files, "no templates found"
+    for path in files:
+        source = path.read_text(encoding="utf-8")
+        for line, text in untranslated_text(source, html=path.suffix == ".html"):
+            problems.append(f"{path.relative_to(ROOT)}:{line}: {text[:80]!r}")
+    assert not problems, "text outside a translation tag:\n" + "\n".join(problems)
+
+
+# ----------------------------------------------------------------------------------------------
+# Catalogues: complete, not fuzzy, placeholders kept, and compiled .mo files up to date.
+
+
+def catalogue_files() -> list[Path]:
+    return sorted(path for folder in CATALOGUE_DIRS for path in folder.glob("*/LC_MESSAGES/*.po"))
+
+
+def _catalogue_params() -> list:
+    found = catalogue_files()
+    if not found:
+        return [pytest.param(None, marks=pytest.mark.skip(reason="no catalogues yet: run `make messages`"))]
+    return [pytest.param(path, id=str(path.relative_to(ROOT))) for path in found]
+
+
+def catalogue_problems(po: polib.POFile) -> list[str]:
+    """Untranslated and fuzzy entries, a fuzzy header, wrong plural counts and lost placeholders."""
+    problems = []
+    if po.metadata_is_fuzzy:
+        problems.append("the header is marked fuzzy (msgfmt would drop it, and the plural rules with it)")
+    plural_forms = re.search(r"nplurals\s*=\s*(\d+)", po.metadata.get("Plural-Forms", ""))
+    nplurals = int(plural_forms.group(1)) if plural_forms else None
+    for entry in po:
+        if entry.obsolete:
+            continue
+        where = f"line {entry.linenum}: {entry.msgid[:60]!r}"
+        if entry.fuzzy:
+            problems.append(f"fuzzy, {where}")
+            continue
+        if not entry.translated():
+            problems.append(f"untranslated, {where}")
+            continue
+        if entry.msgid_plural:
+            if nplurals is not None and len(entry.msgstr_plural) != nplurals:
+                problems.append(f"{len(entry.msgstr_plural)} plural forms instead of {nplurals}, {where}")
+            wanted = placeholders(entry.msgid) | placeholders(entry.msgid_plural)
+            translations = list(entry.msgstr_plural.values())
+        else:
+            wanted = placeholders(entry.msgid)
+            translations = [entry.msgstr]
+        for text in translations:
+            if not placeholders(text) <= wanted or (not entry.msgid_plural and placeholders(text) != wanted):
+                problems.append(f"placeholders {sorted(placeholders(text))} instead of {sorted(wanted)}, {where}")
+    return problems
+
+
+def placeholders(text: str) -> set[str]:
+    """Named placeholders: ``%(name)s`` and ``{name}``."""
+    return set(re.findall(r"%\((\w+)\)", text)) | set(re.findall(r"(?<!\{)\{(\w+)\}(?!\})", text))
+
+
+def _compiled(entries, *, source: bool) -> dict:
+    """(context, msgid, plural) → translation, for what a compiler keeps: translated, not fuzzy."""
+    result = {}
+    for entry in entries:
+        if not entry.msgid or (source and (entry.obsolete or entry.fuzzy or not entry.translated())):
+            continue
+        value = tuple(sorted(entry.msgstr_plural.items())) if entry.msgid_plural else entry.msgstr
+        result[(entry.msgctxt, entry.msgid, entry.msgid_plural)] = value
+    return result
+
+
+def stale_compilation(po_path: Path) -> list[str]:
+    """How the compiled ``.mo`` beside a ``.po`` differs from it (empty when they agree)."""
+    mo_path = po_path.with_suffix(".mo")
+    if not mo_path.exists():
+        return [f"{mo_path.name} is missing: run `make messages`"]
+    expected = _compiled(polib.pofile(str(po_path)), source=True)
+    compiled = _compiled(polib.mofile(str(mo_path)), source=False)
+    differences = [f"not compiled: {key[1][:60]!r}" for key in expected.keys() - compiled.keys()]
+    differences += [f"compiled but gone from the .po: {key[1][:60]!r}" for key in compiled.keys() - expected.keys()]
+    differences += [
+        f"compiled translation differs: {key[1][:60]!r}"
+        for key in expected.keys() & compiled.keys()
+        if expected[key] != compiled[key]
+    ]
+    return differences
+
+
+def _po(tmp_path: Path, entries: list[polib.POEntry], *, language: str = "ru") -> Path:
+    po = polib.POFile()
+    po.metadata = {
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Language": language,
+        "Plural-Forms": "nplurals=2; plural=(n != 1);",
+    }
+    for entry in entries:
+        po.append(entry)
+    path = tmp_path / "django.po"
+    po.save(str(path))
+    return path
+
+
+def test_catalogue_checks_catch_each_kind_of_problem(tmp_path):
+    """Untranslated, fuzzy, lost placeholders and missing plural forms are each reported."""
+    path = _po(
+        tmp_path,
+        [
+            polib.POEntry(msgid="Start now", msgstr="Начать"),
+            polib.POEntry(msgid="Log in", msgstr=""),
+            polib.POEntry(msgid="Send", msgstr="Отправить", flags=["fuzzy"]),
+            polib.POEntry(msgid="Up to %(size)s MB", msgstr="До 5 МБ", flags=["python-format"]),
+            polib.POEntry(msgid="%(n)s file", msgid_plural="%(n)s files", msgstr_plural={0: "%(n)s файл"}),
+        ],
+    )
+    problems = catalogue_problems(polib.pofile(str(path)))
+    assert [problem.split(",")[0] for problem in problems] == [
+        "untranslated",
+        "fuzzy",
+        "placeholders [] instead of ['size']",
+        "1 plural forms instead of 2",
+    ]
+    complete = _po(tmp_path, [polib.POEntry(msgid="Up to %(size)s MB", msgstr="До %(size)s МБ")])
+    assert catalogue_problems(polib.pofile(str(complete))) == []
+
+
+def test_stale_compilation_is_detected(tmp_path):
+    """A .mo that is missing, or compiled before the .po changed, is reported."""
+    path = _po(tmp_path, [polib.POEntry(msgid="Start now", msgstr="Начать")])
+    assert stale_compilation(path) == ["django.mo is missing: run `make messages`"]
+    polib.pofile(str(path)).save_as_mofile(str(path.with_suffix(".mo")))
+    assert stale_compilation(path) == []
+    po = polib.pofile(str(path))
+    po[0].msgstr = "Начать сейчас"
+    po.append(polib.POEntry(msgid="Log in", msgstr="Войти"))
+    po.save(str(path))
+    assert sorted(stale_compilation(path)) == [
+        "compiled translation differs: 'Start now'",
+        "not compiled: 'Log in'",
+    ]
+
+
+@pytest.mark.parametrize("po_path", _catalogue_params())
+def test_catalogue_is_complete(po_path):
+    """No untranslated or fuzzy entry, no lost placeholder, the right number of plural forms."""
+    problems = catalogue_problems(polib.pofile(str(po_path)))
+    assert not problems, f"{po_path.relative_to(ROOT)}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("po_path", _catalogue_params())
+def test_compiled_catalogue_matches_its_source(po_path):
+    """The committed .mo holds exactly the .po's translations (recompile after every change)."""
+    differences = stale_compilation(po_path)
+    assert not differences, f"{po_path.relative_to(ROOT)}:\n" + "\n".join(differences)
+
+
+@pytest.mark.parametrize("folder", CATALOGUE_DIRS, ids=lambda folder: str(folder.relative_to(ROOT)))
+def test_every_language_has_a_catalogue(folder):
+    """Each catalogue folder has a Russian and an English catalogue of every domain."""
+    if not folder.is_dir():
+        pytest.skip(f"{folder.relative_to(ROOT)}/ not generated yet: run `make messages` and fill it")
+    domains = {path.name for path in folder.glob("*/LC_MESSAGES/*.po")}
+    missing = [
+        f"{code}/LC_MESSAGES/{domain}"
+        for code in LANGUAGE_CODES
+        for domain in domains
+        if not (folder / code / "LC_MESSAGES" / domain).exists()
+    ]
+    assert domains and not missing, f"{folder.relative_to(ROOT)} lacks {missing or 'any catalogue'}"
+
+
+# ----------------------------------------------------------------------------------------------
+# Dates: DD.MM.YYYY in both languages, shown and typed.
+
+
+@pytest.mark.parametrize("language", LANGUAGE_CODES)
+def test_dates_show_as_day_month_year(language):
+    """Dates and date-times render as DD.MM.YYYY (and HH:MM) whatever the language."""
+    moment = dt.datetime(2024, 3, 5, 14, 30)
+    with translation.override(language):
+        assert formats.date_format(moment.date()) == "05.03.2024"
+        assert formats.date_format(moment.date(), "SHORT_DATE_FORMAT") == "05.03.2024"
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "05.03.2024 14:30"
+        assert (
+            Template("{{ day|date }} {{ day|date:'SHORT_DATE_FORMAT' }}").render(Context({"day": moment.date()}))
+            == "05.03.2024 05.03.2024"
+        )
+        assert formats.localize_input(moment.date()) == "05.03.2024"
+
+
+@pytest.mark.parametrize("language", LANGUAGE_CODES)
+def test_date_fields_accept_day_month_year_only(language):
+    """A date field takes 05.03.2024 and refuses the American order."""
+
+    class DateForm(forms.Form):
+        day = forms.DateField()
+
+    with translation.override(language):
+        form = DateForm({"day": "05.03.2024"})
+        assert form.is_valid()
+        assert form.cleaned_data["day"] == dt.date(2024, 3, 5)
+        # Django always adds the unambiguous ISO order as a fallback; the US order is refused.
+        for typed in ("03/05/2024", "5 March 2024"):
+            form = DateForm({"day": typed})
+            assert not form.is_valid()
+            assert form.errors.as_data()["day"][0].code == "invalid"
+
+
+# ----------------------------------------------------------------------------------------------
+# The person's language: remembered when switched, applied at log-in.
+
+PASSWORD = "Correct-Horse-42"
+
+
+def _switch(client, language: str):
+    return client.post("/i18n/setlang/", {"language": language, "next": "/account/"})
+
+
+def test_switching_language_is_remembered_on_the_account(client, make_account):
+    """A logged-in person who switches to English has English stored on their account."""
+    account = make_account()
+    client.force_login(account)
+    response = _switch(client, "en")
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert account.preferred_language == "en"
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    _switch(client, "ru")
+    account.refresh_from_db()
+    assert account.preferred_language == "ru"
+
+
+def test_unknown_language_is_not_stored(client, make_account):
+    """A language the site does not offer leaves the stored preference alone."""
+    account = make_account(preferred_language="en")
+    client.force_login(account)
+    _switch(client, "xx")
+    account.refresh_from_db()
+    assert account.preferred_language == "en"
+
+
+def test_stored_language_applies_at_log_in(client, make_account):
+    """A person who chose English on another device gets English pages after logging in here."""
+    make_account("anna@example.org", PASSWORD, preferred_language="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    response = client.post("/account/login/", {"username": "anna@example.org", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    page = client.get("/account/")
+    assert page.status_code == 200
+    assert b'<html lang="en">' in page.content
+    assert page["Content-Language"] == "en"
+
+
+def test_stored_language_wins_over_a_stale_cookie(client, make_account):
+    """While logged in, the account's language is used even if the cookie says otherwise."""
+    account = make_account(preferred_language="en")
+    client.force_login(account)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    page = client.get("/account/")
+    assert b'<html lang="en">' in page.content
+    assert page.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+
+def test_language_in_use_is_stored_at_log_in_for_someone_who_never_chose(client, make_account):
+    """Logging in stores the language the person is using; later pages write nothing."""
+    account = make_account("anna@example.org", PASSWORD, preferred_language="")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.post("/account/login/", {"username": "anna@example.org", "password": PASSWORD})
+    account.refresh_from_db()
+    assert account.preferred_language == "en"
+
+
+def test_pages_of_a_logged_in_person_write_nothing(client, make_account):
+    """Without a switch, a logged-in person's page views leave the account row alone."""
+    account = make_account(preferred_language="")
+    client.force_login(account)
+    client.get("/account/")
+    account.refresh_from_db()
+    assert account.preferred_language == ""
+
+
+def test_anonymous_visitors_switch_by_cookie_only(client):
+    """Before log-in the switcher sets the cookie, and Russian is the default without one."""
+    assert b'<html lang="ru">' in client.get("/register/").content
+    _switch(client, "en")
+    assert b'<html lang="en">' in client.get("/register/").content
