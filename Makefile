@@ -41,12 +41,12 @@ bench: install
 # English its source text, compile. Russian entries are translated by hand in locale/ru.
 messages: install
 	$(PY) manage.py makemessages --all --no-location --no-obsolete --extension html,txt,py \
-		--ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'var/*' --ignore 'scripts/*'
+		--ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'var/*' --ignore 'scripts/*' --ignore 'node_modules/*'
 	for po in locale/*/LC_MESSAGES/django.po validators/locale/*/LC_MESSAGES/django.po; do \
 		msgattrib --clear-fuzzy --empty -o $$po $$po; done
 	msgen -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
 	msgen -o validators/locale/en/LC_MESSAGES/django.po validators/locale/en/LC_MESSAGES/django.po
-	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'var/*' --ignore 'node_modules/*'
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .coverage htmlcov
