@@ -32,7 +32,10 @@ def person(make_applicant):
 
 @pytest.fixture
 def operator(role_user, client):
+    """A support operator who works in English (their stored language applies on every page)."""
     user = role_user("support")
+    type(user).objects.filter(pk=user.pk).update(preferred_language="en")
+    user.preferred_language = "en"
     client.force_login(user)
     return user
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from registration import status
 from registration.models import Account, AccountStatus, Applicant, AuditEvent, Document, ProfileChangeRequest
@@ -119,7 +121,9 @@ def test_changed_name_is_held_for_review_and_accepted(client, active, role_user)
     accepted = AuditEvent.objects.get(account=account, action="profile.change_accepted")
     assert accepted.actor == clerk and accepted.data["fields"] == ["surname", "surname_cyrillic"]
     assert "LINDQVIST" not in str(accepted.data)
-    assert mail.outbox[-1].to == ["anna@example.org"] and "accepted" in mail.outbox[-1].subject
+    assert mail.outbox[-1].to == ["anna@example.org"]
+    with translation.override(Account.objects.get(pk=account.pk).preferred_language or settings.LANGUAGE_CODE):
+        assert mail.outbox[-1].subject == translation.gettext("Change of identity data accepted")
 
 
 def test_rejected_change_keeps_the_confirmed_data_and_the_account_active(client, active, role_user):

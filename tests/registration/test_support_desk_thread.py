@@ -168,6 +168,7 @@ def test_supervisors_are_told_of_alerts_on_the_desk(client, person, make_account
     CallerVerificationAlert.objects.create(account=person.account, failures=3, locked_until=timezone.now())
     supervisor = make_account("chief@staff.example.org", is_staff=True, phone=None)
     supervisor.groups.add(Group.objects.get(name="Support supervisors"))
+    type(supervisor).objects.filter(pk=supervisor.pk).update(preferred_language="en")
     client.force_login(supervisor)
     response = client.get(reverse("admin:registration_supportrequest_changelist"))
     assert any("alert" in str(message) for message in response.context["messages"])
