@@ -11,3 +11,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("captcha/", include("captcha.urls")),
 ]
+
+# Server errors render without the database; a lost database connection gives a 503 (registration/errors.py).
+handler500 = "registration.errors.server_error"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import Error, Info, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -43,6 +43,35 @@ def sms_codes_leave_the_building(app_configs: Any = None, **kwargs: Any) -> list
                 f"REGISTRATION_SMS_BACKEND is {backend}: confirmation codes would be written to logs or files.",
                 hint="Set SMS_BACKEND=registration.contact.sms.HttpGatewayBackend and SMS_GATEWAY_URL.",
                 id="registration.W002",
+            )
+        ]
+    return []
+
+
+@register(Tags.security)
+def encryption_keys_are_usable(app_configs: Any = None, **kwargs: Any) -> list:
+    """Configured encryption keys must be Fernet keys: a typo would otherwise fail at the first save."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from registration import crypto
+
+    try:
+        crypto.fernet()
+    except ImproperlyConfigured as exc:
+        return [Error(str(exc), id="registration.E003")]
+    return []
+
+
+@register(Tags.caches, deploy=True)
+def cache_is_shared(app_configs: Any = None, **kwargs: Any) -> list:
+    """Rate limits and cached sessions must be shared by every app server: a local-memory cache is not."""
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if backend.endswith(("LocMemCache", "DummyCache")):
+        return [
+            Info(
+                f"The cache is {backend.rsplit('.', 1)[-1]}: rate limits count per process, not per site.",
+                hint="With more than one app server, set CACHE_URL=redis://host:6379/0.",
+                id="registration.I001",
             )
         ]
     return []

@@ -210,6 +210,36 @@ def _create(data: ApplicationData, request: HttpRequest | None) -> Applicant:
     return applicant
 
 
+# --- duplicates ------------------------------------------------------------------------------------
+
+
+def duplicates_of(applicant: Applicant) -> list[tuple[str, Applicant]]:
+    """Other applications with the same identity document, SNILS or INN, found by their keyed hashes.
+
+    The values themselves are encrypted; the hashes are compared under every lookup key, so rows not
+    yet re-hashed after a key change are found too. Returns (what matches, the other applicant) pairs.
+    """
+    from django.db.models import Q
+
+    from .crypto import compact, lookup_hashes
+
+    found: list[tuple[str, Applicant]] = []
+    others = Applicant.objects.exclude(pk=applicant.pk).select_related("account")
+    document_hashes = {
+        digest
+        for document in applicant.documents.all()
+        for digest in lookup_hashes("document", compact(f"{document.series}{document.number}"))
+    }
+    if document_hashes:
+        for other in others.filter(documents__number_hash__in=document_hashes).distinct():
+            found.append(("document", other))
+    for kind in ("snils", "inn"):
+        hashes = lookup_hashes(kind, compact(getattr(applicant, kind)))
+        if hashes:
+            found.extend((kind, other) for other in others.filter(Q(**{f"{kind}_hash__in": hashes})))
+    return found
+
+
 # --- the cabinet ---------------------------------------------------------------------------------
 
 

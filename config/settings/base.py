@@ -14,6 +14,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("DJANGO_VAR_DIR", str(BASE_DIR / "var")))
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "")
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -130,6 +131,10 @@ AXES_USERNAME_CALLABLE = "registration.login.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "registration/cabinet/locked_out.html"
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "password", "code"]
+# The client's address, for lockouts, rate limits and the audit log alike: REMOTE_ADDR, or the
+# address this many trusted proxies back in X-Forwarded-For (0: the header is never believed).
+REGISTRATION_TRUSTED_PROXY_COUNT = env_int("REGISTRATION_TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "registration.audit.client_ip"
 
 # Internationalisation: Russian by default, English complete.
 LANGUAGE_CODE = "ru"
@@ -230,6 +235,12 @@ REGISTRATION_SMS_BACKEND = env_str("SMS_BACKEND", "registration.contact.sms.Cons
 REGISTRATION_SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
 REGISTRATION_SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN", "")
 REGISTRATION_CAPTCHA = env_bool("REGISTRATION_CAPTCHA", True)
+# Personal data at rest (registration/crypto.py): Fernet keys, newest first; unset, they are derived
+# from SECRET_KEY and SECRET_KEY_FALLBACKS. The keyed hashes that find duplicates use the lookup key
+# (derived from SECRET_KEY when unset); after changing either, run manage.py rotate_personal_data.
+REGISTRATION_ENCRYPTION_KEYS = env_list("REGISTRATION_ENCRYPTION_KEYS")
+REGISTRATION_LOOKUP_KEY = env_str("REGISTRATION_LOOKUP_KEY", "")
+REGISTRATION_LOOKUP_KEY_FALLBACKS = env_list("REGISTRATION_LOOKUP_KEY_FALLBACKS")
 REGISTRATION_TRUSTED_CA_DIR = env_str("REGISTRATION_TRUSTED_CA_DIR", str(BASE_DIR / "var" / "trusted-ca"))
 
 # Identity confirmation (registration/identity/). Read where used, with these defaults written there too.

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from registration.crypto import EncryptedTextField, compact, lookup_hash
+
 
 def scans_storage():  # type: ignore[no-untyped-def]
     """The private storage for identity-document scans (``STORAGES["scans"]``)."""
@@ -57,8 +59,13 @@ class Applicant(models.Model):
     birth_place = models.CharField(_("place of birth"), max_length=200)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     citizenship = CountryField(_("citizenship"))
-    snils = models.CharField(_("SNILS"), max_length=11, blank=True)
-    inn = models.CharField(_("INN"), max_length=12, blank=True)
+    # SNILS and INN are encrypted at rest; a keyed hash finds duplicates, the last digits help clerks.
+    snils = EncryptedTextField(_("SNILS"), max_length=11, blank=True)
+    snils_hash = models.CharField(_("SNILS keyed hash"), max_length=64, blank=True, db_index=True, editable=False)
+    snils_last_digits = models.CharField(_("last digits of the SNILS"), max_length=4, blank=True, editable=False)
+    inn = EncryptedTextField(_("INN"), max_length=12, blank=True)
+    inn_hash = models.CharField(_("INN keyed hash"), max_length=64, blank=True, db_index=True, editable=False)
+    inn_last_digits = models.CharField(_("last digits of the INN"), max_length=4, blank=True, editable=False)
     region = models.CharField(_("region"), max_length=2)
     city = models.CharField(_("city or settlement"), max_length=100)
     street = models.CharField(_("street"), max_length=200)
@@ -74,6 +81,16 @@ class Applicant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_number} {self.surname} {self.given_names}"
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.refresh_lookup_columns()
+        super().save(*args, **kwargs)
+
+    def refresh_lookup_columns(self) -> None:
+        """Recompute the keyed hashes and last digits from the (decrypted) SNILS and INN."""
+        snils, inn = compact(self.snils), compact(self.inn)
+        self.snils_hash, self.snils_last_digits = lookup_hash("snils", snils), snils[-4:]
+        self.inn_hash, self.inn_last_digits = lookup_hash("inn", inn), inn[-4:]
 
     @property
     def full_name_latin(self) -> str:
@@ -108,15 +125,18 @@ class Document(models.Model):
     role = models.CharField(_("role"), max_length=16, choices=DocumentRole.choices)
     kind = models.CharField(_("type"), max_length=32, choices=DocumentKind.choices)
     country = CountryField(_("issuing country"), blank=True)
-    series = models.CharField(_("series"), max_length=20, blank=True)
-    number = models.CharField(_("number"), max_length=40, blank=True)
+    # The series, number and machine-readable zone are encrypted at rest; the keyed hash of series and
+    # number finds the same document in another application, the last digits serve clerks' search.
+    series = EncryptedTextField(_("series"), max_length=20, blank=True)
+    number = EncryptedTextField(_("number"), max_length=40, blank=True)
+    number_hash = models.CharField(_("number keyed hash"), max_length=64, blank=True, db_index=True, editable=False)
     number_last_digits = models.CharField(
         _("last digits of the number"), max_length=4, blank=True, db_index=True, editable=False
     )
     issue_date = models.DateField(_("date of issue"), null=True, blank=True)
     expiry_date = models.DateField(_("valid until"), null=True, blank=True)
     issuing_authority = models.CharField(_("issued by"), max_length=300, blank=True)
-    mrz = models.TextField(_("machine-readable zone"), blank=True)
+    mrz = EncryptedTextField(_("machine-readable zone"), blank=True)
     scan = models.FileField(_("scan"), storage=scans_storage, upload_to=scan_upload_to, max_length=200, blank=True)
     scan_name = models.CharField(_("scan file name"), max_length=255, blank=True)
     scan_type = models.CharField(_("scan type"), max_length=16, blank=True)
@@ -133,6 +153,10 @@ class Document(models.Model):
         return f"{self.get_kind_display()} …{self.number_last_digits}"
 
     def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        digits = "".join(ch for ch in self.number if ch.isalnum())
-        self.number_last_digits = digits[-4:]
+        self.refresh_lookup_columns()
         super().save(*args, **kwargs)
+
+    def refresh_lookup_columns(self) -> None:
+        """Recompute the keyed hash and the last digits from the (decrypted) series and number."""
+        self.number_last_digits = compact(self.number)[-4:]
+        self.number_hash = lookup_hash("document", compact(f"{self.series}{self.number}"))

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registration.crypto import EncryptedTextField
 from registration.models.people import scan_upload_to, scans_storage
 
 
@@ -47,7 +48,8 @@ class ProfileChangeRequest(models.Model):
     state = models.CharField(
         _("state"), max_length=16, choices=ChangeState.choices, default=ChangeState.PENDING, db_index=True
     )
-    proposed_json = models.TextField(_("proposed values"), default="{}", editable=False)
+    # Proposed names and document numbers are personal data: encrypted at rest like the confirmed ones.
+    proposed_json = EncryptedTextField(_("proposed values"), default="{}", editable=False)
     # Whether the account was active when the change was sent: the decision then makes it active again.
     was_active = models.BooleanField(_("account was active"), default=False, editable=False)
     scan = models.FileField(_("scan"), storage=scans_storage, upload_to=change_scan_upload_to, max_length=200)

@@ -20,7 +20,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from registration import audit
+from registration import audit, services
 from registration.identity import conf, flows, registry
 from registration.identity.base import ClerkDecision, IdentityError
 from registration.identity.models import OPEN_STATES, ConfirmationState
@@ -41,6 +41,13 @@ from registration.models import (
 from .changes import ChangeRequestFilter, ChangeReviewMixin, waiting_change
 from .forms import ConfirmInPersonForm, ConfirmScansForm, ReasonForm, RequestDocumentsForm
 from .masking import mask, mask_email, mask_passport, mask_snils, refuses_lookup
+
+#: What two applications share, found by keyed hashes (services.duplicates_of).
+DUPLICATE_LABELS = {
+    "document": _("the same identity document or document of stay"),
+    "snils": _("the same SNILS"),
+    "inn": _("the same INN"),
+}
 
 PERM = "registration.{}".format
 
@@ -404,6 +411,7 @@ class PendingApplicationAdmin(ChangeReviewMixin, admin.ModelAdmin):
             "request_form": forms_.get("request_documents") or RequestDocumentsForm(),
             "block_form": forms_.get("block") or ReasonForm(prefix="block"),
             "issues_code": conf.service_centre_issues_code(),
+            "duplicates": [(DUPLICATE_LABELS[kind], other) for kind, other in services.duplicates_of(applicant)],
             "states": ConfirmationState,
             **changes,
         }

@@ -152,6 +152,25 @@ def test_types_not_allowed(head, kind):
     assert info.value.params["kind"] == kind
 
 
+@pytest.mark.parametrize(
+    "markup",
+    [b"<html><script>alert(1)</script></html>", b"<SVG onload=alert(1)>", b"<iframe src=x>", b"javascript:alert(1)"],
+)
+def test_polyglots_with_markup_are_refused(good_png, markup):
+    """A real PNG carrying HTML or SVG (appended, or in a text chunk) is refused as HTML."""
+    with pytest.raises(FileTypeNotAllowed) as info:
+        scans.check(good_png + markup)
+    assert info.value.params["kind"] == "HTML"
+    image = Image.open(io.BytesIO(good_png))
+    from PIL import PngImagePlugin
+
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Comment", markup.decode())
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", dpi=(300, 300), pnginfo=text)
+    assert codes(scans.check, buffer.getvalue()) == "scan_type_not_allowed"
+
+
 def test_allowed_types_can_be_narrowed(good_png):
     """``allowed`` limits the accepted types."""
     assert codes(scans.check, good_png, allowed=("pdf",)) == "scan_type_not_allowed"
