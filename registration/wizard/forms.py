@@ -174,6 +174,7 @@ class ContactsForm(StepForm):
     phone = PhoneField(
         label=_("Mobile phone number"),
         help_text=_("In international format with the country code, for example +998 90 123 45 67."),
+        error_messages={"required": _("Enter your mobile phone number.")},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
