@@ -7,14 +7,17 @@ classes below.
 from __future__ import annotations
 
 import logging
+import operator
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from functools import reduce
 from typing import IO, Any
 
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -109,10 +112,16 @@ class ApplicationData:
 
 def taken_contacts(email: str, phone: str) -> list[str]:
     """Which of ``email`` and ``phone`` already belong to an account (``["email", "phone"]`` or fewer)."""
+    email = Account.objects.normalize_email(email)
+    wanted = ([Q(email=email)] if email else []) + ([Q(phone=phone)] if phone else [])
+    if not wanted:
+        return []
+    # One query for both (each is a unique index): at most two accounts, the e-mail's and the phone's.
+    found = list(Account.objects.filter(reduce(operator.or_, wanted)).values_list("email", "phone")[:2])
     taken = []
-    if email and Account.objects.filter(email=Account.objects.normalize_email(email)).exists():
+    if email and any(row_email == email for row_email, _row_phone in found):
         taken.append("email")
-    if phone and Account.objects.filter(phone=phone).exists():
+    if phone and any(row_phone == phone for _row_email, row_phone in found):
         taken.append("phone")
     return taken
 

@@ -70,9 +70,10 @@ import threading
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from operator import mul
 from typing import IO, Any
 
-from PIL import Image, ImageFilter, ImageStat
+from PIL import Image, ImageFilter
 
 from validators import (
     ExtensionMismatch,
@@ -344,7 +345,20 @@ def _sharpness(image: Image.Image) -> float:
         for i in range(_GRID)
         for j in range(_GRID)
     )
-    return max(float(ImageStat.Stat(edges.crop(box)).var[0]) for box in tiles)
+    return max(_variance(edges.crop(box)) for box in tiles)
+
+
+_LEVELS = range(256)
+_SQUARES = [level * level for level in _LEVELS]
+
+
+def _variance(grey: Image.Image) -> float:
+    """Variance of a greyscale image's pixels, from its histogram: ImageStat's figure, without its loops."""
+    histogram = grey.histogram()
+    count = sum(histogram)
+    total = sum(map(mul, histogram, _LEVELS))
+    squares = sum(map(mul, histogram, _SQUARES))
+    return (float(squares) - float(total) ** 2.0 / count) / count
 
 
 # PDF ------------------------------------------------------------------------------------------

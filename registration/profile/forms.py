@@ -85,6 +85,7 @@ class PhoneChangeForm(PasswordCheckMixin):
     address = PhoneField(
         label=_("New mobile phone number"),
         help_text=_("In international format with the country code, for example +998 90 123 45 67."),
+        error_messages={"required": _("Enter the new mobile phone number.")},
     )
     field_order = ("address", "password")
 

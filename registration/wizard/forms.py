@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 import validators
+from registration import services
 from registration.contact import codes
 from registration.contact.models import CodePurpose
 from registration.models import Account, DocumentKind, Sex
@@ -174,6 +175,7 @@ class ContactsForm(StepForm):
     phone = PhoneField(
         label=_("Mobile phone number"),
         help_text=_("In international format with the country code, for example +998 90 123 45 67."),
+        error_messages={"required": _("Enter your mobile phone number.")},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -182,17 +184,22 @@ class ContactsForm(StepForm):
         self.fields["phone"].widget.input_type = "tel"
 
     def clean_email(self) -> str:
-        email = Account.objects.normalize_email(self.cleaned_data["email"])
         # Accounts store the address lower-cased (Account.save), so an exact match uses the unique index.
-        if Account.objects.filter(email=email).exists():
-            raise ValidationError(_("An account with this e-mail address already exists."), code="email_taken")
-        return email
+        return Account.objects.normalize_email(self.cleaned_data["email"])
 
-    def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"]
-        if Account.objects.filter(phone=phone).exists():
-            raise ValidationError(_("An account with this phone number already exists."), code="phone_taken")
-        return phone
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # Both contacts in one query: the code steps, the password step and the check page validate it again.
+        taken = services.taken_contacts(cleaned.get("email", ""), cleaned.get("phone", ""))
+        if "email" in taken:
+            self.add_error(
+                "email", ValidationError(_("An account with this e-mail address already exists."), code="email_taken")
+            )
+        if "phone" in taken:
+            self.add_error(
+                "phone", ValidationError(_("An account with this phone number already exists."), code="phone_taken")
+            )
+        return cleaned
 
 
 # --- 3–4. confirmation codes --------------------------------------------------------------------

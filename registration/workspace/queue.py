@@ -362,6 +362,8 @@ class PendingApplicationAdmin(ChangeReviewMixin, admin.ModelAdmin):
         documents = list(applicant.documents.order_by("role", "created_at"))
         current = flows.current(account)
         confirmations = list(account.identity_confirmations.select_related("centre", "decided_by")[:20])
+        # The method shown at the top: the open confirmation's, else the latest one's (confirmed, rejected…).
+        method_confirmation = current or (confirmations[0] if confirmations else None)
         requested = list(
             RequestedScan.objects.filter(request__account=account).select_related("request").order_by("uploaded_at")
         )
@@ -400,7 +402,8 @@ class PendingApplicationAdmin(ChangeReviewMixin, admin.ModelAdmin):
             ],
             "requested": [{"scan": scan, "mime": mime_type(scan.scan_type)} for scan in requested],
             "current": current,
-            "current_label": registry.label(current.method) if current else "",
+            "method_confirmation": method_confirmation,
+            "method_label": registry.label(method_confirmation.method) if method_confirmation else "",
             "confirmations": [(c, registry.label(c.method)) for c in confirmations],
             "events": [(event, audit.label(event.action)) for event in events],
             "can": can,

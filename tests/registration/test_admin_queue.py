@@ -190,6 +190,55 @@ def test_application_page_shows_data_scans_mrz_and_history(client, make_applican
     assert reverse("admin:registration_pendingapplication_confirm_scans", args=[applicant.pk]) in page
 
 
+def _status_line(client, applicant) -> str:
+    """The application page's status line (account status, submission, method), in English."""
+    response = client.get(
+        reverse("admin:registration_pendingapplication_change", args=[applicant.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    return response.content.decode().split('class="application-status"', 1)[1].split("</p>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("method", "action", "data"),
+    [
+        ("service_centre", "confirm", {"originals": ["identity_document", "stay_document"]}),
+        ("scan_review", "confirm_scans", {"checks": ["scans_match"]}),
+    ],
+)
+def test_application_page_names_the_method_that_confirmed(client, make_applicant, role_user, method, action, data):
+    """After a clerk confirms, the page shows the method used and its state, not "not chosen"."""
+    from django.utils import translation
+
+    from registration.identity import registry
+    from registration.identity.models import ConfirmationState
+
+    centre = ServiceCentre.objects.create(name="MFC Tverskoy", region="77", city="Moscow", address="A")
+    applicant = make_applicant()
+    flows.open_confirmation(applicant.account, method, centre=centre if method == "service_centre" else None)
+    client.force_login(role_user("clerk"))
+    with translation.override("en"):
+        expected = f"<strong>{registry.label(method)}</strong> ({ConfirmationState.IN_PROGRESS.label})"
+        assert expected in _status_line(client, applicant)
+        response = client.post(reverse(f"admin:registration_pendingapplication_{action}", args=[applicant.pk]), data)
+        assert response.status_code == 302
+        assert Account.objects.get(pk=applicant.account_id).status == "active"
+        line = _status_line(client, applicant)
+        assert f"<strong>{registry.label(method)}</strong> ({ConfirmationState.CONFIRMED.label})" in line
+        assert "not chosen" not in line
+        assert (centre.name in line) is (method == "service_centre")
+
+
+def test_application_page_says_when_no_method_was_chosen(client, make_applicant, role_user):
+    """A person who has not chosen a method yet is shown as such."""
+    from django.utils import translation
+
+    applicant = make_applicant()
+    client.force_login(role_user("clerk"))
+    with translation.override("en"):
+        assert "<strong>not chosen</strong>" in _status_line(client, applicant)
+
+
 def test_mrz_mismatch_is_pointed_out(client, make_applicant, role_user):
     """A typed birth date that differs from the MRZ is shown as a mismatch on that field."""
     from datetime import date

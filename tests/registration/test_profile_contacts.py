@@ -101,6 +101,27 @@ def test_contact_change_refusals(client, person, make_account, kind, address, pa
     assert not mail.outbox and not sms.outbox
 
 
+@pytest.mark.parametrize("kind", ["email", "phone"])
+def test_empty_new_contact_gets_its_own_message(client, person, kind):
+    """An empty new address or phone is asked for by name, not with Django's generic "required"."""
+    from django import forms
+
+    from registration.profile.forms import CONTACT_FORMS
+
+    response = client.post(
+        reverse("registration:profile_contact", args=[kind]),
+        {"address": "", "password": PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    error = response.context["form"].errors.as_data()["address"][0]
+    assert error.code == "required"
+    message = response.context["form"].errors["address"][0]
+    assert message == str(CONTACT_FORMS[kind].base_fields["address"].error_messages["required"])
+    assert message != str(forms.Field.default_error_messages["required"])
+    assert not mail.outbox and not sms.outbox
+
+
 def test_cancel_and_resend(client, person, settings):
     """The person may ask for the code again after the cool-down, or cancel the change."""
     settings.REGISTRATION_CODE_RESEND_COOLDOWN = 0

@@ -248,6 +248,27 @@ def test_duplicate_phone_is_refused(wizard, make_account):
     assert form_errors(response, "phone") == ["phone_taken"]
 
 
+def test_email_and_phone_of_two_other_accounts_are_both_refused_in_one_query(wizard, make_account):
+    """The e-mail of one account and the phone of another: both fields refused, checked with one query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registration.services import taken_contacts
+
+    make_account("Anna@Example.org", phone="+79160000001")
+    make_account("someone@example.org", phone="+79161234567")
+    wizard.run_until(S.CONTACTS)
+    response = wizard.post(S.CONTACTS)
+    assert form_errors(response, "email") == ["email_taken"]
+    assert form_errors(response, "phone") == ["phone_taken"]
+    with CaptureQueriesContext(connection) as queries:
+        assert taken_contacts("ANNA@example.org", "+79161234567") == ["email", "phone"]
+    assert len(queries) == 1
+    assert taken_contacts("anna@example.org", "+79169999999") == ["email"]
+    assert taken_contacts("new@example.org", "+79160000001") == ["phone"]
+    assert taken_contacts("new@example.org", "") == [] and taken_contacts("", "") == []
+
+
 def test_a_registration_that_loses_the_race_is_sent_back_to_contacts(wizard, make_account):
     """If the e-mail is registered between the contacts step and sending, the person sees the error, not a 500."""
     wizard.run_until(S.CHECK)

@@ -62,6 +62,23 @@ def test_contacts_phone_must_be_mobile_in_international_form(wizard):
     assert errors(response, "email") == ["invalid"]
 
 
+def test_contacts_empty_phone_asks_for_the_phone_number(wizard):
+    """An empty phone gets the form's own message, beside the field and in the summary, not Django's generic one."""
+    from django import forms
+
+    from registration.wizard.forms import ContactsForm
+
+    generic = str(forms.Field.default_error_messages["required"])
+    wizard.run_until(S.CONTACTS)
+    response = wizard.post(S.CONTACTS, {"email": "a@example.org", "phone": ""}, HTTP_ACCEPT_LANGUAGE="en")
+    assert errors(response, "phone") == ["required"]
+    message = response.context["form"].errors["phone"][0]
+    assert message == str(ContactsForm.base_fields["phone"].error_messages["required"]) != generic
+    assert "phone" in message.lower()
+    html = response.content.decode()
+    assert html.count(message) == 2 and generic not in html
+
+
 def test_personal_names_must_be_latin_and_birth_date_plausible(wizard):
     """Cyrillic in a Latin name field, a future birth date and an impossible date are refused by code."""
     wizard.run_until(S.PERSONAL)

@@ -252,6 +252,21 @@ def test_cmyk_jpeg(page, encode):
     assert scans.check(data).kind == "jpeg"
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_tile_variance_is_pillows_figure(page, seed):
+    """The tiles' variance is exactly ImageStat's, which MIN_SHARPNESS was calibrated on."""
+    import random
+
+    from PIL import ImageStat
+
+    rng = random.Random(seed)
+    size = (rng.randrange(1, 60), rng.randrange(1, 60))
+    noise = Image.frombytes("L", size, bytes(rng.randrange(256) for _ in range(size[0] * size[1])))
+    edges = page().convert("L").filter(scans._LAPLACIAN).crop((0, 0, 200 + 50 * seed, 300))
+    for image in (noise, edges, Image.new("L", size, rng.randrange(256))):
+        assert scans._variance(image) == ImageStat.Stat(image).var[0]
+
+
 def test_tiny_image_has_no_sharpness(encode):
     """An image too small for the filter scores 0."""
     assert scans._sharpness(Image.new("L", (4, 4), 0)) == 0.0
