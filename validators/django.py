@@ -471,6 +471,8 @@ class _LibraryField(forms.CharField):
 class SnilsField(_LibraryField):
     """SNILS; cleans to 11 digits."""
 
+    default_error_messages = {"required": _("Enter the SNILS.")}
+
     def __init__(self, **kwargs: Any) -> None:
         self.validator = SnilsValidator()
         kwargs.setdefault("help_text", _help_text(self.validator))
@@ -480,6 +482,8 @@ class SnilsField(_LibraryField):
 
 class InnField(_LibraryField):
     """INN; ``kind='person'`` (12 digits) or ``'company'`` (10 digits), or either."""
+
+    default_error_messages = {"required": _("Enter the INN.")}
 
     def __init__(self, *, kind: str | None = None, **kwargs: Any) -> None:
         self.validator = InnValidator(kind)
@@ -494,6 +498,8 @@ class PassportNumberField(_LibraryField):
     Before the country is known only the characters are checked; set ``field.country`` in the
     form's ``__init__``, or call :func:`validate_passport_number` in its ``clean()``.
     """
+
+    default_error_messages = {"required": MESSAGES["passport_empty"]}
 
     def __init__(self, *, country: str | None = None, **kwargs: Any) -> None:
         self.validator = PassportNumberValidator(country)
@@ -525,6 +531,8 @@ class DateInput(forms.TextInput):
 class DateField(forms.Field):
     """A date typed as DD.MM.YYYY (and nothing else); cleans to ``datetime.date``."""
 
+    default_error_messages = {"required": _("Enter the date.")}
+
     widget = DateInput
 
     def __init__(self, **kwargs: Any) -> None:
@@ -546,6 +554,8 @@ class DateField(forms.Field):
 class BirthDateField(DateField):
     """A date of birth: DD.MM.YYYY, in the past, age from 14 to 120."""
 
+    default_error_messages = {"required": _("Enter the date of birth.")}
+
     def __init__(self, *, min_age: int = _dates.MIN_AGE, max_age: int = _dates.MAX_AGE, **kwargs: Any) -> None:
         super().__init__(validator_options={"min_age": min_age, "max_age": max_age}, **kwargs)
 
@@ -556,6 +566,8 @@ class BirthDateField(DateField):
 class ValidUntilField(DateField):
     """An identity document's expiry date: DD.MM.YYYY, at least ``months`` months ahead."""
 
+    default_error_messages = {"required": _("Enter the date until which the document is valid.")}
+
     def __init__(self, *, months: int = _dates.VALID_MONTHS, **kwargs: Any) -> None:
         super().__init__(validator_options={"months": months}, **kwargs)
 
@@ -565,6 +577,8 @@ class ValidUntilField(DateField):
 
 class PhoneField(_LibraryField):
     """A mobile phone number; cleans to E.164 (``+79161234567``)."""
+
+    default_error_messages = {"required": _("Enter the mobile phone number.")}
 
     widget = forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
 
@@ -578,6 +592,8 @@ class PhoneField(_LibraryField):
 class LatinNameField(_LibraryField):
     """A name in Latin letters, as in the passport."""
 
+    default_error_messages = {"required": MESSAGES["name_empty"]}
+
     def __init__(self, **kwargs: Any) -> None:
         self.validator = LatinNameValidator()
         kwargs.setdefault("help_text", _help_text(self.validator))
@@ -588,6 +604,8 @@ class LatinNameField(_LibraryField):
 class CyrillicNameField(_LibraryField):
     """A name in Cyrillic letters (the person's correction of the proposed transliteration)."""
 
+    default_error_messages = {"required": MESSAGES["name_empty"]}
+
     def __init__(self, **kwargs: Any) -> None:
         self.validator = CyrillicNameValidator()
         kwargs.setdefault("max_length", _names.MAX_LENGTH)
@@ -596,6 +614,8 @@ class CyrillicNameField(_LibraryField):
 
 class MRZField(_LibraryField):
     """The machine-readable zone, typed or pasted; cleans to a :class:`validators.mrz.MRZ`."""
+
+    default_error_messages = {"required": MESSAGES["mrz_empty"]}
 
     widget = forms.Textarea(attrs={"rows": 3, "cols": 46, "spellcheck": "false", "autocapitalize": "characters"})
 
@@ -608,6 +628,8 @@ class MRZField(_LibraryField):
 
 class PostcodeField(_LibraryField):
     """A Russian postal code; cleans to 6 digits."""
+
+    default_error_messages = {"required": _("Enter the postal code.")}
 
     def __init__(self, **kwargs: Any) -> None:
         self.validator = PostcodeValidator()
@@ -624,6 +646,8 @@ def _region_choices() -> list[tuple[str, str]]:
 class RegionField(forms.ChoiceField):
     """One of the 89 federal subjects, named in the active language; cleans to the 2-digit code."""
 
+    default_error_messages = {"required": _("Choose the region.")}
+
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("choices", _region_choices)
         super().__init__(**kwargs)
@@ -638,6 +662,8 @@ class ScanField(forms.FileField):
 
     The clean value is the uploaded file, with the check's ``ScanInfo`` as ``file.scan_info``.
     """
+
+    default_error_messages = {"required": _("Attach a scan or photo of the document.")}
 
     widget = forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"})
 

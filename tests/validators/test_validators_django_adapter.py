@@ -247,3 +247,42 @@ def test_library_errors_show_in_a_form():
     form = Form({"snils": "112-233-445 96", "passport": "123", "country": "BY"})
     assert not form.is_valid()
     assert form.has_error("snils", "snils_checksum") and form.has_error("passport", "passport_pattern")
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        adapter.SnilsField(),
+        adapter.InnField(),
+        adapter.PassportNumberField(),
+        adapter.DateField(),
+        adapter.BirthDateField(),
+        adapter.ValidUntilField(),
+        adapter.PhoneField(),
+        adapter.LatinNameField(),
+        adapter.CyrillicNameField(),
+        adapter.MRZField(),
+        adapter.PostcodeField(),
+        adapter.RegionField(),
+        adapter.ScanField(),
+    ],
+    ids=lambda field: type(field).__name__,
+)
+def test_empty_required_field_says_what_to_enter(field):
+    """Each field left empty has its own message, not Django's generic "This field is required."."""
+    with translation.override("en"):
+        with pytest.raises(DjangoValidationError) as info:
+            field.clean(None if isinstance(field, adapter.ScanField) else "")
+        generic = str(forms.Field.default_error_messages["required"])
+        assert info.value.error_list[0].code == "required"
+        assert info.value.messages == [str(field.error_messages["required"])]
+        assert info.value.messages[0] != generic
+
+
+def test_form_may_still_choose_its_own_required_message():
+    """``error_messages={"required": ...}`` given to a library field wins over the field's default."""
+    field = adapter.PhoneField(error_messages={"required": "Enter your phone."})
+    assert error_code(field, "") == "required"
+    with pytest.raises(DjangoValidationError) as info:
+        field.clean("")
+    assert info.value.messages == ["Enter your phone."]
