@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from registration import audit, onetime
+from registration.form_messages import RequiredMessagesMixin
 from registration.models import Account, Document, DocumentRole
 from validators import passport
 
@@ -30,7 +31,11 @@ _PASSPORT = re.compile(r"[A-Z0-9]{5,12}")
 audit.register_actions({"consulate.code_issued": _("Consulate code issued")})
 
 
-class ConsulateCodeForm(forms.Form):
+class ConsulateCodeForm(RequiredMessagesMixin, forms.Form):
+    required_messages = {
+        "code": _("Enter the code from the consulate."),
+    }
+
     code = forms.CharField(
         label=_("Code from the consulate"),
         max_length=20,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registration import audit, onetime
+from registration.form_messages import RequiredMessagesMixin
 from registration.models import Account
 from validators.django import PostcodeField
 
@@ -39,7 +40,12 @@ audit.register_actions(
 )
 
 
-class PostOfficeForm(forms.Form):
+class PostOfficeForm(RequiredMessagesMixin, forms.Form):
+    required_messages = {
+        "postcode": _("Enter the postal code of the post office."),
+        "address": _("Enter the address of the post office."),
+    }
+
     postcode = PostcodeField(
         label=_("Postal code of the post office"),
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric", "class": "input-short"}),
@@ -52,7 +58,11 @@ class PostOfficeForm(forms.Form):
     )
 
 
-class LetterCodeForm(forms.Form):
+class LetterCodeForm(RequiredMessagesMixin, forms.Form):
+    required_messages = {
+        "code": _("Enter the code from the letter."),
+    }
+
     code = forms.CharField(
         label=_("Code from the letter"),
         max_length=20,

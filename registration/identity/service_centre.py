@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from registration import audit, onetime
+from registration.form_messages import RequiredMessagesMixin
 from registration.models import Account, ServiceCentre
 
 from . import codes, conf, flows
@@ -48,7 +49,11 @@ class CentreForm(forms.Form):
         self.fields["centre"].queryset = ServiceCentre.objects.filter(is_active=True)
 
 
-class CodeForm(forms.Form):
+class CodeForm(RequiredMessagesMixin, forms.Form):
+    required_messages = {
+        "code": _("Enter the code the clerk gave you."),
+    }
+
     code = forms.CharField(
         label=_("Code from the service centre"),
         max_length=16,

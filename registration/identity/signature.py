@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from registration import audit
+from registration.form_messages import RequiredMessagesMixin
 from registration.models import Account, Applicant
 
 from . import conf, flows
@@ -40,7 +41,11 @@ MAX_CHAIN_DEPTH = 6
 audit.register_actions({"signature.accepted": _("Electronic signature certificate accepted")})
 
 
-class CertificateForm(forms.Form):
+class CertificateForm(RequiredMessagesMixin, forms.Form):
+    required_messages = {
+        "certificate": _("Attach your certificate file (.p12 or .pfx)."),
+    }
+
     certificate = forms.FileField(
         label=_("Certificate file (.p12 or .pfx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".p12,.pfx,application/x-pkcs12"}),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registration import audit
+from registration.form_messages import RequiredMessagesMixin
 from registration.models import Account
 
 from . import conf, flows
@@ -38,7 +39,11 @@ class SlotChoiceField(forms.ModelChoiceField):
         return f"{local:%d.%m.%Y %H:%M}"
 
 
-class BookingForm(forms.Form):
+class BookingForm(RequiredMessagesMixin, forms.Form):
+    required_messages = {
+        "slot": _("Choose a time for the video call."),
+    }
+
     slot = SlotChoiceField(
         label=_("Choose a time for the video call"),
         queryset=VideoSlot.objects.none(),

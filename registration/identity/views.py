@@ -18,6 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from registration import ratelimit
+from registration.form_messages import RequiredMessagesMixin
 from registration.models import Account, Applicant
 from validators.django import ScanField
 
@@ -164,8 +165,12 @@ def receipt(request: HttpRequest) -> HttpResponse:
     )
 
 
-class UploadForm(forms.Form):
+class UploadForm(RequiredMessagesMixin, forms.Form):
     """Up to a few scans answering a clerk's request; the first one is required."""
+
+    required_messages = {
+        "scan_1": _("Attach a scan of the document the clerk asked for."),
+    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -31,7 +31,6 @@ def new_scan_field(label: Any) -> ScanField:
         label=label,
         help_text=SCAN_HINT,
         widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
-        error_messages={"required": _("Upload a scan or photo of the document.")},
     )
 
 
@@ -140,6 +139,11 @@ class PersonalChangeForm(PersonalForm):
         label=_("Patronymic in Russian letters (if you have one)"), required=False, widget=text()
     )
     scan = new_scan_field(_("Scan or photo of the passport page that shows the new data"))
+    required_messages = {
+        "surname_cyrillic": _("Enter your surname in Russian letters."),
+        "given_names_cyrillic": _("Enter your given names in Russian letters."),
+        "scan": _("Attach a scan or photo of the passport page that shows the new data."),
+    }
 
     field_order = (
         "surname",
@@ -190,6 +194,7 @@ class DocumentChangeForm(IdentityDocumentForm):
     """The wizard's identity document form; its scan is required, as for a new application."""
 
     scan = new_scan_field(_("Scan or photo of the page with your photo"))
+    required_messages = {"scan": _("Attach a scan or photo of the page with your photo.")}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

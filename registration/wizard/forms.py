@@ -30,6 +30,7 @@ import validators
 from registration import services
 from registration.contact import codes
 from registration.contact.models import CodePurpose
+from registration.form_messages import RequiredMessagesMixin
 from registration.models import Account, DocumentKind, Sex
 from validators import dates as vdates
 from validators import documents as vdocuments
@@ -94,8 +95,9 @@ class QuickSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
 
 
-class StepForm(forms.Form):
-    """Common behaviour: a hint per field rendered by the template, and ``summary()`` for the check page."""
+class StepForm(RequiredMessagesMixin, forms.Form):
+    """Common behaviour: a hint per field rendered by the template, its own message per empty field, and
+    ``summary()`` for the check page."""
 
     # The server validates and explains; browsers' own "required" bubbles would only get in the way
     # (and a kept scan must not make the file input look empty and required).
@@ -355,6 +357,11 @@ class PersonalForm(StepForm):
             "invalid_choice": _("Choose a country from the list."),
         },
     )
+    required_messages = {
+        "surname": _("Enter your surname as it is written in your passport."),
+        "given_names": _("Enter your given names as they are written in your passport."),
+        "birth_date": _("Enter your date of birth."),
+    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -388,6 +395,11 @@ class NamesCyrillicForm(StepForm):
         ("given_names", "given_names_cyrillic"),
         ("patronymic", "patronymic_cyrillic"),
     )
+    required_messages = {
+        "surname_cyrillic": _("Enter your surname in Russian letters."),
+        "given_names_cyrillic": _("Enter your given names in Russian letters."),
+        "patronymic_cyrillic": _("Enter your patronymic in Russian letters."),
+    }
 
     def __init__(self, *args: Any, latin: Mapping[str, str] | None = None, **kwargs: Any) -> None:
         self.latin = dict(latin or {})
@@ -480,6 +492,12 @@ class IdentityDocumentForm(StepForm):
         required=False,
     )
     summary_fields = ("kind", "number", "issue_date", "expiry_date", "issuing_authority", "scan")
+    required_messages = {
+        "number": _("Enter the document number as it is printed in the document."),
+        "issue_date": _("Enter the date of issue."),
+        "expiry_date": _("Enter the date until which the document is valid."),
+        "scan": _("Attach a scan or photo of the page with your photo."),
+    }
 
     def __init__(self, *args: Any, personal: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -616,6 +634,9 @@ STAY_LAYOUT: dict[str, dict[str, Any]] = {
         "expiry_label": _("Valid until"),
         "expiry_required": False,
         "holder_name": True,
+        "number_empty": _("Enter the number of the residence permit."),
+        "issue_empty": _("Enter the date of issue."),
+        "expiry_empty": _("Enter the date until which the document is valid."),
     },
     DocumentKind.TEMPORARY_RESIDENCE: {
         "series": False,
@@ -624,6 +645,9 @@ STAY_LAYOUT: dict[str, dict[str, Any]] = {
         "expiry_label": _("Valid until"),
         "expiry_required": True,
         "holder_name": False,
+        "number_empty": _("Enter the number of the decision."),
+        "issue_empty": _("Enter the date of the decision."),
+        "expiry_empty": _("Enter the date until which the permit is valid."),
     },
     DocumentKind.MIGRATION_CARD: {
         "series": True,
@@ -632,6 +656,9 @@ STAY_LAYOUT: dict[str, dict[str, Any]] = {
         "expiry_label": _("Stay until"),
         "expiry_required": True,
         "holder_name": True,
+        "number_empty": _("Enter the number of the migration card."),
+        "issue_empty": _("Enter the date of entry."),
+        "expiry_empty": _("Enter the date until which you may stay."),
     },
     DocumentKind.WORK_PATENT: {
         "series": True,
@@ -640,6 +667,9 @@ STAY_LAYOUT: dict[str, dict[str, Any]] = {
         "expiry_label": _("Valid until"),
         "expiry_required": True,
         "holder_name": True,
+        "number_empty": _("Enter the number of the patent."),
+        "issue_empty": _("Enter the date of issue."),
+        "expiry_empty": _("Enter the date until which the patent is valid."),
     },
     DocumentKind.STAY_REGISTRATION: {
         "series": False,
@@ -648,6 +678,9 @@ STAY_LAYOUT: dict[str, dict[str, Any]] = {
         "expiry_label": _("Stay until"),
         "expiry_required": True,
         "holder_name": True,
+        "number_empty": _("Enter the number of the notification."),
+        "issue_empty": _("Enter the date your stay starts."),
+        "expiry_empty": _("Enter the date your stay ends."),
     },
 }
 
@@ -675,6 +708,10 @@ class StayDocumentForm(StepForm):
         help_text=_("PDF, JPEG or PNG, up to 5 MB, at least 300 dpi, sharp and not cropped."),
     )
     summary_fields = ("series", "number", "issue_date", "expiry_date", "issuing_authority", "holder_name", "scan")
+    required_messages = {
+        "series": _("Enter the series of the document."),
+        "scan": _("Attach a scan or photo of the document."),
+    }
 
     def __init__(
         self,
@@ -708,6 +745,15 @@ class StayDocumentForm(StepForm):
             self.fields[name].widget.attrs.update(
                 {"inputmode": "numeric", "class": "input-short", "autocomplete": "off"}
             )
+
+    def get_required_messages(self) -> dict[str, Any]:
+        layout = STAY_LAYOUT[self.kind]
+        return {
+            **super().get_required_messages(),
+            "number": layout["number_empty"],
+            "issue_date": layout["issue_empty"],
+            "expiry_date": layout["expiry_empty"],
+        }
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -844,6 +890,10 @@ class AddressForm(StepForm):
         label=_("Flat (optional)"), max_length=20, required=False, widget=text("address-line3", css="input-short")
     )
     postcode = PostcodeField(label=_("Postal code"), help_text=_("6 digits, for example 101000."))
+    required_messages = {
+        "region": _("Choose the region."),
+        "postcode": _("Enter the postal code."),
+    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -911,6 +961,7 @@ class PasswordForm(StepForm):
     #: Never rendered: the wizard view puts the signed hash here when it stores the step.
     password_token = forms.CharField(required=False, widget=forms.HiddenInput, max_length=1000)
     summary_fields = ()
+    required_messages = {"captcha": _("Type the characters from the picture.")}
 
     def summary(self) -> list[tuple[str, str]]:
         return [(str(_("Password")), str(_("Created (not shown)"))), (str(_("Consent to the terms")), str(_("Given")))]
