@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -55,6 +55,17 @@ PERM = "registration.{}".format
 def _open_confirmation() -> QuerySet[IdentityConfirmation]:
     return IdentityConfirmation.objects.filter(account=OuterRef("account_id"), state__in=OPEN_STATES).order_by(
         "-started_at"
+    )
+
+
+def _shown_confirmation() -> QuerySet[IdentityConfirmation]:
+    """The confirmation whose method the queue shows: the open one, else the latest (confirmed, rejected…)."""
+    return (
+        IdentityConfirmation.objects.filter(account=OuterRef("account_id"))
+        .annotate(
+            closed=Case(When(state__in=OPEN_STATES, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
+        .order_by("closed", "-started_at", "-pk")
     )
 
 
@@ -105,8 +116,9 @@ class MethodFilter(admin.SimpleListFilter):
         if not value:
             return queryset
         if value == self.NONE:
-            return queryset.filter(current_method__isnull=True)
-        return queryset.filter(current_method=value)
+            # Not chosen: no confirmation at all, open or finished.
+            return queryset.filter(~Exists(IdentityConfirmation.objects.filter(account=OuterRef("account_id"))))
+        return queryset.filter(shown_method=value)
 
 
 class CentreFilter(admin.SimpleListFilter):
@@ -219,7 +231,7 @@ class PendingApplicationAdmin(ChangeReviewMixin, admin.ModelAdmin):
             .get_queryset(request)
             .select_related("account")
             .annotate(
-                current_method=Subquery(_open_confirmation().values("method")[:1]),
+                shown_method=Subquery(_shown_confirmation().values("method")[:1]),
                 current_centre=Subquery(_open_confirmation().values("centre_id")[:1]),
                 current_centre_name=Subquery(_open_confirmation().values("centre__name")[:1]),
                 passport_last_digits=Subquery(identity_last_digits),
@@ -289,7 +301,7 @@ class PendingApplicationAdmin(ChangeReviewMixin, admin.ModelAdmin):
 
     @admin.display(description=_("method"))
     def method_label(self, obj: PendingApplication) -> str:
-        return registry.label(obj.current_method) if obj.current_method else "—"
+        return registry.label(obj.shown_method) if obj.shown_method else "—"
 
     @admin.display(description=_("centre"))
     def centre_label(self, obj: PendingApplication) -> str:

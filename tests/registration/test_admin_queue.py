@@ -17,8 +17,8 @@ from tests.registration.identity_fixtures import make_applicant, role_user, supe
 QUEUE = reverse("admin:registration_pendingapplication_changelist")
 
 
-def _bulk_applicants(count: int) -> None:
-    """Many pending applicants with documents and a chosen method, created quickly."""
+def _bulk_applicants(count: int, state: str = "in_progress") -> None:
+    """Many pending applicants with documents and a chosen method (its confirmation in ``state``), created quickly."""
     from registration.models import Document, IdentityConfirmation
 
     centre = ServiceCentre.objects.create(name="C", region="77", city="Moscow", address="A")
@@ -62,7 +62,7 @@ def _bulk_applicants(count: int) -> None:
         ]
     )
     IdentityConfirmation.objects.bulk_create(
-        [IdentityConfirmation(account=a, method="service_centre", centre=centre) for a in accounts]
+        [IdentityConfirmation(account=a, method="service_centre", centre=centre, state=state) for a in accounts]
     )
 
 
@@ -84,6 +84,33 @@ def test_query_count_does_not_grow_with_rows(client, role_user):
     many, page = _queries_for_queue(client)
     assert page.count("SURNAME") >= 50
     assert one == many
+
+
+@pytest.mark.parametrize("state", ["confirmed", "rejected"])
+def test_query_count_does_not_grow_with_finished_confirmations(client, role_user, state):
+    """The method of finished confirmations is shown at a constant number of queries too."""
+    from django.utils import translation
+
+    from registration.identity import registry
+
+    client.force_login(role_user("clerk"))
+    with translation.override("en"):
+        cell = f'<td class="field-method_label">{registry.label("service_centre")}</td>'
+    _bulk_applicants(1, state)
+    one, page = _queries_for_all(client)
+    assert page.count(cell) == 1
+    Account.objects.filter(email__startswith="bulk").delete()
+    _bulk_applicants(120, state)
+    many, page = _queries_for_all(client)
+    assert page.count(cell) == 50
+    assert one == many
+
+
+def _queries_for_all(client) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(QUEUE, {"status": "all"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
 
 
 def test_personal_data_is_masked_in_the_list(client, make_applicant, role_user):
@@ -334,3 +361,53 @@ def test_desk_lists_have_a_constant_query_count(client, role_user, role, url, ma
     Account.objects.filter(is_staff=False).delete()
     make(200)
     assert count() == one
+
+
+def _method_cell(page: str, applicant) -> str:
+    """The method column of ``applicant``'s row in the queue page."""
+    row = page.split(applicant.application_number, 1)[1].split("</tr>", 1)[0]
+    return row.split('<td class="field-method_label">', 1)[1].split("</td>", 1)[0]
+
+
+def test_method_column_and_filter_after_confirmation(client, make_applicant, role_user):
+    """The column shows the open confirmation's method, else the latest one's; "Not chosen" means none at all."""
+    from django.utils import translation
+
+    from registration import status
+    from registration.identity import registry
+    from registration.identity.models import ConfirmationState
+
+    confirmed = make_applicant()
+    flows.open_confirmation(confirmed.account, "scan_review")
+    confirmed.account.identity_confirmations.update(state=ConfirmationState.CONFIRMED, completed_at=timezone.now())
+    status.activate(confirmed.account, by=None)
+    switched = make_applicant()  # rejected by scans, now waiting at a service centre
+    flows.open_confirmation(switched.account, "scan_review")
+    switched.account.identity_confirmations.update(
+        state=ConfirmationState.REJECTED, started_at=timezone.now() - timedelta(days=1)
+    )
+    flows.open_confirmation(switched.account, "service_centre")
+    rejected = make_applicant()  # only a finished confirmation, nothing open
+    flows.open_confirmation(rejected.account, "service_centre")
+    rejected.account.identity_confirmations.update(state=ConfirmationState.REJECTED)
+    never = make_applicant()
+    applicants = (confirmed, switched, rejected, never)
+    client.force_login(role_user("clerk"))
+
+    def page(**params) -> str:
+        return client.get(QUEUE, {"status": "all", **params}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    def listed(**params) -> set[str]:
+        content = page(**params)
+        return {a.application_number for a in applicants if a.application_number in content}
+
+    everything = page()
+    with translation.override("en"):
+        by_scans, at_centre = registry.label("scan_review"), registry.label("service_centre")
+    assert _method_cell(everything, confirmed) == by_scans
+    assert _method_cell(everything, switched) == at_centre
+    assert _method_cell(everything, rejected) == at_centre
+    assert _method_cell(everything, never) == "—"
+    assert listed(method="none") == {never.application_number}
+    assert listed(method="scan_review") == {confirmed.application_number}
+    assert listed(method="service_centre") == {switched.application_number, rejected.application_number}
