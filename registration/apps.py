@@ -8,4 +8,9 @@ class RegistrationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from . import checks  # noqa: F401  (registers the system checks)
+        from .login import forget_own_failures
+
+        user_logged_in.connect(forget_own_failures, dispatch_uid="registration.forget_own_failures")

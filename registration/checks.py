@@ -75,3 +75,19 @@ def cache_is_shared(app_configs: Any = None, **kwargs: Any) -> list:
             )
         ]
     return []
+
+
+@register(Tags.security)
+def lockout_survives_other_log_ins(app_configs: Any = None, **kwargs: Any) -> list:
+    """django-axes' reset on success would let an attacker's own log-in forgive guesses at other accounts."""
+    if getattr(settings, "AXES_RESET_ON_SUCCESS", False):
+        return [
+            Error(
+                "AXES_RESET_ON_SUCCESS is on: a log-in to one's own account (or a registration) would reset the "
+                "failures from that address, guesses at other accounts included.",
+                hint="Set AXES_RESET_ON_SUCCESS = False; registration.login.forget_own_failures resets the "
+                "failures of the account that logged in.",
+                id="registration.E004",
+            )
+        ]
+    return []

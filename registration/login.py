@@ -37,6 +37,20 @@ def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None) -
     return account.email if account is not None else typed.lower()
 
 
+def forget_own_failures(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """A correct log-in forgets the failures counted against this account, and only those.
+
+    django-axes' own ``AXES_RESET_ON_SUCCESS`` would also forget every failure from the client's
+    address, including guesses at other people's accounts: an attacker could then log into their own
+    account (or register one, which logs in) between guesses and never be locked out. It is off.
+    """
+    from axes.utils import reset
+
+    key = lockout_username(None, {"username": user.get_username()}) if user is not None else None
+    if key:  # never reset(username=""): that would forget every failure
+        reset(username=key)
+
+
 def owner(account: Account) -> str:
     return f"account:{account.pk}"
 

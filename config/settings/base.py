@@ -124,7 +124,10 @@ AUTH_PASSWORD_VALIDATORS = [
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
-AXES_RESET_ON_SUCCESS = True
+# Off: axes would also forget the address's failures, guesses at other accounts included, so that an
+# attacker's own log-in (or registration) between guesses reset them. A correct log-in forgets the
+# failures counted against that account only (registration.login.forget_own_failures).
+AXES_RESET_ON_SUCCESS = False
 AXES_USERNAME_FORM_FIELD = "username"
 # Count failures per account, whether the person typed the e-mail (in any case) or the phone.
 AXES_USERNAME_CALLABLE = "registration.login.lockout_username"
