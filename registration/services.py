@@ -16,6 +16,8 @@ from functools import reduce
 from typing import IO, Any
 
 from django.core.files import File
+from django.core.files.move import file_move_safe
+from django.core.files.storage import FileSystemStorage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
@@ -126,19 +128,44 @@ def taken_contacts(email: str, phone: str) -> list[str]:
     return taken
 
 
+class _Written(list):
+    """The scans written during a block; ``moved_from`` maps a moved scan's name to its former path."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.moved_from: dict[str, str] = {}
+
+
 @contextmanager
-def _saved_scans() -> Iterator[list[Any]]:
-    """Collect the scans written during a block; delete them if the block fails (the rows roll back)."""
-    written: list[Any] = []
+def _saved_scans() -> Iterator[_Written]:
+    """Collect the scans written during a block; if the block fails (the rows roll back), delete them,
+    or move a moved one back to the wizard's storage so that the draft keeps it."""
+    written = _Written()
     try:
         yield written
     except BaseException:
         for stored in written:
             try:
-                stored.storage.delete(stored.name)
+                source = written.moved_from.get(stored.name)
+                if source is not None:
+                    file_move_safe(stored.path, source)
+                else:
+                    stored.storage.delete(stored.name)
             except OSError:  # pragma: no cover - the storage is already gone
                 logger.warning("A scan left behind by a failed submission could not be deleted.")
         raise
+
+
+class _MovableScan(File):
+    """A wizard scan on local disk: ``FileSystemStorage`` moves (renames) it into place, as it does
+    Django's temporary uploads, instead of copying it; other storages read it as any file."""
+
+    def __init__(self, upload: Any, path: str) -> None:
+        super().__init__(upload, name=upload.name)
+        self.path = path
+
+    def temporary_file_path(self) -> str:
+        return self.path
 
 
 def submit_application(data: ApplicationData, *, request: HttpRequest | None = None) -> Applicant:
@@ -205,12 +232,19 @@ def _create(data: ApplicationData, request: HttpRequest | None) -> Applicant:
                 mrz=doc.mrz,
             )
             if doc.scan is not None:
-                doc.scan.file.seek(0)
                 document.scan_name = doc.scan.name[:255]
                 document.scan_type = doc.scan.mime_type[:16]
                 document.scan_size = doc.scan.size
                 document.scan_sha256 = doc.scan.sha256
-                document.scan.save(doc.scan.name, File(doc.scan.file), save=False)
+                local = getattr(doc.scan.file, "local_path", None)
+                path = local() if local is not None and isinstance(document.scan.storage, FileSystemStorage) else None
+                if path is not None:
+                    # Same disk: a rename instead of a copy; a failure moves it back (_saved_scans).
+                    document.scan.save(doc.scan.name, _MovableScan(doc.scan.file, path), save=False)
+                    written.moved_from[document.scan.name] = path
+                else:
+                    doc.scan.file.seek(0)
+                    document.scan.save(doc.scan.name, File(doc.scan.file), save=False)
                 written.append(document.scan)
             document.save()
         audit.record(

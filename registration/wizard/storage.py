@@ -24,6 +24,7 @@ import uuid
 from pathlib import PurePosixPath
 from typing import Any
 
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
 from formtools.wizard.storage.session import SessionStorage
 
@@ -82,6 +83,12 @@ class StoredFile(UploadedFile):
     @file.setter
     def file(self, value: Any) -> None:
         self._file = value
+
+    def local_path(self) -> str | None:
+        """Where the file lies on this machine's disk, if its storage is a file system (else ``None``)."""
+        if not isinstance(self._storage, FileSystemStorage):  # S3 and the like; InMemoryStorage
+            return None
+        return str(self._storage.path(self.tmp_name))
 
     @property
     def closed(self) -> bool:

@@ -342,7 +342,8 @@ def test_confirmation_e_mail_carries_code_and_link(wizard):
 
 
 def test_kept_scans_are_not_read_until_the_application_is_sent(wizard, monkeypatch):
-    """Revalidating steps and showing the check page use stored metadata; only sending reads the files."""
+    """Revalidating steps and showing the check page use stored metadata; sending moves the files on disk
+    without reading them."""
     from django.core.files.storage import FileSystemStorage
 
     wizard.run_until(S.CHECK)
@@ -357,5 +358,8 @@ def test_kept_scans_are_not_read_until_the_application_is_sent(wizard, monkeypat
     assert wizard.get(S.CHECK).status_code == 200
     assert wizard.get(S.IDENTITY_DOCUMENT).status_code == 200
     assert opened == []
-    wizard.post(S.CHECK)
-    assert len([name for name in opened if name.startswith("drafts/")]) == 2
+    assert wizard.post(S.CHECK).status_code == 302
+    assert [name for name in opened if name.startswith("drafts/")] == []
+    from registration.models import Document
+
+    assert Document.objects.filter(scan_size__gt=0).count() == 2

@@ -145,3 +145,98 @@ def test_two_simultaneous_registrations_with_one_email_cannot_both_win():
     assert Account.objects.filter(email="race@example.org").count() == 1
     assert Applicant.objects.count() == 1
     assert connection.vendor == "postgresql"
+
+
+def stored_scan(storage, content: bytes):
+    """A scan kept in the wizard's storage, as the wizard hands it to submit_application."""
+    from django.core.files.base import ContentFile
+
+    from registration.wizard.storage import StoredFile
+
+    tmp_name = storage.save("drafts/kept.png", ContentFile(content))
+    upload = StoredFile(
+        storage, tmp_name, name="passport.png", content_type="image/png", size=len(content), charset=None
+    )
+    return tmp_name, services.ScanUpload(upload, "passport.png", "image/png", len(content), "0" * 64)
+
+
+def application_with(scan: services.ScanUpload) -> services.ApplicationData:
+    data = application()
+    data.documents[0] = services.DocumentData(**{**data.documents[0].__dict__, "scan": scan})
+    return data
+
+
+@pytest.fixture
+def local_wizard_storage():
+    """A wizard storage on the same disk as the scans storage, so that a scan can be renamed across."""
+    import shutil
+    import tempfile
+
+    from django.core.files.storage import FileSystemStorage
+
+    parent = os.path.dirname(os.path.abspath(storages["scans"].location))
+    os.makedirs(parent, exist_ok=True)
+    folder = tempfile.mkdtemp(prefix="wizard-", dir=parent)
+    yield FileSystemStorage(location=folder)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_scan_on_the_same_disk_is_moved_not_copied(db, scan_bytes, local_wizard_storage):
+    """The wizard's file becomes the scan (same inode, private mode); the draft's copy is gone."""
+    tmp_name, scan = stored_scan(local_wizard_storage, scan_bytes["png"])
+    inode = os.stat(local_wizard_storage.path(tmp_name)).st_ino
+    document = services.submit_application(application_with(scan)).documents.get()
+    assert not local_wizard_storage.exists(tmp_name)
+    assert os.stat(document.scan.path).st_ino == inode
+    assert os.stat(document.scan.path).st_mode & 0o777 == 0o600
+    with document.scan.open("rb") as handle:
+        assert handle.read() == scan_bytes["png"]
+
+
+def test_a_failed_submission_moves_the_scan_back(db, scan_bytes, local_wizard_storage, monkeypatch):
+    """When the transaction fails after the move, the scan returns to the draft and nothing is left behind."""
+    tmp_name, scan = stored_scan(local_wizard_storage, scan_bytes["png"])
+    before = scan_files()
+
+    def failing_record(*args, **kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    monkeypatch.setattr(services.audit, "record", failing_record)
+    with pytest.raises(RuntimeError):
+        services.submit_application(application_with(scan))
+    assert not Document.objects.exists() and scan_files() == before
+    with local_wizard_storage.open(tmp_name) as handle:
+        assert handle.read() == scan_bytes["png"]
+    monkeypatch.undo()
+    document = services.submit_application(application_with(scan)).documents.get()
+    with document.scan.open("rb") as handle:
+        assert handle.read() == scan_bytes["png"]
+
+
+def test_a_scan_in_remote_storage_is_copied_through_the_storage_api(db, scan_bytes, monkeypatch):
+    """Storages without local paths (S3 and the like) on either side still work: the scan is copied."""
+    from django.core.files.storage import InMemoryStorage
+
+    wizard_side = InMemoryStorage()
+    tmp_name, scan = stored_scan(wizard_side, scan_bytes["png"])
+    document = services.submit_application(application_with(scan)).documents.get()
+    assert wizard_side.exists(tmp_name)  # copied from a remote draft
+    monkeypatch.setattr(Document._meta.get_field("scan"), "storage", InMemoryStorage())
+    data = application_with(scan)
+    data = services.ApplicationData(**{**data.__dict__, "email": "b@example.org", "phone": "+79160000002"})
+    document = services.submit_application(data).documents.get()
+    assert wizard_side.exists(tmp_name)  # the wizard deletes its drafts itself, on reset
+    with document.scan.open("rb") as handle:
+        assert handle.read() == scan_bytes["png"]
+
+
+def test_a_local_scan_into_remote_scans_storage_is_copied(db, scan_bytes, local_wizard_storage, monkeypatch):
+    """A draft on disk and scans kept remotely: the scan is read and copied, the draft left for the wizard."""
+    from django.core.files.storage import InMemoryStorage
+
+    tmp_name, scan = stored_scan(local_wizard_storage, scan_bytes["png"])
+    monkeypatch.setattr(Document._meta.get_field("scan"), "storage", InMemoryStorage())
+    document = services.submit_application(application_with(scan)).documents.get()
+    assert local_wizard_storage.exists(tmp_name)
+    with document.scan.open("rb") as handle:
+        assert handle.read() == scan_bytes["png"]
