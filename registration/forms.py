@@ -13,12 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from validators.django import ScanField
 
 from . import mail
+from .form_messages import RequiredMessagesMixin
 from .models import SupportTopic
 
 logger = logging.getLogger(__name__)
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(RequiredMessagesMixin, AuthenticationForm):
     username = forms.CharField(
         label=_("E-mail or mobile phone"),
         max_length=254,
@@ -27,6 +28,10 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("The e-mail, phone or password is wrong. Check them and try again."),
         "inactive": _("This account cannot log in. Contact support."),
+    }
+    required_messages = {
+        "username": _("Enter your e-mail address or mobile phone number."),
+        "password": _("Enter your password."),
     }
 
 
@@ -63,10 +68,14 @@ class PasswordResetRequestForm(PasswordResetForm):
             logger.warning("A password reset e-mail could not be sent.")
 
 
-class ChosenPasswordForm(SetPasswordForm):
+class ChosenPasswordForm(RequiredMessagesMixin, SetPasswordForm):
     """The new password after a reset link (Django's validators, including the portal's rule)."""
 
     error_messages = {"password_mismatch": _("The passwords do not match.")}
+    required_messages = {
+        "new_password1": _("Create a new password."),
+        "new_password2": _("Type the new password again."),
+    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

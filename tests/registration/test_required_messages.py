@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext
 
-from registration.forms import SupportReplyForm, SupportRequestForm
+from registration.forms import ChosenPasswordForm, LoginForm, SupportReplyForm, SupportRequestForm
 from registration.identity.consulate import ConsulateCodeForm
 from registration.identity.post_letter import LetterCodeForm, PostOfficeForm
 from registration.identity.service_centre import CodeForm as CentreCodeForm
@@ -198,3 +199,25 @@ def test_no_required_field_is_left_with_the_generic_message(db, form):
     for name, field in form.fields.items():
         if field.required:
             assert str(field.error_messages["required"]) != str(GENERIC), (type(form).__name__, name)
+
+
+@pytest.mark.parametrize(
+    ("field", "english"),
+    [("username", "Enter your e-mail address or mobile phone number."), ("password", "Enter your password.")],
+)
+def test_login_form(client, db, field, english):
+    """The log-in page, posted empty, asks for the e-mail or phone and for the password."""
+    response = client.post(reverse("registration:login"), {"username": "", "password": ""})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert isinstance(form, LoginForm)
+    assert_asks_for(form, field, english)
+
+
+@pytest.mark.parametrize(
+    ("field", "english"),
+    [("new_password1", "Create a new password."), ("new_password2", "Type the new password again.")],
+)
+def test_new_password_form(make_account, field, english):
+    """The new password after a reset link, left empty, is asked for."""
+    assert_asks_for(ChosenPasswordForm(make_account(), data={}), field, english)
