@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format bench messages migrations-check clean serve-prod proofs
+.PHONY: install run test lint format bench messages migrations-check clean serve-prod proofs load
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ serve-prod: install
 # Multi-process proofs (tests/production): two servers without sticky sessions, races, faults.
 proofs: install
 	PRODUCTION_PROOFS=1 $(PY) -m pytest tests/production
+
+# 20 concurrent clients registering for LOAD_SECONDS against gunicorn + PostgreSQL + Redis (scripts/load.py).
+LOAD_SECONDS ?= 60
+LOAD_CLIENTS ?= 20
+load: install
+	$(PY) -m scripts.load --seconds $(LOAD_SECONDS) --clients $(LOAD_CLIENTS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -270,10 +270,13 @@ def register(
     stop_before: str | None = None,
     start_at: str | None = None,
     outcome: Outcome | None = None,
+    think: float = 0.0,
 ) -> Outcome:
     """Walk the wizard from ``start_at`` (the first step) up to ``stop_before`` (or to the end).
 
-    Raises ``JourneyError`` when a step does not move on as expected.
+    ``think`` is the mean pause, in seconds, between a page and its answer (a person reading and
+    typing; drawn uniformly from half to one and a half times it). Raises ``JourneyError`` when a
+    step does not move on as expected.
     """
     outcome = outcome or Outcome()
     answers = person.answers()
@@ -298,6 +301,8 @@ def register(
             values = {"code": _wait_for_code(lambda: stack.mail.code_for(person.email))}
         fields = {f"{step}-{name}": value for name, value in values.items()}
         fields[f"{PREFIX}-current_step"] = step
+        if think:
+            time.sleep(think * (0.5 + secrets.randbelow(1000) / 1000))
         answer = browser.post(step_url(step), fields, files=files.get(step))
         outcome.timings.append((step, "POST", answer.seconds))
         if answer.status >= 500:
