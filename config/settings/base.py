@@ -104,10 +104,14 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Django's Argon2id in fewer lanes (registration/passwords.py); hashes of Django's own verify too.
+    "registration.passwords.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
+
+# Lanes (threads) of each Argon2 hash: at most the app server's cores, better fewer (see passwords.py).
+REGISTRATION_ARGON2_PARALLELISM = env_int("REGISTRATION_ARGON2_PARALLELISM", 1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {
