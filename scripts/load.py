@@ -77,6 +77,7 @@ def run(stack: Stack, clients: int, seconds: float, think: float = 0.0) -> dict:
                     totals["failed"] += 1
 
     accounts_before = stack.sql("SELECT count(*) FROM registration_account WHERE NOT is_staff")[0][0]
+    load_before = os.getloadavg()[0]
     started = time.monotonic()
     threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
     for thread in threads:
@@ -102,6 +103,8 @@ def run(stack: Stack, clients: int, seconds: float, think: float = 0.0) -> dict:
     ]
     return {
         "cores": os.cpu_count(),
+        # Other work on the machine skews every figure: the 1-minute load average before and after.
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "clients": clients,
         "think_seconds": think,
         "seconds": round(elapsed, 1),
@@ -125,6 +128,7 @@ def report(result: dict) -> str:
         f"Load: {result['clients']} clients for {result['seconds']} s on {result['cores']} cores, "
         f"{result['think_seconds']} s mean pause before each answer "
         "(gunicorn + PostgreSQL + Redis on this machine, the clients too)",
+        f"  machine load average before and after: {result['load_average'][0]} / {result['load_average'][1]}",
         f"  registrations completed: {result['registrations_completed']} "
         f"({result['registrations_per_second']}/s); requests: {result['requests']} ({result['requests_per_second']}/s)",
         f"  submissions: {result['submissions']}, accounts in the database: {result['accounts_created']}, "
