@@ -33,7 +33,7 @@ serve-prod: install
 
 # Multi-process proofs (tests/production): two servers without sticky sessions, races, faults.
 proofs: install
-	PRODUCTION_PROOFS=1 $(PY) -m pytest tests/production
+	PRODUCTION_PROOFS=1 $(PY) -m pytest tests/production -s --durations=10
 
 # 20 concurrent clients registering for LOAD_SECONDS against gunicorn + PostgreSQL + Redis (scripts/load.py).
 LOAD_SECONDS ?= 60

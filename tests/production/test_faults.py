@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 
@@ -118,3 +119,11 @@ def test_sms_gateway_down_then_back(stack):
     outcome = register(browser, person, stack, start_at="phone_code")
     assert outcome.completed
     assert stack.sql(f"SELECT count(*) FROM registration_account WHERE email = '{person.email}'") == [(1,)]
+    logs = "".join(path.read_text(errors="replace") for path in stack.logs.glob("*.log"))
+    assert "SMS gateway refused a message" in logs  # the outage was logged by the app servers...
+    for secret in (person.phone, person.phone[2:], person.passport, person.email, *codes_sent(stack, person)):
+        assert secret not in logs  # ...without the person's data
+
+
+def codes_sent(stack, person) -> list[str]:
+    return [code for m in stack.sms.messages if m["to"] == person.phone for code in re.findall(r"\b\d{6}\b", m["text"])]

@@ -25,6 +25,9 @@ def test_alternating_between_two_servers_on_every_request_completes_a_registrati
     for server in stack.servers:  # the session (in Redis and PostgreSQL) is good on both
         cabinet = browser.get("/account/", server=server.url)
         assert cabinet.status == 200 and "/account/logout/" in cabinet.text
+    stored = stack.sql("SELECT number FROM registration_document")
+    assert all(number.startswith("gAAAAA") for (number,) in stored)  # encrypted at rest on PostgreSQL too
+    assert person.passport not in str(stored)
 
 
 def test_ten_simultaneous_registrations_with_one_email_give_one_account(stack):
