@@ -91,3 +91,12 @@ def test_a_malformed_encryption_key_stops_the_check(tmp_path):
     env = {**REQUIRED, "REGISTRATION_ENCRYPTION_KEYS": "not-a-key"}
     result = run("check", env=env, tmp_path=tmp_path)
     assert result.returncode != 0 and "registration.E003" in result.stderr
+
+
+def test_a_per_process_cache_is_noted_but_does_not_fail_the_deploy_check(tmp_path):
+    """With only the required variables the cache is local memory: check --deploy says so (INFO) and passes."""
+    result = run("check", "--deploy", "--fail-level", "WARNING", env=REQUIRED, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "registration.I001" in result.stdout + result.stderr
+    result = run("check", "--deploy", env={**REQUIRED, **SCALE_OUT}, tmp_path=tmp_path)
+    assert "registration.I001" not in result.stdout + result.stderr
