@@ -199,6 +199,8 @@ class Stack:
     workers: int = 2
     threads: int = 4
     echo: bool = False
+    # Scans in an S3-compatible bucket (moto's server on loopback, a development dependency).
+    s3_port: int | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
     base: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="registration-stack-")))
     servers: list[AppServer] = field(default_factory=list)
@@ -209,6 +211,7 @@ class Stack:
         self.files = self.base / "files"
         self.logs = self.base / "logs"
         self.redis: subprocess.Popen | None = None
+        self.s3: subprocess.Popen | None = None
         self.sms: SmsGateway | None = None
         self.mail: MailServer | None = None
         self.secret_key = secrets.token_urlsafe(50)
@@ -257,6 +260,37 @@ class Stack:
         )
         wait_for(lambda: socket.create_connection(("127.0.0.1", self.redis_port), 0.2).close() or True, 10, "Redis")
 
+    # S3 -------------------------------------------------------------------------------------------
+
+    S3_BUCKET = "registration-scans"
+
+    def start_s3(self) -> None:
+        """An S3-compatible server (moto) on loopback, with the private scans bucket."""
+        assert self.s3_port is not None
+        self.logs.mkdir(parents=True, exist_ok=True)
+        self.s3 = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.s3_port)],
+            stdout=open(self.logs / "s3.log", "ab"),  # noqa: SIM115 (kept open for the process's lifetime)
+            stderr=subprocess.STDOUT,
+        )
+        wait_for(lambda: socket.create_connection(("127.0.0.1", self.s3_port), 0.2).close() or True, 30, "S3")
+        self.s3_client().create_bucket(Bucket=self.S3_BUCKET)
+
+    def s3_client(self):  # type: ignore[no-untyped-def]
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=f"http://127.0.0.1:{self.s3_port}",
+            aws_access_key_id="loopback",
+            aws_secret_access_key="loopback",  # noqa: S106 (the stand-in's fixed credentials)
+            region_name="us-east-1",
+        )
+
+    def s3_keys(self, prefix: str = "") -> list[str]:
+        listing = self.s3_client().list_objects_v2(Bucket=self.S3_BUCKET, Prefix=prefix)
+        return [item["Key"] for item in listing.get("Contents", [])]
+
     # The application --------------------------------------------------------------------------------
 
     @property
@@ -293,6 +327,17 @@ class Stack:
                 "PYTHONUNBUFFERED": "1",
             }
         )
+        if self.s3_port is not None:
+            env.update(
+                {
+                    "SCANS_STORAGE": "s3",
+                    "SCANS_S3_BUCKET": self.S3_BUCKET,
+                    "SCANS_S3_ENDPOINT_URL": f"http://127.0.0.1:{self.s3_port}",
+                    "SCANS_S3_REGION": "us-east-1",
+                    "SCANS_S3_ACCESS_KEY": "loopback",
+                    "SCANS_S3_SECRET_KEY": "loopback",
+                }
+            )
         env.update(self.extra_env)
         return env
 
@@ -347,6 +392,8 @@ class Stack:
     def start(self, app_servers: int = 2) -> Stack:
         self.start_postgres()
         self.start_redis()
+        if self.s3_port is not None:
+            self.start_s3()
         self.sms = SmsGateway(echo=self.echo)
         self.mail = MailServer(echo=self.echo)
         self.manage("migrate", "--noinput")
@@ -362,9 +409,10 @@ class Stack:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 server.process.wait(timeout=10)
             self.kill_app(server)
-        if self.redis is not None:
-            self.redis.terminate()
-            self.redis.wait(timeout=10)
+        for process in (self.redis, self.s3):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=10)
         if self.pg_data.exists():
             with contextlib.suppress(Exception):
                 self.stop_postgres("immediate")
@@ -396,11 +444,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8000, help="port of the first app server (the next add 1)")
     parser.add_argument("--pg-port", type=int, default=54341)
     parser.add_argument("--redis-port", type=int, default=6391)
+    parser.add_argument("--s3-port", type=int, help="keep scans in an S3-compatible stand-in on this port")
     args = parser.parse_args()
     missing = missing_binaries()
     if missing:
         sys.exit("Missing: " + "; ".join(missing))
-    stack = Stack(pg_port=args.pg_port, redis_port=args.redis_port, echo=True)
+    stack = Stack(pg_port=args.pg_port, redis_port=args.redis_port, s3_port=args.s3_port, echo=True)
     try:
         stack.start(app_servers=0)
         print(stack.manage("load_demo_data"), flush=True)
