@@ -38,8 +38,9 @@ proofs: install
 # 20 concurrent clients registering for LOAD_SECONDS against gunicorn + PostgreSQL + Redis (scripts/load.py).
 LOAD_SECONDS ?= 60
 LOAD_CLIENTS ?= 20
+LOAD_THINK ?= 1
 load: install
-	$(PY) -m scripts.load --seconds $(LOAD_SECONDS) --clients $(LOAD_CLIENTS)
+	$(PY) -m scripts.load --seconds $(LOAD_SECONDS) --clients $(LOAD_CLIENTS) --think $(LOAD_THINK)
 
 lint: install
 	$(VENV)/bin/ruff check .
