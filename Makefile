@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format bench messages migrations-check clean
+.PHONY: install run test lint format bench messages migrations-check clean serve-prod proofs load
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,22 @@ run: install
 # The validators library must stay at 100 % line and branch coverage (coverage measures only it).
 test: install
 	$(PY) -m pytest --cov --cov-report=term:skip-covered --cov-fail-under=100
+
+# The production stack on loopback from Debian's postgresql and redis-server: PostgreSQL, Redis and two
+# gunicorn app servers with production settings (scripts/stack.py); SMS and e-mail codes print here.
+serve-prod: install
+	$(PY) -m scripts.stack --port $(PORT)
+
+# Multi-process proofs (tests/production): two servers without sticky sessions, races, faults.
+proofs: install
+	PRODUCTION_PROOFS=1 $(PY) -m pytest tests/production -s --durations=10
+
+# 20 concurrent clients registering for LOAD_SECONDS against gunicorn + PostgreSQL + Redis (scripts/load.py).
+LOAD_SECONDS ?= 60
+LOAD_CLIENTS ?= 20
+LOAD_THINK ?= 1
+load: install
+	$(PY) -m scripts.load --seconds $(LOAD_SECONDS) --clients $(LOAD_CLIENTS) --think $(LOAD_THINK)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -47,6 +47,17 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_mapping(name: str) -> dict[str, str]:
+    """Return ``key=value,key=value`` as a dict (empty when unset)."""
+    mapping = {}
+    for item in env_list(name):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ImproperlyConfigured(f"{name} must look like key=value,key=value, not {item!r}.")
+        mapping[key.strip()] = value.strip()
+    return mapping
+
+
 def env_required(name: str, hint: str = "") -> str:
     """Return the variable, or stop start-up with a clear message when it is missing."""
     value = os.environ.get(name, "").strip()

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
+from .crypto import compact, lookup_hashes
 from .models import (
     Account,
     AccountStatus,
@@ -262,10 +263,6 @@ def duplicates_of(applicant: Applicant) -> list[tuple[str, Applicant]]:
     The values themselves are encrypted; the hashes are compared under every lookup key, so rows not
     yet re-hashed after a key change are found too. Returns (what matches, the other applicant) pairs.
     """
-    from django.db.models import Q
-
-    from .crypto import compact, lookup_hashes
-
     found: list[tuple[str, Applicant]] = []
     others = Applicant.objects.exclude(pk=applicant.pk).select_related("account")
     document_hashes = {

@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from config.env import cache_from_url, env_bool, env_int, env_list, env_str
+from config.env import cache_from_url, env_bool, env_int, env_list, env_mapping, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("DJANGO_VAR_DIR", str(BASE_DIR / "var")))
@@ -104,10 +104,14 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Django's Argon2id in fewer lanes (registration/passwords.py); hashes of Django's own verify too.
+    "registration.passwords.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
+
+# Lanes (threads) of each Argon2 hash: at most the app server's cores, better fewer (see passwords.py).
+REGISTRATION_ARGON2_PARALLELISM = env_int("REGISTRATION_ARGON2_PARALLELISM", 1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -238,6 +242,8 @@ REGISTRATION_SMS_BACKEND = env_str("SMS_BACKEND", "registration.contact.sms.Cons
 REGISTRATION_SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
 REGISTRATION_SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN", "")
 REGISTRATION_CAPTCHA = env_bool("REGISTRATION_CAPTCHA", True)
+# Rate limits changed from registration/ratelimit.py's defaults, e.g. "send_sms_ip=200/1h,login_ip=60/10m".
+REGISTRATION_RATE_LIMITS = env_mapping("REGISTRATION_RATE_LIMITS")
 # Personal data at rest (registration/crypto.py): Fernet keys, newest first; unset, they are derived
 # from SECRET_KEY and SECRET_KEY_FALLBACKS. The keyed hashes that find duplicates use the lookup key
 # (derived from SECRET_KEY when unset); after changing either, run manage.py rotate_personal_data.

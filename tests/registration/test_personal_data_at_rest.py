@@ -222,3 +222,20 @@ def test_migration_encrypts_existing_rows_and_back():
     assert raw(Document, document.pk, "number") == PASSPORT
     assert json.loads(raw(ProfileChangeRequest, change.pk, "proposed_json")) == {"number": PASSPORT}
     MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_the_clerks_page_lists_applications_with_the_same_data(client, make_account):
+    """A clerk opening an application sees the other one with the same passport, linked by its number."""
+    from django.urls import reverse
+
+    from registration.models import Account
+
+    first = make_applicant(make_account())
+    second = make_applicant(make_account(), snils="", inn="")
+    clerk = Account.objects.create_superuser("root@staff.example.org", "Correct-Horse-42")
+    client.force_login(clerk)
+    page = client.get(reverse("admin:registration_pendingapplication_change", args=[first.pk])).content.decode()
+    assert 'id="duplicates"' in page and second.application_number in page
+    alone = make_applicant(make_account(), snils="", inn="", passport="FZ9999999")
+    page = client.get(reverse("admin:registration_pendingapplication_change", args=[alone.pk])).content.decode()
+    assert 'id="duplicates"' not in page

@@ -1,0 +1,1 @@
+"""Scripts that run the production stack on loopback: ``make serve-prod`` and ``make load``."""
