@@ -31,13 +31,29 @@ def normalise(code: str) -> str:
     return (code or "").strip().upper().translate(_CROCKFORD_READ)
 
 
-def hash_code(code: str, *, purpose: str, subject: str = "") -> str:
-    """A keyed hash of the code, bound to its purpose and subject (account, phone, passport…)."""
-    key = hashlib.sha256(f"registration.onetime:{settings.SECRET_KEY}".encode()).digest()
+def secret_keys(label: str) -> list[bytes]:
+    """Keys for ``label`` from ``SECRET_KEY`` and then each of ``SECRET_KEY_FALLBACKS``, newest first.
+
+    New hashes use the first; codes and digests made before a secret-key rotation stay valid
+    while the old key is kept among the fallbacks.
+    """
+    secrets_in_use = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [hashlib.sha256(f"{label}:{secret}".encode()).digest() for secret in secrets_in_use]
+
+
+def _hash(key: bytes, code: str, purpose: str, subject: str) -> str:
     message = f"{purpose}\x00{subject}\x00{normalise(code)}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
+def hash_code(code: str, *, purpose: str, subject: str = "") -> str:
+    """A keyed hash of the code, bound to its purpose and subject (account, phone, passport…)."""
+    return _hash(secret_keys("registration.onetime")[0], code, purpose, subject)
+
+
 def matches(code: str, stored_hash: str, *, purpose: str, subject: str = "") -> bool:
-    """Whether ``code`` is the one whose hash was stored (constant-time comparison)."""
-    return hmac.compare_digest(hash_code(code, purpose=purpose, subject=subject), stored_hash or "")
+    """Whether ``code`` is the one whose hash was stored (constant-time; every key in use is tried)."""
+    found = False
+    for key in secret_keys("registration.onetime"):
+        found |= hmac.compare_digest(_hash(key, code, purpose, subject), stored_hash or "")
+    return found

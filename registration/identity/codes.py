@@ -12,7 +12,6 @@ import hmac
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
@@ -25,8 +24,16 @@ from .models import IdentityCode, IdentityConfirmation
 
 def subject_digest(purpose: str, subject: str) -> str:
     """A keyed digest of ``subject`` for ``purpose`` (equal subjects give equal digests; not reversible)."""
-    key = hashlib.sha256(f"registration.identity.subject:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(key, f"{purpose}\x00{subject}".encode(), hashlib.sha256).hexdigest()
+    return subject_digests(purpose, subject)[0]
+
+
+def subject_digests(purpose: str, subject: str) -> list[str]:
+    """The digests under every secret key in use, newest first: codes issued before a rotation are found."""
+    message = f"{purpose}\x00{subject}".encode()
+    return [
+        hmac.new(key, message, hashlib.sha256).hexdigest()
+        for key in onetime.secret_keys("registration.identity.subject")
+    ]
 
 
 def issue(
@@ -49,7 +56,9 @@ def issue(
     now = timezone.now()
     digest = subject_digest(purpose, subject)
     if replace:
-        IdentityCode.objects.live().filter(purpose=purpose, subject_digest=digest).update(revoked_at=now)
+        IdentityCode.objects.live().filter(
+            purpose=purpose, subject_digest__in=subject_digests(purpose, subject)
+        ).update(revoked_at=now)
     code = generate()
     record = IdentityCode.objects.create(
         purpose=purpose,
@@ -68,8 +77,12 @@ def issue(
 
 def revoke(purpose: str, subject: str) -> int:
     """Revoke every live code of ``subject`` for ``purpose``; returns how many were revoked."""
-    digest = subject_digest(purpose, subject)
-    return IdentityCode.objects.live().filter(purpose=purpose, subject_digest=digest).update(revoked_at=timezone.now())
+    digests = subject_digests(purpose, subject)
+    return (
+        IdentityCode.objects.live()
+        .filter(purpose=purpose, subject_digest__in=digests)
+        .update(revoked_at=timezone.now())
+    )
 
 
 def verify(purpose: str, subject: str, code: str) -> IdentityCode:
@@ -79,8 +92,8 @@ def verify(purpose: str, subject: str, code: str) -> IdentityCode:
     ``wrong_code``; a wrong code counts one attempt against each of the subject's usable codes.
     """
     now = timezone.now()
-    digest = subject_digest(purpose, subject)
-    live = list(IdentityCode.objects.live().filter(purpose=purpose, subject_digest=digest).order_by("-created_at"))
+    digests = subject_digests(purpose, subject)
+    live = list(IdentityCode.objects.live().filter(purpose=purpose, subject_digest__in=digests).order_by("-created_at"))
     if not live:
         raise IdentityError("no_code")
     usable = [c for c in live if c.expires_at > now and c.attempts < c.max_attempts]

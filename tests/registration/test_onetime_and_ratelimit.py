@@ -74,3 +74,37 @@ def test_decorator_answers_429(settings):
     assert view(rf.post("/", REMOTE_ADDR="198.51.100.1")).status_code == 200
     assert view(rf.post("/", REMOTE_ADDR="198.51.100.1")).status_code == 429
     assert view(rf.post("/", REMOTE_ADDR="198.51.100.2")).status_code == 200
+
+
+def test_codes_survive_a_secret_key_rotation_while_the_old_key_is_a_fallback(settings):
+    """Rotating SECRET_KEY with the old one in SECRET_KEY_FALLBACKS keeps issued codes valid; dropping it ends them."""
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "old-secret-" + "x" * 40, []
+    stored = onetime.hash_code("123456", purpose="phone", subject="+79161234567")
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "new-secret-" + "y" * 40, ["old-secret-" + "x" * 40]
+    assert onetime.matches("123456", stored, purpose="phone", subject="+79161234567")
+    assert not onetime.matches("654321", stored, purpose="phone", subject="+79161234567")
+    assert onetime.hash_code("123456", purpose="phone", subject="+79161234567") != stored  # new hashes, new key
+    settings.SECRET_KEY_FALLBACKS = []
+    assert not onetime.matches("123456", stored, purpose="phone", subject="+79161234567")
+
+
+@pytest.mark.django_db
+def test_identity_codes_are_found_after_a_secret_key_rotation(settings):
+    """A consulate code issued before the rotation is found by its subject and accepted afterwards."""
+    from datetime import timedelta
+
+    from registration.identity import codes
+    from registration.identity.base import IdentityError
+
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "old-secret-" + "x" * 40, []
+    _, code = codes.issue("consulate", "C10000005", validity=timedelta(days=1), max_attempts=3)
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "new-secret-" + "y" * 40, ["old-secret-" + "x" * 40]
+    assert codes.verify("consulate", "C10000005", code).used_at is not None
+    _, second = codes.issue("consulate", "C10000005", validity=timedelta(days=1), max_attempts=3)
+    settings.SECRET_KEY_FALLBACKS = []
+    assert codes.verify("consulate", "C10000005", second).used_at is not None  # issued under the new key
+    _, third = codes.issue("consulate", "C20000006", validity=timedelta(days=1), max_attempts=3)
+    settings.SECRET_KEY = "newest-secret-" + "z" * 40
+    with pytest.raises(IdentityError) as raised:
+        codes.verify("consulate", "C20000006", third)
+    assert raised.value.code == "no_code"
