@@ -390,6 +390,14 @@ def test_pdf_inline_image(corpus):
     assert (info.width, info.height, info.sharpness) == (16, 16, None)
 
 
+def test_pdf_inline_image_built_here(make_pdf):
+    """The same without the corpus: a 16 px inline image drawn one inch wide is a 16 dpi image."""
+    content = b"q 72 0 0 72 0 0 cm BI /W 16 /H 16 /CS /G /BPC 8 ID " + bytes(range(256)) + b"\nEI Q"
+    data = make_pdf([None], inches=(2, 2), content=content)
+    info = scans.check(data, min_dpi=1)
+    assert (info.width, info.height, info.dpi, info.sharpness) == (16, 16, 16, None)
+
+
 def test_pdf_huge_content_falls_back_to_page_size(make_pdf, scan_jpeg, monkeypatch):
     """Beyond MAX_CONTENT_BYTES each image is taken as drawn over the whole page."""
     monkeypatch.setattr(scans, "MAX_CONTENT_BYTES", 0)
