@@ -148,7 +148,7 @@ def main() -> int:
         flag = "" if ratio <= TARGET else "  over target"
         print(f"  {step:<20}{get_ms:>8.1f}{post_ms:>9.1f}{value * 1000:>8.1f}{ratio:>7.2f}x{flag}")
     print(f"  {'whole registration':<20}{'':>17}{total * 1000:>8.1f}")
-    print("  (check's POST re-validates all 12 steps, creates the account, copies the scans and logs in.)")
+    print("  (check's POST re-validates all 12 steps, creates the account, moves the scans and logs in.)")
     check_ms = {}
     for kind, name in (("png", "passport.png"), ("pdf", "permit.pdf")):
         spent = [timed(lambda kind=kind, name=name: vscans.check(scans[kind], name))[0] for _ in range(5)]

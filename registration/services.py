@@ -169,7 +169,7 @@ class _MovableScan(File):
 
 
 def submit_application(data: ApplicationData, *, request: HttpRequest | None = None) -> Applicant:
-    """Create the pending account, the applicant, the documents (scans copied) and the audit event, atomically.
+    """Create the pending account, the applicant, the documents (scans moved or copied) and the audit event, atomically.
 
     Raises :class:`DuplicateContact` when the e-mail or phone was registered in the meantime (the
     database's unique constraints decide the race, so two simultaneous submissions cannot both win).
