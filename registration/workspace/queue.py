@@ -52,14 +52,8 @@ DUPLICATE_LABELS = {
 PERM = "registration.{}".format
 
 
-def _open_confirmation() -> QuerySet[IdentityConfirmation]:
-    return IdentityConfirmation.objects.filter(account=OuterRef("account_id"), state__in=OPEN_STATES).order_by(
-        "-started_at"
-    )
-
-
 def _shown_confirmation() -> QuerySet[IdentityConfirmation]:
-    """The confirmation whose method the queue shows: the open one, else the latest (confirmed, rejected…)."""
+    """The confirmation whose method and centre the queue shows: the open one, else the latest (confirmed…)."""
     return (
         IdentityConfirmation.objects.filter(account=OuterRef("account_id"))
         .annotate(
@@ -134,7 +128,8 @@ class CentreFilter(admin.SimpleListFilter):
             return queryset
         if not value.isdigit():
             return queryset.none()
-        return queryset.filter(current_centre=int(value))
+        # The centre of the confirmation the column shows: the open one, else the latest.
+        return queryset.filter(shown_centre=int(value))
 
 
 class WaitingFilter(admin.SimpleListFilter):
@@ -232,8 +227,8 @@ class PendingApplicationAdmin(ChangeReviewMixin, admin.ModelAdmin):
             .select_related("account")
             .annotate(
                 shown_method=Subquery(_shown_confirmation().values("method")[:1]),
-                current_centre=Subquery(_open_confirmation().values("centre_id")[:1]),
-                current_centre_name=Subquery(_open_confirmation().values("centre__name")[:1]),
+                shown_centre=Subquery(_shown_confirmation().values("centre_id")[:1]),
+                shown_centre_name=Subquery(_shown_confirmation().values("centre__name")[:1]),
                 passport_last_digits=Subquery(identity_last_digits),
                 has_waiting_change=waiting_change(),
             )
@@ -305,7 +300,7 @@ class PendingApplicationAdmin(ChangeReviewMixin, admin.ModelAdmin):
 
     @admin.display(description=_("centre"))
     def centre_label(self, obj: PendingApplication) -> str:
-        return obj.current_centre_name or "—"
+        return obj.shown_centre_name or "—"
 
     @admin.display(description=_("change to review"), boolean=True)
     def change_waiting(self, obj: PendingApplication) -> bool:

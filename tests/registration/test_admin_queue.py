@@ -88,7 +88,7 @@ def test_query_count_does_not_grow_with_rows(client, role_user):
 
 @pytest.mark.parametrize("state", ["confirmed", "rejected"])
 def test_query_count_does_not_grow_with_finished_confirmations(client, role_user, state):
-    """The method of finished confirmations is shown at a constant number of queries too."""
+    """The method and centre of finished confirmations are shown at a constant number of queries too."""
     from django.utils import translation
 
     from registration.identity import registry
@@ -96,13 +96,17 @@ def test_query_count_does_not_grow_with_finished_confirmations(client, role_user
     client.force_login(role_user("clerk"))
     with translation.override("en"):
         cell = f'<td class="field-method_label">{registry.label("service_centre")}</td>'
+    centre_cell = '<td class="field-centre_label">C</td>'
     _bulk_applicants(1, state)
     one, page = _queries_for_all(client)
     assert page.count(cell) == 1
+    assert page.count(centre_cell) == 1
     Account.objects.filter(email__startswith="bulk").delete()
+    ServiceCentre.objects.all().delete()
     _bulk_applicants(120, state)
     many, page = _queries_for_all(client)
     assert page.count(cell) == 50
+    assert page.count(centre_cell) == 50
     assert one == many
 
 
@@ -411,3 +415,56 @@ def test_method_column_and_filter_after_confirmation(client, make_applicant, rol
     assert listed(method="none") == {never.application_number}
     assert listed(method="scan_review") == {confirmed.application_number}
     assert listed(method="service_centre") == {switched.application_number, rejected.application_number}
+
+
+def _centre_cell(page: str, applicant) -> str:
+    """The centre column of ``applicant``'s row in the queue page."""
+    row = page.split(applicant.application_number, 1)[1].split("</tr>", 1)[0]
+    return row.split('<td class="field-centre_label">', 1)[1].split("</td>", 1)[0]
+
+
+def test_centre_column_and_filter_follow_the_shown_confirmation(client, make_applicant, role_user):
+    """The centre column and filter use the open confirmation, else the latest one, as the method column does."""
+    from registration import status
+    from registration.identity.models import ConfirmationState
+
+    north = ServiceCentre.objects.create(name="North", region="77", city="Moscow", address="A")
+    south = ServiceCentre.objects.create(name="South", region="77", city="Moscow", address="B")
+    confirmed = make_applicant()  # confirmed at the North centre, nothing open
+    flows.open_confirmation(confirmed.account, "service_centre", centre=north)
+    confirmed.account.identity_confirmations.update(state=ConfirmationState.CONFIRMED, completed_at=timezone.now())
+    status.activate(confirmed.account, by=None)
+    switched = make_applicant()  # rejected at the North centre, now waiting at the South one
+    flows.open_confirmation(switched.account, "service_centre", centre=north)
+    switched.account.identity_confirmations.update(
+        state=ConfirmationState.REJECTED, started_at=timezone.now() - timedelta(days=1)
+    )
+    flows.open_confirmation(switched.account, "service_centre", centre=south)
+    by_scans = make_applicant()  # rejected at the South centre, now reviewed by scans (no centre)
+    flows.open_confirmation(by_scans.account, "service_centre", centre=south)
+    by_scans.account.identity_confirmations.update(
+        state=ConfirmationState.REJECTED, started_at=timezone.now() - timedelta(days=1)
+    )
+    flows.open_confirmation(by_scans.account, "scan_review")
+    rejected = make_applicant()  # only a finished confirmation at the South centre
+    flows.open_confirmation(rejected.account, "service_centre", centre=south)
+    rejected.account.identity_confirmations.update(state=ConfirmationState.REJECTED)
+    never = make_applicant()
+    applicants = (confirmed, switched, by_scans, rejected, never)
+    client.force_login(role_user("clerk"))
+
+    def page(**params) -> str:
+        return client.get(QUEUE, {"status": "all", **params}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    def listed(**params) -> set[str]:
+        content = page(**params)
+        return {a.application_number for a in applicants if a.application_number in content}
+
+    everything = page()
+    assert _centre_cell(everything, confirmed) == "North"
+    assert _centre_cell(everything, switched) == "South"
+    assert _centre_cell(everything, by_scans) == "—"
+    assert _centre_cell(everything, rejected) == "South"
+    assert _centre_cell(everything, never) == "—"
+    assert listed(centre=str(north.pk)) == {confirmed.application_number}
+    assert listed(centre=str(south.pk)) == {switched.application_number, rejected.application_number}
