@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from registration.form_messages import RequiredMessagesMixin
 from registration.identity.scans import mime_type
 from registration.models import ChangeState, ProfileChangeRequest
 from registration.profile import flows
@@ -43,11 +44,19 @@ class ChangeRequestFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AcceptChangeForm(forms.Form):
+class AcceptChangeForm(RequiredMessagesMixin, forms.Form):
+    required_messages = {
+        "compared": _("Confirm that you compared the proposed data with the new scan."),
+    }
+
     compared = forms.BooleanField(label=_("I compared the proposed data with the new scan, and they agree"))
 
 
-class RejectChangeForm(forms.Form):
+class RejectChangeForm(RequiredMessagesMixin, forms.Form):
+    required_messages = {
+        "reason": _("Give the reason: the person reads it."),
+    }
+
     reason = forms.CharField(
         label=_("Reason"),
         max_length=1000,

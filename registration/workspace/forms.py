@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from registration.form_messages import RequiredMessagesMixin
 from registration.forms import screenshot_field
 from registration.identity.scan_review import CHECKS
 from registration.identity.service_centre import ORIGINALS
@@ -16,7 +17,11 @@ from validators.django import DateField
 TEXTAREA = forms.Textarea(attrs={"rows": 3, "cols": 60})
 
 
-class ConfirmInPersonForm(forms.Form):
+class ConfirmInPersonForm(RequiredMessagesMixin, forms.Form):
+    required_messages = {
+        "originals": _("Tick the originals you checked: the identity document at least."),
+    }
+
     originals = forms.MultipleChoiceField(
         label=_("Originals checked"),
         choices=list(ORIGINALS.items()),
@@ -26,7 +31,11 @@ class ConfirmInPersonForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=1000, widget=TEXTAREA)
 
 
-class ConfirmScansForm(forms.Form):
+class ConfirmScansForm(RequiredMessagesMixin, forms.Form):
+    required_messages = {
+        "checks": _("Tick what you compared with the scans."),
+    }
+
     checks = forms.MultipleChoiceField(
         label=_("Compared"),
         choices=list(CHECKS.items()),
@@ -35,7 +44,11 @@ class ConfirmScansForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=1000, widget=TEXTAREA)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(RequiredMessagesMixin, forms.Form):
+    required_messages = {
+        "reason": _("Give the reason: the person reads it."),
+    }
+
     reason = forms.CharField(
         label=_("Reason"),
         max_length=1000,
@@ -44,7 +57,11 @@ class ReasonForm(forms.Form):
     )
 
 
-class RequestDocumentsForm(forms.Form):
+class RequestDocumentsForm(RequiredMessagesMixin, forms.Form):
+    required_messages = {
+        "message": _("Say which documents are needed, and why: the person reads it."),
+    }
+
     message = forms.CharField(
         label=_("Which documents are needed, and why"),
         max_length=2000,
@@ -52,7 +69,14 @@ class RequestDocumentsForm(forms.Form):
     )
 
 
-class IssueConsulateCodeForm(forms.Form):
+class IssueConsulateCodeForm(RequiredMessagesMixin, forms.Form):
+    required_messages = {
+        "passport_number": _("Enter the passport number as printed in the passport."),
+        "passport_checked": _(
+            "Confirm that you have seen the passport and that it belongs to the person in front of you."
+        ),
+    }
+
     passport_number = forms.CharField(
         label=_("Passport number"),
         max_length=20,
@@ -64,7 +88,14 @@ class IssueConsulateCodeForm(forms.Form):
     )
 
 
-class PublishSlotsForm(forms.Form):
+class PublishSlotsForm(RequiredMessagesMixin, forms.Form):
+    required_messages = {
+        "day": _("Enter the day of the calls."),
+        "first": _("Enter the time the first call starts."),
+        "last": _("Enter the time the last call ends."),
+        "length": _("Enter the length of a call in minutes."),
+    }
+
     day = forms.DateField(label=_("Day"), input_formats=["%d.%m.%Y", "%Y-%m-%d"], help_text=_("DD.MM.YYYY"))
     first = forms.TimeField(label=_("From"), input_formats=["%H:%M"], help_text=_("HH:MM"))
     last = forms.TimeField(label=_("Until"), input_formats=["%H:%M"], help_text=_("HH:MM"))
@@ -78,7 +109,11 @@ class PublishSlotsForm(forms.Form):
         return data
 
 
-class VideoDecisionForm(forms.Form):
+class VideoDecisionForm(RequiredMessagesMixin, forms.Form):
+    required_messages = {
+        "decision": _("Choose whether the identity is confirmed."),
+    }
+
     CONFIRM, REJECT = "confirm", "reject"
     decision = forms.ChoiceField(
         label=_("Decision"),
@@ -100,7 +135,12 @@ class VideoDecisionForm(forms.Form):
         return data
 
 
-class SupportAnswerForm(forms.Form):
+class SupportAnswerForm(RequiredMessagesMixin, forms.Form):
+    required_messages = {
+        "body": _("Write the answer: the person reads it."),
+        "status": _("Choose the status after the answer."),
+    }
+
     body = forms.CharField(label=_("Answer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6, "cols": 60}))
     status = forms.ChoiceField(
         label=_("Status after the answer"),
@@ -113,16 +153,25 @@ class SupportAnswerForm(forms.Form):
     )
 
 
-class SupportStatusForm(forms.Form):
+class SupportStatusForm(RequiredMessagesMixin, forms.Form):
+    required_messages = {
+        "status": _("Choose the new status."),
+    }
+
     status = forms.ChoiceField(label=_("Status"), choices=SupportStatus.choices)
 
 
 # --- the support line: requests typed in for a caller, caller checks, notes ---------------------------
 
 
-class OperatorRequestForm(forms.Form):
+class OperatorRequestForm(RequiredMessagesMixin, forms.Form):
     """A support request typed in by an operator for a caller (the account found by what the caller tells)."""
 
+    required_messages = {
+        "account": _("Enter the caller's application number, e-mail address or phone number."),
+        "topic": _("Choose what the request is about."),
+        "body": _("Describe what the caller reports."),
+    }
     account = forms.CharField(
         label=_("The caller's account"),
         max_length=254,
@@ -154,7 +203,11 @@ class OperatorRequestForm(forms.Form):
         return term
 
 
-class CallerSearchForm(forms.Form):
+class CallerSearchForm(RequiredMessagesMixin, forms.Form):
+    required_messages = {
+        "term": _("Enter the caller's application number, e-mail address or phone number."),
+    }
+
     term = forms.CharField(
         label=_("The caller's account"),
         max_length=254,
@@ -170,9 +223,15 @@ IDENTIFIER_CHOICES = [
 ]
 
 
-class CallerCheckForm(forms.Form):
+class CallerCheckForm(RequiredMessagesMixin, forms.Form):
     """What the caller says; the desk answers only whether it matches."""
 
+    required_messages = {
+        "name": _("Enter the full name as the caller says it."),
+        "birth_date": _("Enter the date of birth the caller gives."),
+        "identifier_kind": _("Choose which number the caller gives."),
+        "identifier": _("Enter the characters of the number the caller says."),
+    }
     name = forms.CharField(
         label=_("Full name, as the caller says it"),
         max_length=300,
@@ -197,7 +256,11 @@ class CallerCheckForm(forms.Form):
         return value
 
 
-class CallerCodeForm(forms.Form):
+class CallerCodeForm(RequiredMessagesMixin, forms.Form):
+    required_messages = {
+        "code": _("Enter the code the caller reads out."),
+    }
+
     code = forms.CharField(
         label=_("Code the caller reads out"),
         max_length=12,
@@ -211,7 +274,12 @@ class CallerCodeForm(forms.Form):
         return code
 
 
-class SupportNoteForm(forms.Form):
+class SupportNoteForm(RequiredMessagesMixin, forms.Form):
+    required_messages = {
+        "support_request": _("Choose the request the note is about."),
+        "body": _("Write the note."),
+    }
+
     support_request = forms.ModelChoiceField(label=_("Request"), queryset=SupportRequest.objects.none())
     body = forms.CharField(
         label=_("Internal note"),

@@ -468,3 +468,16 @@ def test_centre_column_and_filter_follow_the_shown_confirmation(client, make_app
     assert _centre_cell(everything, never) == "—"
     assert listed(centre=str(north.pk)) == {confirmed.application_number}
     assert listed(centre=str(south.pk)) == {switched.application_number, rejected.application_number}
+
+
+def test_empty_reason_on_the_application_page_asks_for_it(client, make_applicant, role_user):
+    """Rejecting with no reason shows the specific message on the clerk's page, never Django's generic one."""
+    applicant = make_applicant()
+    flows.open_confirmation(applicant.account, "scan_review")
+    client.force_login(role_user("clerk"))
+    url = reverse("admin:registration_pendingapplication_reject", args=[applicant.pk])
+    response = client.post(url, {"reject-reason": ""}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Give the reason: the person reads it." in html
+    assert "This field is required." not in html

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from django import forms
 from django.urls import reverse
@@ -17,6 +24,8 @@ from registration.identity.views import UploadForm
 from registration.profile import forms as profile
 from registration.wizard import forms as wizard
 from registration.wizard import steps as S
+from registration.workspace import changes as workspace_changes
+from registration.workspace import forms as workspace
 
 GENERIC = forms.Field.default_error_messages["required"]
 
@@ -184,17 +193,100 @@ def test_cabinet_forms(db, form_class, field, english):
     assert_asks_for(form_class(data={}, files={}), field, english)
 
 
+WORKSPACE = [
+    (workspace.ConfirmInPersonForm, "originals", "Tick the originals you checked: the identity document at least."),
+    (workspace.ConfirmScansForm, "checks", "Tick what you compared with the scans."),
+    (workspace.ReasonForm, "reason", "Give the reason: the person reads it."),
+    (workspace.RequestDocumentsForm, "message", "Say which documents are needed, and why: the person reads it."),
+    (workspace.IssueConsulateCodeForm, "passport_number", "Enter the passport number as printed in the passport."),
+    (
+        workspace.IssueConsulateCodeForm,
+        "passport_checked",
+        "Confirm that you have seen the passport and that it belongs to the person in front of you.",
+    ),
+    (workspace.PublishSlotsForm, "day", "Enter the day of the calls."),
+    (workspace.PublishSlotsForm, "first", "Enter the time the first call starts."),
+    (workspace.PublishSlotsForm, "last", "Enter the time the last call ends."),
+    (workspace.PublishSlotsForm, "length", "Enter the length of a call in minutes."),
+    (workspace.VideoDecisionForm, "decision", "Choose whether the identity is confirmed."),
+    (workspace.SupportAnswerForm, "body", "Write the answer: the person reads it."),
+    (workspace.SupportAnswerForm, "status", "Choose the status after the answer."),
+    (workspace.SupportStatusForm, "status", "Choose the new status."),
+    (
+        workspace.OperatorRequestForm,
+        "account",
+        "Enter the caller's application number, e-mail address or phone number.",
+    ),
+    (workspace.OperatorRequestForm, "topic", "Choose what the request is about."),
+    (workspace.OperatorRequestForm, "body", "Describe what the caller reports."),
+    (workspace.CallerSearchForm, "term", "Enter the caller's application number, e-mail address or phone number."),
+    (workspace.CallerCheckForm, "name", "Enter the full name as the caller says it."),
+    (workspace.CallerCheckForm, "birth_date", "Enter the date of birth the caller gives."),
+    (workspace.CallerCheckForm, "identifier_kind", "Choose which number the caller gives."),
+    (workspace.CallerCheckForm, "identifier", "Enter the characters of the number the caller says."),
+    (workspace.CallerCodeForm, "code", "Enter the code the caller reads out."),
+    (workspace.SupportNoteForm, "support_request", "Choose the request the note is about."),
+    (workspace.SupportNoteForm, "body", "Write the note."),
+    (
+        workspace_changes.AcceptChangeForm,
+        "compared",
+        "Confirm that you compared the proposed data with the new scan.",
+    ),
+    (workspace_changes.RejectChangeForm, "reason", "Give the reason: the person reads it."),
+]
+
+
+def _make_form(make_form: Callable[..., forms.BaseForm], make_account, **kwargs: Any) -> forms.BaseForm:
+    """``make_form(**kwargs)``, given the account it is about when it cannot be made without one."""
+    account = inspect.signature(make_form).parameters.get("account")
+    if account is not None and account.default is inspect.Parameter.empty:
+        kwargs["account"] = make_account()
+    return make_form(**kwargs)
+
+
+@pytest.mark.parametrize(("form_class", "field", "english"), WORKSPACE, ids=lambda v: getattr(v, "__name__", None))
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_workspace_forms(make_account, form_class, field, english, language):
+    """Each clerk's form in the workspace, its required field left empty, asks for that field in its own words."""
+    from django.utils import translation
+
+    with translation.override(language):
+        assert_asks_for(_make_form(form_class, make_account, data={}, files={}), field, english)
+
+
+def _workspace_form_classes() -> list[type[forms.BaseForm]]:
+    """Every form defined in ``registration.workspace``, so that a new desk's forms are checked too."""
+    import registration.workspace
+
+    found = []
+    for module_info in pkgutil.iter_modules(registration.workspace.__path__):
+        module = importlib.import_module(f"registration.workspace.{module_info.name}")
+        for _name, value in vars(module).items():
+            if inspect.isclass(value) and issubclass(value, forms.BaseForm) and value.__module__ == module.__name__:
+                found.append(value)
+    return sorted(set(found), key=lambda form_class: form_class.__name__)
+
+
+def test_the_workspace_forms_are_found():
+    """The search for workspace forms finds the clerks' forms of every desk (it cannot silently find none)."""
+    names = {form_class.__name__ for form_class in _workspace_form_classes()}
+    assert names >= {"ReasonForm", "IssueConsulateCodeForm", "PublishSlotsForm", "CallerCheckForm", "RejectChangeForm"}
+    assert names == {form_class.__name__ for form_class, _field, _english in WORKSPACE}
+
+
 @pytest.mark.parametrize(
-    "form",
+    "make_form",
     [
-        *(form_class(**kwargs) for form_class, kwargs, _field, _english in WIZARD),
-        UploadForm(),
-        BookingForm(),
+        *(functools.partial(form_class, **kwargs) for form_class, kwargs, _field, _english in WIZARD),
+        UploadForm,
+        BookingForm,
+        *_workspace_form_classes(),
     ],
-    ids=lambda form: type(form).__name__,
+    ids=lambda make_form: getattr(make_form, "func", make_form).__name__,
 )
-def test_no_required_field_is_left_with_the_generic_message(db, form):
-    """Whatever field a form gains, its required fields all carry a message of their own."""
+def test_no_required_field_is_left_with_the_generic_message(make_account, make_form):
+    """Whatever field a form gains, its required fields all carry a message of their own (workspace forms too)."""
+    form = _make_form(make_form, make_account)
     form.full_clean()  # unbound: nothing is validated, but the messages are set as for a bound form
     for name, field in form.fields.items():
         if field.required:
