@@ -662,10 +662,13 @@ def test_markup_in_png_pixels_is_accepted(page, encode):
     assert scans.check(png).kind == "png"
 
 
-@pytest.mark.parametrize("progressive", [False, True])
-def test_markup_in_jpeg_entropy_data_is_accepted(page, encode, progressive):
-    """Entropy-coded data that spells markup is accepted, in baseline and progressive JPEGs."""
-    jpeg = sprinkled(encode(page().convert("RGB"), "JPEG", quality=90, progressive=progressive))
+@pytest.mark.parametrize(
+    "options", [{}, {"progressive": True}, {"restart_marker_rows": 1}], ids=["baseline", "progressive", "restarts"]
+)
+def test_markup_in_jpeg_entropy_data_is_accepted(page, encode, options):
+    """Entropy-coded data that spells markup is accepted: baseline, progressive, with restart markers."""
+    jpeg = sprinkled(encode(page().convert("RGB"), "JPEG", quality=90, **options))
+    assert (b"\xff\xd0" in jpeg) == ("restart_marker_rows" in options)
     assert scans.check(jpeg).kind == "jpeg"
     with pytest.raises(FileTypeNotAllowed):
         scans.check(jpeg + b"<svg>")
