@@ -10,20 +10,35 @@ other, nothing else. In this order:
    When a name is given (or the file has one) and has an extension, the extension must agree:
    ``.jpg``/``.jpeg``/``.jpe``/``.jfif`` for JPEG, ``.png``, ``.pdf``; a name without extension is not
    judged.
-3. Images are decoded for real with Pillow, within a pixel limit (``max_pixels``, default 48
+3. Markup (``<script``, ``<html``, ``<svg``, ``<iframe``, ``<object``, ``<embed``, ``<body`` or
+   ``javascript:``, in any case) where the file can be read as text makes it a polyglot, refused as
+   HTML. Compressed pixel data is not searched (by chance, ``<svg`` occurs in about one 5 MB file in
+   70), everything else is: the first 1024 bytes (what browsers sniff); a PNG's chunks but the
+   IDAT/fdAT payloads, the text of zTXt and compressed iTXt chunks inflated (a chunk over 1 MiB
+   inflated is refused as damaged, as Pillow refuses it; one that does not inflate is unreadable
+   and ignored, as Pillow does), and anything after IEND; a JPEG's marker segments (APPn, COM, ...),
+   junk between them, and anything after the first real EOI, found by stepping over the
+   entropy-coded data of each scan (stuffed FF00 and restart markers are no markers), so a fake
+   FFD9 after the markup hides nothing; a PDF's text outside ``>> stream ... endstream`` bodies,
+   and everything after its last ``%%EOF``. The 16 bytes at each edge of a skipped span are
+   searched too, so markup that straddles an edge is found. A walk that runs off the end of a
+   truncated file stops there and leaves the file to the decoder's verdict. PDF strings are
+   searched as written (an escaped ``\072`` colon is not decoded); JavaScript itself is refused by
+   object (step 7).
+4. Images are decoded for real with Pillow, within a pixel limit (``max_pixels``, default 48
    million: A4 or US Legal at 600 dpi fit); Pillow's decompression-bomb guard becomes
    ``scan_too_many_pixels``. A PNG's chunk checksums are verified, then the image is decoded; a JPEG
    is decoded through ``draft`` at a reduced scale (every compressed block is still read, so
    truncation is caught) which keeps the check cheaper than one full decode.
-4. The resolution comes from the metadata (JFIF/EXIF/pHYs) and must be at least ``min_dpi``. With or
+5. The resolution comes from the metadata (JFIF/EXIF/pHYs) and must be at least ``min_dpi``. With or
    without metadata, the image must hold at least an ID-1 card (85.6 × 54 mm) at ``min_dpi``.
-5. Sharpness is the variance of the Laplacian of a greyscale copy reduced to at most 1024 pixels on
+6. Sharpness is the variance of the Laplacian of a greyscale copy reduced to at most 1024 pixels on
    its long side (so the figure does not depend on the resolution), in the sharpest tile of a 4 × 4
    grid (a passport may fill a small part of an A4 scan). A sharp scan of printed text scores in the
    hundreds or thousands, even a single line of it on a white page; text blurred until unreadable
    (a Gaussian blur of 0.4 mm for 2.5 mm letters) scores below :data:`MIN_SHARPNESS` (25), the
    default of ``min_sharpness``. A blank page scores near 0 and is refused too.
-6. A PDF is parsed with pypdf. Encrypted PDFs (even with an empty password) are refused, and so is
+7. A PDF is parsed with pypdf. Encrypted PDFs (even with an empty password) are refused, and so is
    any PDF with JavaScript, a launch action, an embedded file or attachment, rich media or an XFA
    form, wherever the object sits. The resolution of each page is that of its largest image: the
    image's pixels against the size it is drawn at (from the content stream's transformation
@@ -68,6 +83,7 @@ import os
 import re
 import threading
 import warnings
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from operator import mul
@@ -114,8 +130,22 @@ _MIME_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png
 _EXTENSIONS = {"jpg": "jpeg", "jpeg": "jpeg", "jpe": "jpeg", "jfif": "jpeg", "png": "png", "pdf": "pdf"}
 _KIND_NAMES = {"pdf": "PDF", "jpeg": "JPEG", "png": "PNG"}
 # Markup inside a scan makes it a polyglot: a browser that sniffed it as HTML or SVG would run it.
-# In compressed image data these byte strings occur by chance about once in 10^8 files of 5 MB.
-_MARKUP = re.compile(rb"<(?:script|html|svg|iframe|object|embed|body)\b|javascript:", re.IGNORECASE)
+# Searched, case-sensitively, in lower-cased copies of the parts that can be read as text only: in
+# compressed pixel data "<svg" occurs by chance (about one 5 MB PNG in 70 matched the whole file).
+_MARKUP = re.compile(rb"<(?:script|html|svg|iframe|object|embed|body)\b|javascript:")
+#: What browsers sniff: always searched, whatever the structure says.
+_HEAD = 1024
+#: Bytes kept searched at each edge of a skipped payload, so markup straddling its edge is found.
+_EDGE = 16
+#: Most text inflated from one PNG zTXt or iTXt chunk (Pillow's own limit for text chunks).
+_MAX_TEXT = 1024 * 1024
+_PNG_PIXELS = (b"IDAT", b"fdAT")
+# A JPEG marker in entropy-coded data: FF then anything but a stuffed 00, a restart (D0-D7) or fill.
+_JPEG_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+# The next FF that is not followed by fill; FF00 and the markers without a length are stepped over.
+_JPEG_SYNC = re.compile(rb"\xff[^\xff]")
+_JPEG_STANDALONE = frozenset({0x00, 0x01, *range(0xD0, 0xD9)})
+_PDF_STREAM = re.compile(rb">>\s*stream(?:\r\n|\n|\r)")
 _MAGIC = (
     (b"\xff\xd8\xff", "jpeg"),
     (b"\x89PNG\r\n\x1a\n", "png"),
@@ -224,7 +254,7 @@ def check(
     kind = _sniff(data)
     if kind not in allowed:
         raise FileTypeNotAllowed(params={"kind": _KIND_NAMES.get(kind, kind)})
-    if _MARKUP.search(data):
+    if _has_markup(data, kind):
         raise FileTypeNotAllowed(params={"kind": "HTML"})
     extension = _extension(name) if name else None
     if extension is not None and _EXTENSIONS.get(extension) != kind:
@@ -268,6 +298,112 @@ def check(
         sharpness=None if sharpness is None else round(sharpness, 1),
         mime_type=_MIME_TYPES[kind],
     )
+
+
+# Markup ---------------------------------------------------------------------------------------
+
+
+def _has_markup(data: bytes, kind: str) -> bool:
+    """Whether HTML, SVG or a ``javascript:`` URL appears where the file can be read as text."""
+    regions: list[bytes] = [data[:_HEAD]]
+    if kind == "png":
+        skips = _png_pixels(data, regions)
+    elif kind == "jpeg":
+        skips = _jpeg_entropy_data(data)
+    else:
+        skips = _pdf_streams(data)
+        end = data.rfind(b"%%EOF")
+        if end >= 0:
+            regions.append(data[end:])
+    position = 0
+    for start, end in skips:
+        start, end = start + _EDGE, end - _EDGE
+        if start < end:
+            regions.append(data[position:start])
+            position = end
+    regions.append(data[position:])
+    return any(_MARKUP.search(region.lower()) for region in regions)
+
+
+def _png_pixels(data: bytes, texts: list[bytes]) -> list[tuple[int, int]]:
+    """The spans of IDAT and fdAT payloads; the text inflated from zTXt and iTXt goes into ``texts``.
+
+    A chunk that runs past the end is taken as far as the file goes (Pillow refuses the truncation).
+    """
+    skips = []
+    position = 8
+    while position + 8 <= len(data):
+        length = int.from_bytes(data[position : position + 4], "big")
+        chunk = data[position + 4 : position + 8]
+        start = position + 8
+        end = min(start + length, len(data))
+        if chunk in _PNG_PIXELS:
+            skips.append((start, end))
+        elif chunk in (b"zTXt", b"iTXt"):
+            texts.append(_png_text(chunk, data[start:end]))
+        if chunk == b"IEND":
+            break
+        position = end + 4
+    return skips
+
+
+def _png_text(chunk: bytes, payload: bytes) -> bytes:
+    """The inflated text of a zTXt or compressed iTXt chunk (empty if it is not compressed or not zlib)."""
+    _, _, rest = payload.partition(b"\0")
+    if chunk == b"iTXt":
+        if rest[:1] != b"\1":
+            return b""  # uncompressed: its payload is searched as it is
+        _, _, rest = rest[2:].partition(b"\0")  # flag, method, language
+        _, _, rest = rest.partition(b"\0")  # translated keyword
+    else:
+        rest = rest[1:]  # method
+    inflater = zlib.decompressobj()
+    try:
+        text = inflater.decompress(rest, _MAX_TEXT)
+    except zlib.error:
+        return b""  # unreadable to anyone; Pillow ignores it too
+    if inflater.unconsumed_tail:
+        raise FileDamaged()  # over the bound: Pillow refuses such a chunk too
+    return text
+
+
+def _jpeg_entropy_data(data: bytes) -> list[tuple[int, int]]:
+    """The spans of entropy-coded data, from the start of the image to its first real EOI.
+
+    Marker segments are stepped over by their length; a scan's data ends at the first marker that
+    is neither a stuffed FF00 nor a restart marker. Bytes that are no marker (junk, fill) are stepped
+    over as libjpeg does, and stay searched. After the EOI, nothing is skipped.
+    """
+    skips = []
+    position = 2
+    while found := _JPEG_SYNC.search(data, position):
+        position = found.start()
+        marker = data[position + 1]
+        if marker == 0xD9:
+            break
+        if marker in _JPEG_STANDALONE:
+            position += 2
+            continue
+        position += 2 + int.from_bytes(data[position + 2 : position + 4], "big")
+        if marker == 0xDA:
+            found = _JPEG_MARKER.search(data, position)
+            end = found.start() if found else len(data)
+            skips.append((position, end))
+            position = end
+    return skips
+
+
+def _pdf_streams(data: bytes) -> list[tuple[int, int]]:
+    """The spans of stream bodies: from ``>> stream`` to the next ``endstream``."""
+    skips = []
+    position = 0
+    while found := _PDF_STREAM.search(data, position):
+        end = data.find(b"endstream", found.end())
+        if end < 0:
+            break
+        skips.append((found.end(), end))
+        position = end + 9
+    return skips
 
 
 # Images ---------------------------------------------------------------------------------------
