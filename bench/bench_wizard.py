@@ -93,8 +93,8 @@ def registration(run: int, scans: dict[str, bytes], bare_client: Client) -> dict
     """One complete registration; each step is followed by a baseline round-trip, so load drifts cancel."""
     from conftest import WizardDriver
 
-    from registration.contact import sms
-    from registration.wizard import steps as S
+    from registration.codes import sms
+    from registration.onboarding import steps as S
 
     cache.clear()
     sms.outbox.clear()

@@ -1,4 +1,4 @@
-"""The site's URLs: the registration app, the clerks' admin, language switching and the captcha."""
+"""The site's URLs: the site's apps, the clerks' admin, language switching and the captcha."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -12,5 +12,5 @@ urlpatterns = [
     path("captcha/", include("captcha.urls")),
 ]
 
-# Server errors render without the database; a lost database connection gives a 503 (registration/errors.py).
-handler500 = "registration.errors.server_error"
+# Server errors render without the database; a lost database connection gives a 503 (registration/core/error_pages.py).
+handler500 = "registration.core.error_pages.server_error"

@@ -1,8 +1,8 @@
 from django.urls import include, path
 
-from . import scans, views
-from .identity import views as identity_views
-from .wizard import views as wizard
+from registration.cabinet import identity as identity_views
+from registration.cabinet import scans, views
+from registration.onboarding import views as wizard
 
 app_name = "registration"
 
@@ -28,7 +28,7 @@ urlpatterns = [
     path("account/", views.cabinet, name="cabinet"),
     path("help/", views.help_page, name="help"),
     path("account/security/", views.security, name="security"),
-    path("account/profile/", include("registration.profile.urls")),
+    path("account/profile/", include("registration.cabinet.profile.urls")),
     path("account/support/", views.support_list, name="support_list"),
     path("account/support/new/", views.support_new, name="support_new"),
     path("account/support/<str:number>/", views.support_detail, name="support_detail"),

@@ -316,7 +316,7 @@ class Stack:
                 "DJANGO_STATIC_ROOT": str(self.files / "static"),
                 "SCANS_DIR": str(self.files / "scans"),
                 "WIZARD_FILES_DIR": str(self.files / "wizard"),
-                "SMS_BACKEND": "registration.contact.sms.HttpGatewayBackend",
+                "SMS_BACKEND": "registration.codes.sms.HttpGatewayBackend",
                 "SMS_GATEWAY_URL": self.sms.url if self.sms else "http://127.0.0.1:9/",
                 "SMS_GATEWAY_TOKEN": "loopback",
                 "SMS_GATEWAY_RETRIES": "0",

@@ -8,7 +8,7 @@ import pytest
 @pytest.fixture
 def make_account(db):
     """Create an account; defaults give a pending applicant with a phone."""
-    from registration.models import Account
+    from registration.accounts.models import Account
 
     counter = {"n": 0}
 
@@ -164,7 +164,7 @@ class WizardDriver:
     def latest_sms_code(self):
         import re
 
-        from registration.contact import sms
+        from registration.codes import sms
 
         return re.search(r"\b(\d{6})\b", sms.outbox[-1].text).group(1)
 
@@ -186,7 +186,7 @@ class WizardDriver:
 
     def run_until(self, stop):
         """Answer every step before ``stop``."""
-        from registration.wizard.steps import NAMES
+        from registration.onboarding.steps import NAMES
 
         for step in NAMES:
             if step == stop:
@@ -220,7 +220,7 @@ def wizard_storage(settings, tmp_path):
 @pytest.fixture
 def wizard(client, db, scan_bytes, wizard_storage):
     """A driver for the registration wizard with valid default answers; clears the SMS and mail outboxes."""
-    from registration.contact import sms
+    from registration.codes import sms
 
     sms.outbox.clear()
     yield WizardDriver(client, scan_bytes)

@@ -32,7 +32,17 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "validators",
-    "registration",
+    # The site: one app per concern (registration/<app>/), each with its models, migrations and templates.
+    "registration.core",
+    "registration.accounts",
+    "registration.codes",
+    "registration.identity",
+    "registration.profile",
+    "registration.support",
+    "registration.onboarding",
+    "registration.cabinet",
+    "registration.workspace",
+    "registration.demo",
 ]
 
 MIDDLEWARE = [
@@ -46,7 +56,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A logged-in person's language is the one stored on the account (after LocaleMiddleware).
-    "registration.i18n.PreferredLanguageMiddleware",
+    "registration.core.i18n.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the outcome of authentication (django-axes' own advice).
@@ -68,7 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "registration.context_processors.site",
+                "registration.core.context_processors.site",
             ],
         },
     },
@@ -93,19 +103,19 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
-AUTH_USER_MODEL = "registration.Account"
+AUTH_USER_MODEL = "accounts.Account"
 LOGIN_URL = "registration:login"
 LOGIN_REDIRECT_URL = "registration:cabinet"
 LOGOUT_REDIRECT_URL = "registration:login"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "registration.backends.EmailOrPhoneBackend",
+    "registration.accounts.backends.EmailOrPhoneBackend",
 ]
 
 PASSWORD_HASHERS = [
-    # Django's Argon2id in fewer lanes (registration/passwords.py); hashes of Django's own verify too.
-    "registration.passwords.Argon2PasswordHasher",
+    # Django's Argon2id in fewer lanes (registration/accounts/passwords.py); hashes of Django's own verify too.
+    "registration.accounts.passwords.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
@@ -121,7 +131,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "registration.passwords.CharacterClassValidator"},
+    {"NAME": "registration.accounts.passwords.CharacterClassValidator"},
 ]
 
 # Log-in lockout (django-axes): 5 failures lock the account and the address for 15 minutes.
@@ -130,18 +140,18 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 # Off: axes would also forget the address's failures, guesses at other accounts included, so that an
 # attacker's own log-in (or registration) between guesses reset them. A correct log-in forgets the
-# failures counted against that account only (registration.login.forget_own_failures).
+# failures counted against that account only (registration.accounts.login.forget_own_failures).
 AXES_RESET_ON_SUCCESS = False
 AXES_USERNAME_FORM_FIELD = "username"
 # Count failures per account, whether the person typed the e-mail (in any case) or the phone.
-AXES_USERNAME_CALLABLE = "registration.login.lockout_username"
-AXES_LOCKOUT_TEMPLATE = "registration/cabinet/locked_out.html"
+AXES_USERNAME_CALLABLE = "registration.accounts.login.lockout_username"
+AXES_LOCKOUT_TEMPLATE = "cabinet/locked_out.html"
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "password", "code"]
 # The client's address, for lockouts, rate limits and the audit log alike: REMOTE_ADDR, or the
 # address this many trusted proxies back in X-Forwarded-For (0: the header is never believed).
 REGISTRATION_TRUSTED_PROXY_COUNT = env_int("REGISTRATION_TRUSTED_PROXY_COUNT", 0)
-AXES_CLIENT_IP_CALLABLE = "registration.audit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "registration.core.http.client_ip"
 
 # Internationalisation: Russian by default, English complete.
 LANGUAGE_CODE = "ru"
@@ -238,13 +248,13 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # The service's own settings (documented in the README). Each is read where it is used, with its
 # default written there too, so override_settings works in tests; these lines make the choice explicit.
-REGISTRATION_SMS_BACKEND = env_str("SMS_BACKEND", "registration.contact.sms.ConsoleBackend")
+REGISTRATION_SMS_BACKEND = env_str("SMS_BACKEND", "registration.codes.sms.ConsoleBackend")
 REGISTRATION_SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
 REGISTRATION_SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN", "")
 REGISTRATION_CAPTCHA = env_bool("REGISTRATION_CAPTCHA", True)
-# Rate limits changed from registration/ratelimit.py's defaults, e.g. "send_sms_ip=200/1h,login_ip=60/10m".
+# Rate limits changed from registration/core/ratelimit.py's defaults, e.g. "send_sms_ip=200/1h,login_ip=60/10m".
 REGISTRATION_RATE_LIMITS = env_mapping("REGISTRATION_RATE_LIMITS")
-# Personal data at rest (registration/crypto.py): Fernet keys, newest first; unset, they are derived
+# Personal data at rest (registration/core/crypto.py): Fernet keys, newest first; unset, they are derived
 # from SECRET_KEY and SECRET_KEY_FALLBACKS. The keyed hashes that find duplicates use the lookup key
 # (derived from SECRET_KEY when unset); after changing either, run manage.py rotate_personal_data.
 REGISTRATION_ENCRYPTION_KEYS = env_list("REGISTRATION_ENCRYPTION_KEYS")
@@ -258,7 +268,7 @@ REGISTRATION_TRUSTED_CA_DIR = env_str("REGISTRATION_TRUSTED_CA_DIR", str(BASE_DI
 REGISTRATION_SERVICE_CENTRE_ISSUES_CODE = env_bool("REGISTRATION_SERVICE_CENTRE_ISSUES_CODE", False)
 REGISTRATION_SERVICE_CENTRE_CODE_DAYS = 7
 # Letters by post: a code is valid 30 days; at most 3 letters in 30 days, 24 hours apart. Wrong entries
-# are limited by the "post_letter_code" rate limit (5 in 10 minutes, registration/ratelimit.py).
+# are limited by the "post_letter_code" rate limit (5 in 10 minutes, registration/core/ratelimit.py).
 REGISTRATION_POST_CODE_DAYS = 30
 REGISTRATION_POST_LETTERS_PER_PERIOD = 3
 REGISTRATION_POST_LETTER_PERIOD_DAYS = 30
@@ -274,8 +284,8 @@ REGISTRATION_VIDEO_BOOKING_NOTICE_MINUTES = 60
 REGISTRATION_SIGNATURE_MAX_FILE_SIZE = 64 * 1024
 # The methods offered to people, in order (None: every registered method).
 REGISTRATION_IDENTITY_METHODS = None
-# The wizard, contact confirmation and log-in (registration.wizard, registration.contact). Each value
-# below is also the default written where it is read; rate limits live in registration/ratelimit.py.
+# The wizard, contact confirmation and log-in (registration.onboarding, registration.codes). Each value
+# below is also the default written where it is read; rate limits live in registration/core/ratelimit.py.
 REGISTRATION_CODE_LENGTH = 6  # digits in a phone or e-mail confirmation code
 REGISTRATION_CODE_TTL = env_int("REGISTRATION_CODE_TTL", 10 * 60)  # seconds a code stays valid
 REGISTRATION_CODE_MAX_ATTEMPTS = env_int("REGISTRATION_CODE_MAX_ATTEMPTS", 5)  # wrong tries per code
@@ -285,7 +295,7 @@ REGISTRATION_SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 5)  # seconds 
 REGISTRATION_SMS_GATEWAY_RETRIES = env_int("SMS_GATEWAY_RETRIES", 2)  # extra tries after a failure
 REGISTRATION_SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(VAR_DIR / "sms.log"))  # for the file backend
 REGISTRATION_LOGIN_CODE_MAX_AGE = 5 * 60  # seconds to type the log-in SMS code after the password
-# Caller checks on the support line (registration/caller.py); each default is also written where it is read.
+# Caller checks on the support line (registration/support/caller.py); each default is also written where it is read.
 REGISTRATION_CALLER_VERIFIED_MINUTES = 15  # a match lets that operator act for that caller this long
 REGISTRATION_CALLER_MAX_FAILURES = 3  # failed checks of one account that lock its verification...
 REGISTRATION_CALLER_FAILURE_WINDOW_MINUTES = 60  # ...within this many minutes (and alert a supervisor)

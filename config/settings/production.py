@@ -26,7 +26,7 @@ LANGUAGE_COOKIE_SECURE = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-REGISTRATION_SMS_BACKEND = env_str("SMS_BACKEND", "registration.contact.sms.HttpGatewayBackend")
+REGISTRATION_SMS_BACKEND = env_str("SMS_BACKEND", "registration.codes.sms.HttpGatewayBackend")
 ADMINS = [("Operations", addr) for addr in env_list("DJANGO_ADMINS")]
 
 # Static files: hashed names and compressed copies, served by WhiteNoise from every app server.

@@ -12,7 +12,7 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # Argon2 is the real hasher (see base.py); tests use a fast one, except those that check Argon2.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-REGISTRATION_SMS_BACKEND = "registration.contact.sms.MemoryBackend"
+REGISTRATION_SMS_BACKEND = "registration.codes.sms.MemoryBackend"
 REGISTRATION_CAPTCHA = False
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 

@@ -19,9 +19,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from registration.models import Account
-
-    from .models import IdentityConfirmation
+    from registration.accounts.models import Account
+    from registration.identity.models import IdentityConfirmation
 
 
 ERROR_MESSAGES: dict[str, Promise] = {

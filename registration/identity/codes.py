@@ -15,11 +15,10 @@ from datetime import timedelta
 from django.db.models import F
 from django.utils import timezone
 
-from registration import onetime
-from registration.models import Account
-
-from .base import IdentityError
-from .models import IdentityCode, IdentityConfirmation
+from registration.accounts.models import Account
+from registration.codes import onetime
+from registration.identity.base import IdentityError
+from registration.identity.models import IdentityCode, IdentityConfirmation
 
 
 def subject_digest(purpose: str, subject: str) -> str:

@@ -15,14 +15,14 @@ from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from registration import audit, onetime
-from registration.form_messages import RequiredMessagesMixin
-from registration.models import Account, Document, DocumentRole
+from registration.accounts import audit
+from registration.accounts.models import Account, Document, DocumentRole
+from registration.codes import onetime
+from registration.core.form_messages import RequiredMessagesMixin
+from registration.identity import codes, conf, flows
+from registration.identity.base import CodeEntry, Evidence, IdentityError, Method, Outcome
+from registration.identity.models import CodePurpose, IdentityCode, IdentityConfirmation
 from validators import passport
-
-from . import codes, conf, flows
-from .base import CodeEntry, Evidence, IdentityError, Method, Outcome
-from .models import CodePurpose, IdentityCode, IdentityConfirmation
 
 RATE_ACTION = "consulate_code"
 CODE_LENGTH = 10
@@ -94,7 +94,7 @@ class ConsulateMethod(Method):
         "At a Russian embassy or consulate an officer checks your passport and gives you a code. Type it "
         "here within 30 days."
     )
-    template_name = "registration/cabinet/identity/consulate.html"
+    template_name = "cabinet/identity/consulate.html"
     person_forms: Mapping[str, type[forms.Form]] = {"complete": ConsulateCodeForm}
 
     def is_available(self, account: Account) -> bool:

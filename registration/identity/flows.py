@@ -1,6 +1,6 @@
 """The identity flows that both the cabinet's views and the clerks' admin call.
 
-Statuses change only through ``registration.status``; every step appends an audit event; every clerk
+Statuses change only through ``registration.accounts.status``; every step appends an audit event; every clerk
 action tells the person by e-mail.
 """
 
@@ -17,20 +17,21 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registration import audit, mail, ratelimit, status
-from registration.models import Account, AccountStatus, ServiceCentre
-
-from . import registry
-from .base import IdentityError, Outcome, RateLimited
-from .models import (
+from registration.accounts import audit, status
+from registration.accounts.models import Account, AccountStatus
+from registration.core import mail, ratelimit
+from registration.identity import registry
+from registration.identity.base import IdentityError, Outcome, RateLimited
+from registration.identity.models import (
     OPEN_STATES,
     ConfirmationState,
     DocumentRequest,
     IdentityConfirmation,
     RequestedScan,
     RequestState,
+    ServiceCentre,
 )
-from .scans import check_scan
+from registration.identity.scans import check_scan
 
 logger = logging.getLogger(__name__)
 

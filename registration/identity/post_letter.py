@@ -19,14 +19,20 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registration import audit, onetime
-from registration.form_messages import RequiredMessagesMixin
-from registration.models import Account
+from registration.accounts import audit
+from registration.accounts.models import Account
+from registration.codes import onetime
+from registration.core.form_messages import RequiredMessagesMixin
+from registration.identity import codes, conf, flows
+from registration.identity.base import CodeEntry, Evidence, IdentityError, Method, Outcome
+from registration.identity.models import (
+    CodePurpose,
+    ConfirmationState,
+    IdentityConfirmation,
+    LetterState,
+    PostLetter,
+)
 from validators.django import PostcodeField
-
-from . import codes, conf, flows
-from .base import CodeEntry, Evidence, IdentityError, Method, Outcome
-from .models import CodePurpose, ConfirmationState, IdentityConfirmation, LetterState, PostLetter
 
 RATE_ACTION = "post_letter_code"
 CODE_LENGTH = 10
@@ -107,7 +113,7 @@ class PostLetterMethod(Method):
         "We send a letter with a code to the post office you choose. Collect it with your passport and "
         "type the code here. The code is valid for 30 days."
     )
-    template_name = "registration/cabinet/identity/post_letter.html"
+    template_name = "cabinet/identity/post_letter.html"
     person_forms: Mapping[str, type[forms.Form]] = {"start": PostOfficeForm, "complete": LetterCodeForm}
 
     def start(

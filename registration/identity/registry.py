@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from .base import IdentityError, Method
-from .conf import enabled_methods
+from registration.identity.base import IdentityError, Method
+from registration.identity.conf import enabled_methods
 
 # The order is the order in which the cabinet offers the methods.
 MODULES: tuple[str, ...] = (

@@ -13,11 +13,10 @@ from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from registration.models import Account, Document
-
-from . import flows
-from .base import ClerkDecision, Evidence, IdentityError, Method, Outcome
-from .models import IdentityConfirmation
+from registration.accounts.models import Account, Document
+from registration.identity import flows
+from registration.identity.base import ClerkDecision, Evidence, IdentityError, Method, Outcome
+from registration.identity.models import IdentityConfirmation
 
 # What a clerk records as compared; the first one is required to confirm.
 CHECKS: dict[str, Any] = {
@@ -43,7 +42,7 @@ class ScanReviewMethod(Method):
         "A clerk compares the scans you uploaded with your application. If something is unclear, you are "
         "asked for further documents here. It usually takes up to three working days."
     )
-    template_name = "registration/cabinet/identity/scan_review.html"
+    template_name = "cabinet/identity/scan_review.html"
     decided_by_clerk = True
     person_forms: Mapping[str, type[forms.Form]] = {"start": StartReviewForm}
 

@@ -9,11 +9,10 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from registration.models import Applicant, Document
+from registration.accounts.models import Applicant, Document
+from registration.identity.base import IdentityError
 from validators import ValidationError, mrz, passport, scans
 from validators.django import to_django_error
-
-from .base import IdentityError
 
 MIME_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
 

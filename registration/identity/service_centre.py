@@ -14,13 +14,13 @@ from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from registration import audit, onetime
-from registration.form_messages import RequiredMessagesMixin
-from registration.models import Account, ServiceCentre
-
-from . import codes, conf, flows
-from .base import ClerkDecision, CodeEntry, Evidence, IdentityError, Method, Outcome
-from .models import CodePurpose, IdentityConfirmation
+from registration.accounts import audit
+from registration.accounts.models import Account
+from registration.codes import onetime
+from registration.core.form_messages import RequiredMessagesMixin
+from registration.identity import codes, conf, flows
+from registration.identity.base import ClerkDecision, CodeEntry, Evidence, IdentityError, Method, Outcome
+from registration.identity.models import CodePurpose, IdentityConfirmation, ServiceCentre
 
 RATE_ACTION = "service_centre_code"
 CODE_LENGTH = 8
@@ -73,7 +73,7 @@ class ServiceCentreMethod(Method):
         "Bring your passport and your document of stay to a service centre. A clerk checks the originals "
         "and confirms your identity."
     )
-    template_name = "registration/cabinet/identity/service_centre.html"
+    template_name = "cabinet/identity/service_centre.html"
     decided_by_clerk = True
     person_forms: Mapping[str, type[forms.Form]] = {"start": CentreForm, "complete": CodeForm}
 

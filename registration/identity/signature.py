@@ -27,13 +27,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
-from registration import audit
-from registration.form_messages import RequiredMessagesMixin
-from registration.models import Account, Applicant
-
-from . import conf, flows
-from .base import CertificateUpload, Evidence, IdentityError, Method, Outcome
-from .models import ConfirmationState, IdentityConfirmation, SignatureCertificate
+from registration.accounts import audit
+from registration.accounts.models import Account, Applicant
+from registration.core.form_messages import RequiredMessagesMixin
+from registration.identity import conf, flows
+from registration.identity.base import CertificateUpload, Evidence, IdentityError, Method, Outcome
+from registration.identity.models import ConfirmationState, IdentityConfirmation, SignatureCertificate
 
 RATE_ACTION = "signature_upload"
 MAX_CHAIN_DEPTH = 6
@@ -248,7 +247,7 @@ class SignatureMethod(Method):
         "Upload your signature certificate file (.p12 or .pfx) and type its password. The check takes "
         "a moment and confirms your identity at once."
     )
-    template_name = "registration/cabinet/identity/signature.html"
+    template_name = "cabinet/identity/signature.html"
     person_forms: Mapping[str, type[forms.Form]] = {"complete": CertificateForm}
 
     def start(self, account: Account, *, request: HttpRequest | None = None, **data: Any) -> IdentityConfirmation:

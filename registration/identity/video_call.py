@@ -13,13 +13,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registration import audit
-from registration.form_messages import RequiredMessagesMixin
-from registration.models import Account
-
-from . import conf, flows
-from .base import ClerkDecision, Evidence, IdentityError, Method, Outcome
-from .models import IdentityConfirmation, VideoSlot
+from registration.accounts import audit
+from registration.accounts.models import Account
+from registration.core.form_messages import RequiredMessagesMixin
+from registration.identity import conf, flows
+from registration.identity.base import ClerkDecision, Evidence, IdentityError, Method, Outcome
+from registration.identity.models import IdentityConfirmation, VideoSlot
 
 RATE_ACTION = "video_booking"
 MAX_SLOTS_SHOWN = 40
@@ -78,7 +77,7 @@ class VideoCallMethod(Method):
         "Book a time for a short video call. Have your passport at hand: the operator compares it with "
         "your application. You need a camera and a microphone."
     )
-    template_name = "registration/cabinet/identity/video_call.html"
+    template_name = "cabinet/identity/video_call.html"
     person_forms: Mapping[str, type[forms.Form]] = {"book": BookingForm, "cancel_booking": CancelBookingForm}
 
     def start(self, account: Account, *, request: HttpRequest | None = None, **data: Any) -> IdentityConfirmation:

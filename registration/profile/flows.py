@@ -1,6 +1,6 @@
 """Profile changes after registration: the plain functions that the cabinet and the clerks' workspace call.
 
-* Contacts: a new e-mail address or phone number gets a code (``registration.contact.codes``, owner
+* Contacts: a new e-mail address or phone number gets a code (``registration.codes.contact``, owner
   ``profile:<account>``); only the typed code makes it replace the old one, and the old address (the
   account's e-mail for a phone) is told of the change by e-mail.
 * Identity data (names, birth, sex, citizenship; the identity document) comes with a new scan and is
@@ -27,17 +27,17 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registration import audit, mail, status
-from registration.contact import codes
-from registration.contact.models import CodePurpose, ContactCode
-from registration.contact.sms import masked as mask_phone
-from registration.models import Account, AccountStatus, Applicant, Document, DocumentRole
-from registration.workspace.masking import mask_email
+from registration.accounts import audit, status
+from registration.accounts.models import Account, AccountStatus, Applicant, Document, DocumentRole
+from registration.codes import contact as codes
+from registration.codes.models import CodePurpose, ContactCode
+from registration.codes.sms import masked as mask_phone
+from registration.core import mail
+from registration.core.masking import mask_email
+from registration.profile.models import ChangeKind, ChangeState, ProfileChangeRequest
 from validators import ValidationError as CheckFailed
 from validators import mrz as vmrz
 from validators import scans
-
-from .models import ChangeKind, ChangeState, ProfileChangeRequest
 
 logger = logging.getLogger(__name__)
 

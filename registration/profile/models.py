@@ -11,8 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registration.crypto import EncryptedTextField
-from registration.models.people import scan_upload_to, scans_storage
+from registration.accounts.models import scan_upload_to, scans_storage
+from registration.core.crypto import EncryptedTextField
 
 
 class ChangeKind(models.TextChoices):

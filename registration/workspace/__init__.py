@@ -1,1 +1,1 @@
-"""The clerks' workspace in the Django admin: one module per desk, registered from ``registration.admin``."""
+"""The clerks' workspace in the Django admin: one module per desk."""

@@ -1,7 +1,7 @@
 """The caller desk on the support line: find the caller's account, check the caller, act for a verified one.
 
 Mixed into the support requests' admin. Every view is staff-only (``admin_view``), checks its own
-permission, and every action is a CSRF-protected POST; the work is done by ``registration.caller``.
+permission, and every action is a CSRF-protected POST; the work is done by ``registration.support.caller``.
 Nothing on these pages shows the account's stored personal data.
 """
 
@@ -24,15 +24,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from registration import caller
-from registration.contact import codes
-from registration.models import Account, Applicant, SupportRequest
+from registration.accounts.models import Account, Applicant
+from registration.codes import contact as codes
+from registration.core.masking import mask, mask_email
 from registration.profile import flows as profile_flows
+from registration.support import caller
+from registration.support.models import SupportRequest
+from registration.workspace.forms import CallerCheckForm, CallerCodeForm, CallerSearchForm, SupportNoteForm
 
-from .forms import CallerCheckForm, CallerCodeForm, CallerSearchForm, SupportNoteForm
-from .masking import mask, mask_email
-
-PERMISSION = "registration.{}".format
+PERMISSION = "support.{}".format
 
 RESEND_OUTCOMES: dict[str, Any] = {
     codes.SENT: _("The code was sent again to the new contact the person gave."),
@@ -108,7 +108,7 @@ class CallerDeskMixin:
 
     def caller_search_view(self, request: HttpRequest) -> HttpResponse:
         """Find the caller's account by what they can tell: application number, e-mail or phone."""
-        from registration.support_desk import find_account
+        from registration.support.desk import find_account
 
         self._allow(request, "verify_caller")
         form = CallerSearchForm(request.GET or None)
@@ -126,7 +126,7 @@ class CallerDeskMixin:
             "title": _("Verify a caller"),
             "form": form,
         }
-        response = TemplateResponse(request, "admin/registration/supportrequest/caller_search.html", context)
+        response = TemplateResponse(request, "admin/support/supportrequest/caller_search.html", context)
         add_never_cache_headers(response)
         return response
 
@@ -185,7 +185,7 @@ class CallerDeskMixin:
             },
         }
         response = TemplateResponse(
-            request, "admin/registration/supportrequest/caller.html", context, status=400 if bound else 200
+            request, "admin/support/supportrequest/caller.html", context, status=400 if bound else 200
         )
         add_never_cache_headers(response)
         return response

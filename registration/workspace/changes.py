@@ -14,14 +14,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from registration.form_messages import RequiredMessagesMixin
+from registration.core.form_messages import RequiredMessagesMixin
 from registration.identity.scans import mime_type
-from registration.models import ChangeState, ProfileChangeRequest
 from registration.profile import flows
+from registration.profile.models import ChangeState, ProfileChangeRequest
+from registration.workspace.forms import TEXTAREA
 
-from .forms import TEXTAREA
-
-REVIEW_PERMISSION = "registration.review_profile_change"
+REVIEW_PERMISSION = "profile.review_profile_change"
 
 
 def waiting_change() -> Exists:

@@ -14,14 +14,13 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
+from registration.core.masking import refuses_lookup
 from registration.identity import consulate
 from registration.identity.base import IdentityError
-from registration.models import IdentityCode
+from registration.identity.models import IdentityCode
+from registration.workspace.forms import IssueConsulateCodeForm
 
-from .forms import IssueConsulateCodeForm
-from .masking import refuses_lookup
-
-ISSUE_PERMISSION = "registration.issue_consulate_code"
+ISSUE_PERMISSION = "identity.issue_consulate_code"
 
 
 @admin.register(IdentityCode)
@@ -59,7 +58,7 @@ class IdentityCodeAdmin(admin.ModelAdmin):
         # Officers see their codes, not which account used them.
         return self.fields if request.user.is_superuser else tuple(f for f in self.fields if f != "account")
 
-    change_list_template = "admin/registration/identitycode/change_list.html"
+    change_list_template = "admin/identity/identitycode/change_list.html"
     actions = None
 
     def _is_officer(self, request: HttpRequest) -> bool:
@@ -99,7 +98,7 @@ class IdentityCodeAdmin(admin.ModelAdmin):
             path(
                 "issue-consulate/",
                 self.admin_site.admin_view(sensitive_post_parameters("passport_number")(self.issue_view)),
-                name="registration_identitycode_issue_consulate",
+                name="identity_identitycode_issue_consulate",
             ),
             *super().get_urls(),
         ]
@@ -120,7 +119,7 @@ class IdentityCodeAdmin(admin.ModelAdmin):
                 form.add_error("passport_number", error.message)
             else:
                 context.update(record=record, code=code, form=IssueConsulateCodeForm())
-        response = TemplateResponse(request, "admin/registration/identitycode/issue.html", context)
+        response = TemplateResponse(request, "admin/identity/identitycode/issue.html", context)
         add_never_cache_headers(response)
         response["Cache-Control"] = "private, no-store"
         return response

@@ -7,11 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from registration.form_messages import RequiredMessagesMixin
-from registration.forms import screenshot_field
+from registration.accounts.models import Account
+from registration.core.form_messages import RequiredMessagesMixin
 from registration.identity.scan_review import CHECKS
 from registration.identity.service_centre import ORIGINALS
-from registration.models import Account, SupportRequest, SupportStatus, SupportTopic
+from registration.support.forms import screenshot_field
+from registration.support.models import SupportRequest, SupportStatus, SupportTopic
 from validators.django import DateField
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3, "cols": 60})
@@ -194,7 +195,7 @@ class OperatorRequestForm(RequiredMessagesMixin, forms.Form):
             del self.fields["account"]
 
     def clean_account(self) -> str:
-        from registration.support_desk import find_account
+        from registration.support.desk import find_account
 
         term = self.cleaned_data["account"]
         self.account_found = find_account(term)

@@ -15,12 +15,11 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from registration.core.masking import refuses_lookup
 from registration.identity import post_letter
-from registration.models import PostLetter
+from registration.identity.models import PostLetter
 
-from .masking import refuses_lookup
-
-PRINT_PERMISSION = "registration.print_post_letters"
+PRINT_PERMISSION = "identity.print_post_letters"
 MAX_BATCH = 100
 
 
@@ -34,7 +33,7 @@ class PostLetterAdmin(admin.ModelAdmin):
     list_per_page = 100
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
-    change_list_template = "admin/registration/postletter/change_list.html"
+    change_list_template = "admin/identity/postletter/change_list.html"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -67,10 +66,10 @@ class PostLetterAdmin(admin.ModelAdmin):
         printed = post_letter.print_letters(letters, by=request.user, request=request)
         if not printed:
             messages.warning(request, _("No letter was waiting to be printed among those chosen."))
-            return redirect("admin:registration_postletter_changelist")
+            return redirect("admin:identity_postletter_changelist")
         response = TemplateResponse(
             request,
-            "admin/registration/postletter/print.html",
+            "admin/identity/postletter/print.html",
             {"letters": printed, "title": _("Letters to print")},
         )
         # The codes exist in clear only in this page: no cache may keep a copy.
@@ -92,7 +91,7 @@ class PostLetterAdmin(admin.ModelAdmin):
             path(
                 "print-waiting/",
                 self.admin_site.admin_view(require_POST(self.print_waiting_view)),
-                name="registration_postletter_print_waiting",
+                name="identity_postletter_print_waiting",
             ),
             *super().get_urls(),
         ]

@@ -20,27 +20,30 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from registration import audit, services
+from registration.accounts import audit
+from registration.accounts.models import AccountStatus, AuditEvent, Document, DocumentRole
+from registration.core.masking import mask, mask_email, mask_passport, mask_snils, refuses_lookup
 from registration.identity import conf, flows, registry
 from registration.identity.base import ClerkDecision, IdentityError
-from registration.identity.models import OPEN_STATES, ConfirmationState
-from registration.identity.scans import cross_check, mime_type
-from registration.identity.service_centre import METHOD as SERVICE_CENTRE
-from registration.identity.service_centre import confirm_in_person
-from registration.models import (
-    AccountStatus,
-    AuditEvent,
-    Document,
-    DocumentRole,
+from registration.identity.models import (
+    OPEN_STATES,
+    ConfirmationState,
     IdentityConfirmation,
     PendingApplication,
     RequestedScan,
     ServiceCentre,
 )
-
-from .changes import ChangeRequestFilter, ChangeReviewMixin, waiting_change
-from .forms import ConfirmInPersonForm, ConfirmScansForm, ReasonForm, RequestDocumentsForm
-from .masking import mask, mask_email, mask_passport, mask_snils, refuses_lookup
+from registration.identity.scans import cross_check, mime_type
+from registration.identity.service_centre import METHOD as SERVICE_CENTRE
+from registration.identity.service_centre import confirm_in_person
+from registration.onboarding import submit as services
+from registration.workspace.changes import ChangeRequestFilter, ChangeReviewMixin, waiting_change
+from registration.workspace.forms import (
+    ConfirmInPersonForm,
+    ConfirmScansForm,
+    ReasonForm,
+    RequestDocumentsForm,
+)
 
 #: What two applications share, found by keyed hashes (services.duplicates_of).
 DUPLICATE_LABELS = {
@@ -49,7 +52,12 @@ DUPLICATE_LABELS = {
     "inn": _("the same INN"),
 }
 
-PERM = "registration.{}".format
+# The app that declares each permission the queue checks (identity's own, unless named here).
+PERMISSION_APP = {"review_profile_change": "profile"}
+
+
+def PERM(codename: str) -> str:
+    return f"{PERMISSION_APP.get(codename, 'identity')}.{codename}"
 
 
 def _shown_confirmation() -> QuerySet[IdentityConfirmation]:
@@ -332,7 +340,7 @@ class PendingApplicationAdmin(ChangeReviewMixin, admin.ModelAdmin):
         ]
 
     def _page_url(self, applicant: PendingApplication) -> str:
-        return reverse("admin:registration_pendingapplication_change", args=[applicant.pk])
+        return reverse("admin:identity_pendingapplication_change", args=[applicant.pk])
 
     def _applicant(self, request: HttpRequest, object_id: Any, permission: str | None = None) -> PendingApplication:
         if not self.has_view_permission(request):
@@ -358,7 +366,7 @@ class PendingApplicationAdmin(ChangeReviewMixin, admin.ModelAdmin):
             raise Http404
         applicant = self._applicant(request, object_id)
         response = TemplateResponse(
-            request, "admin/registration/pendingapplication/application.html", self.page_context(request, applicant)
+            request, "admin/identity/pendingapplication/application.html", self.page_context(request, applicant)
         )
         add_never_cache_headers(response)
         return response
@@ -432,7 +440,7 @@ class PendingApplicationAdmin(ChangeReviewMixin, admin.ModelAdmin):
         messages.error(request, _("The action was not done: correct the form below."))
         return TemplateResponse(
             request,
-            "admin/registration/pendingapplication/application.html",
+            "admin/identity/pendingapplication/application.html",
             self.page_context(request, applicant, **{name: form}),
             status=400,
         )
@@ -474,7 +482,7 @@ class PendingApplicationAdmin(ChangeReviewMixin, admin.ModelAdmin):
         """The code exists in clear only in this response: it is never stored and cannot be shown again."""
         response = TemplateResponse(
             request,
-            "admin/registration/pendingapplication/code_issued.html",
+            "admin/identity/pendingapplication/code_issued.html",
             {
                 **self.admin_site.each_context(request),
                 "opts": self.opts,

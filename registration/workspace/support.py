@@ -17,14 +17,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from registration import audit, caller, support_desk
-from registration.models import Account, CallerVerificationAlert, SupportMessage, SupportRequest, SupportStatus
+from registration.accounts import audit
+from registration.accounts.models import Account
+from registration.core.masking import mask_email
+from registration.support import caller
+from registration.support import desk as support_desk
+from registration.support.models import CallerVerificationAlert, SupportMessage, SupportRequest, SupportStatus
+from registration.workspace.caller import CallerDeskMixin
+from registration.workspace.forms import OperatorRequestForm, SupportAnswerForm, SupportStatusForm
 
-from .caller import CallerDeskMixin
-from .forms import OperatorRequestForm, SupportAnswerForm, SupportStatusForm
-from .masking import mask_email
-
-ANSWER_PERMISSION = "registration.answer_support"
+ANSWER_PERMISSION = "identity.answer_support"
 
 
 class OpenFilter(admin.SimpleListFilter):
@@ -80,7 +82,7 @@ class SupportRequestAdmin(CallerDeskMixin, admin.ModelAdmin):
     actions = None
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("registration.add_supportrequest")
+        return request.user.has_perm("support.add_supportrequest")
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -89,7 +91,7 @@ class SupportRequestAdmin(CallerDeskMixin, admin.ModelAdmin):
         return False
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        if request.user.has_perm("registration.view_callerverificationalert"):
+        if request.user.has_perm("support.view_callerverificationalert"):
             waiting = CallerVerificationAlert.objects.filter(acknowledged_at__isnull=True).count()
             if waiting:
                 messages.warning(
@@ -103,7 +105,7 @@ class SupportRequestAdmin(CallerDeskMixin, admin.ModelAdmin):
                 )
         extra_context = {
             **(extra_context or {}),
-            "can_verify_callers": request.user.has_perm("registration.verify_caller"),
+            "can_verify_callers": request.user.has_perm("support.verify_caller"),
         }
         return super().changelist_view(request, extra_context)
 
@@ -135,7 +137,7 @@ class SupportRequestAdmin(CallerDeskMixin, admin.ModelAdmin):
                     _("Request %(number)s opened: the person sees it in their account.")
                     % {"number": support_request.number},
                 )
-                return redirect(reverse("admin:registration_supportrequest_change", args=[support_request.pk]))
+                return redirect(reverse("admin:support_supportrequest_change", args=[support_request.pk]))
         else:
             form = OperatorRequestForm(account=preset)
         context = {
@@ -148,7 +150,7 @@ class SupportRequestAdmin(CallerDeskMixin, admin.ModelAdmin):
         }
         response = TemplateResponse(
             request,
-            "admin/registration/supportrequest/add.html",
+            "admin/support/supportrequest/add.html",
             context,
             status=400 if request.method == "POST" else 200,
         )
@@ -177,17 +179,17 @@ class SupportRequestAdmin(CallerDeskMixin, admin.ModelAdmin):
             path(
                 "<int:object_id>/answer/",
                 self.admin_site.admin_view(require_POST(self.answer_view)),
-                name="registration_supportrequest_answer",
+                name="support_supportrequest_answer",
             ),
             path(
                 "<int:object_id>/status/",
                 self.admin_site.admin_view(require_POST(self.status_view)),
-                name="registration_supportrequest_status",
+                name="support_supportrequest_status",
             ),
             path(
                 "attachment/<int:message_id>/",
                 self.admin_site.admin_view(self.attachment_view),
-                name="registration_supportrequest_attachment",
+                name="support_supportrequest_attachment",
             ),
             *self.caller_urls(),
             *super().get_urls(),
@@ -211,7 +213,7 @@ class SupportRequestAdmin(CallerDeskMixin, admin.ModelAdmin):
     ) -> HttpResponse:
         response = TemplateResponse(
             request,
-            "admin/registration/supportrequest/thread.html",
+            "admin/support/supportrequest/thread.html",
             {
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
@@ -219,7 +221,7 @@ class SupportRequestAdmin(CallerDeskMixin, admin.ModelAdmin):
                 "support_request": support_request,
                 "thread": support_request.messages.select_related("author").order_by("created_at", "pk"),
                 "can_answer": request.user.has_perm(ANSWER_PERMISSION),
-                "can_verify": request.user.has_perm("registration.verify_caller")
+                "can_verify": request.user.has_perm("support.verify_caller")
                 and caller.verifiable(support_request.account),
                 "answer_form": answer_form or SupportAnswerForm(),
                 "status_form": SupportStatusForm(initial={"status": support_request.status}),
@@ -242,7 +244,7 @@ class SupportRequestAdmin(CallerDeskMixin, admin.ModelAdmin):
             request=request,
         )
         messages.success(request, _("Answer sent; the person is told by e-mail."))
-        return redirect(reverse("admin:registration_supportrequest_change", args=[support_request.pk]))
+        return redirect(reverse("admin:support_supportrequest_change", args=[support_request.pk]))
 
     def status_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         support_request = self._request(request, object_id, answering=True)
@@ -254,7 +256,7 @@ class SupportRequestAdmin(CallerDeskMixin, admin.ModelAdmin):
             messages.success(request, _("Status changed."))
         else:
             messages.error(request, _("Choose a valid status."))
-        return redirect(reverse("admin:registration_supportrequest_change", args=[support_request.pk]))
+        return redirect(reverse("admin:support_supportrequest_change", args=[support_request.pk]))
 
     def attachment_view(self, request: HttpRequest, message_id: int) -> FileResponse:
         """A screenshot attached to a message: support operators only, each view audited."""

@@ -17,15 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from registration import audit
+from registration.accounts import audit
+from registration.accounts.models import Document, DocumentRole
 from registration.identity import video_call
 from registration.identity.base import ClerkDecision, IdentityError
-from registration.identity.models import OPEN_STATES
-from registration.models import Document, DocumentRole, VideoSlot
+from registration.identity.models import OPEN_STATES, VideoSlot
+from registration.workspace.forms import PublishSlotsForm, VideoDecisionForm
 
-from .forms import PublishSlotsForm, VideoDecisionForm
-
-CALLS_PERMISSION = "registration.conduct_video_calls"
+CALLS_PERMISSION = "identity.conduct_video_calls"
 
 
 @admin.register(VideoSlot)
@@ -34,7 +33,7 @@ class VideoSlotAdmin(admin.ModelAdmin):
     list_select_related = ("operator",)
     date_hierarchy = "starts_at"
     ordering = ("starts_at",)
-    change_list_template = "admin/registration/videoslot/change_list.html"
+    change_list_template = "admin/identity/videoslot/change_list.html"
 
     def get_fields(self, request: HttpRequest, obj: VideoSlot | None = None) -> list[str]:
         fields = ["starts_at", "duration_minutes", "meeting_link"]
@@ -78,12 +77,12 @@ class VideoSlotAdmin(admin.ModelAdmin):
 
     def get_urls(self) -> list:
         return [
-            path("publish/", self.admin_site.admin_view(self.publish_view), name="registration_videoslot_publish"),
-            path("day/", self.admin_site.admin_view(self.day_view), name="registration_videoslot_day"),
+            path("publish/", self.admin_site.admin_view(self.publish_view), name="identity_videoslot_publish"),
+            path("day/", self.admin_site.admin_view(self.day_view), name="identity_videoslot_day"),
             path(
                 "<int:slot_id>/decide/",
                 self.admin_site.admin_view(require_POST(self.decide_view)),
-                name="registration_videoslot_decide",
+                name="identity_videoslot_decide",
             ),
             *super().get_urls(),
         ]
@@ -111,10 +110,10 @@ class VideoSlotAdmin(admin.ModelAdmin):
                 request=request,
             )
             messages.success(request, _("Slots published: %(count)s.") % {"count": len(created)})
-            return redirect("admin:registration_videoslot_changelist")
+            return redirect("admin:identity_videoslot_changelist")
         return TemplateResponse(
             request,
-            "admin/registration/videoslot/publish.html",
+            "admin/identity/videoslot/publish.html",
             self._context(request, form=form, title=_("Publish video call slots")),
         )
 
@@ -146,7 +145,7 @@ class VideoSlotAdmin(admin.ModelAdmin):
         ]
         return TemplateResponse(
             request,
-            "admin/registration/videoslot/day.html",
+            "admin/identity/videoslot/day.html",
             self._context(
                 request,
                 rows=rows,
@@ -154,7 +153,7 @@ class VideoSlotAdmin(admin.ModelAdmin):
                 previous=day - timedelta(days=1),
                 next=day + timedelta(days=1),
                 title=_("Video calls on %(day)s") % {"day": day.strftime("%d.%m.%Y")},
-                can_view_scans=request.user.has_perm("registration.view_scan"),
+                can_view_scans=request.user.has_perm("identity.view_scan"),
             ),
         )
 
@@ -162,7 +161,7 @@ class VideoSlotAdmin(admin.ModelAdmin):
         """After a call: confirm the identity, or reject with a reason."""
         self._check(request)
         slot = get_object_or_404(VideoSlot.objects.select_related("booked_for", "booked_for__account"), pk=slot_id)
-        back = reverse("admin:registration_videoslot_day") + f"?date={timezone.localtime(slot.starts_at).date()}"
+        back = reverse("admin:identity_videoslot_day") + f"?date={timezone.localtime(slot.starts_at).date()}"
         if slot.booked_for is None:
             messages.error(request, _("Nobody booked this slot."))
             return redirect(back)

@@ -372,10 +372,10 @@ def email_link() -> Callable[[str], str]:
 def sms_code() -> Iterator[Callable[[str], str]]:
     """``sms_code(phone)``: the one-time code in the latest SMS to ``phone``.
 
-    The test settings send SMS through ``registration.contact.sms.MemoryBackend``, whose module-level
+    The test settings send SMS through ``registration.codes.sms.MemoryBackend``, whose module-level
     ``outbox`` the live server (a thread of this process) appends to.
     """
-    from registration.contact import sms
+    from registration.codes import sms
 
     sms.outbox.clear()
 

@@ -188,7 +188,7 @@ def make_clerk(make_account):
 
 
 def make_centre():
-    from registration.models import ServiceCentre
+    from registration.identity.models import ServiceCentre
 
     return ServiceCentre.objects.create(
         name="МФЦ Тверской", region="77", city="Москва", address="ул. Тверская, 1", opening_hours="9–20"
@@ -199,7 +199,7 @@ def make_centre():
 @pytest.mark.parametrize("lang", ["ru", "en"])
 def test_full_registration_until_active(open_visit, make_account, scan_files, sms_code, email_link, lang, viewport):
     """Register, confirm contacts, submit, choose a service centre; a clerk confirms; the person is active."""
-    from registration.models import Account, Applicant
+    from registration.accounts.models import Account, Applicant
 
     centre = make_centre()
     make_clerk(make_account)
@@ -264,7 +264,7 @@ def test_full_registration_until_active(open_visit, make_account, scan_files, sm
     desk.page.locator("#id_username").fill("clerk@example.org")
     desk.page.locator("#id_password").fill(CLERK_PASSWORD)
     desk.submit("input[type=submit]")
-    desk.go("/admin/registration/pendingapplication/")
+    desk.go("/admin/identity/pendingapplication/")
     desk.check("admin-queue")
     assert applicant.application_number in desk.page.locator("#result_list").inner_text()
     desk.page.locator("#result_list a", has_text=applicant.application_number).first.click()

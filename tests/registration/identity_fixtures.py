@@ -22,8 +22,8 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw
 
-from registration.identity.demo import build_td3
-from registration.models import Account, Applicant, Document, DocumentKind, DocumentRole
+from registration.accounts.models import Account, Applicant, Document, DocumentKind, DocumentRole
+from registration.demo.identity import build_td3
 
 ROLES = {
     "clerk": "Service-centre clerks",

@@ -11,15 +11,16 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import translation
 
-from registration import status
+from registration.accounts import status
+from registration.accounts.models import AuditEvent, AuditLogIsAppendOnly
 from registration.identity import flows, post_letter
 from registration.identity.base import ClerkDecision
+from registration.identity.models import PostLetter
 from registration.identity.service_centre import confirm_in_person
-from registration.models import AuditEvent, PostLetter, SupportMessage, SupportRequest
-from registration.models.audit import AuditLogIsAppendOnly
+from registration.support.models import SupportMessage, SupportRequest
 from tests.registration.identity_fixtures import make_applicant, role_user, superuser
 
-LETTERS = reverse("admin:registration_postletter_changelist")
+LETTERS = reverse("admin:identity_postletter_changelist")
 
 
 # --- post letters -----------------------------------------------------------------------------------
@@ -30,7 +31,7 @@ def test_print_waiting_letters_gives_one_page_per_letter_with_its_code(client, m
     for _ in range(2):
         post_letter.METHOD.start(make_applicant().account, postcode="101000", address="Moscow, Post 1")
     client.force_login(role_user("post"))
-    response = client.post(reverse("admin:registration_postletter_print_waiting"))
+    response = client.post(reverse("admin:identity_postletter_print_waiting"))
     page = response.content.decode()
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     assert len(re.findall(r'class="letter-code">[0-9A-Z]{5}-[0-9A-Z]{5}<', page)) == 2
@@ -42,7 +43,7 @@ def test_print_waiting_letters_gives_one_page_per_letter_with_its_code(client, m
 def test_printing_with_nothing_waiting_returns_to_the_list(client, role_user):
     """With no letter waiting the operator is sent back with a message."""
     client.force_login(role_user("post"))
-    response = client.post(reverse("admin:registration_postletter_print_waiting"))
+    response = client.post(reverse("admin:identity_postletter_print_waiting"))
     assert response.status_code == 302 and response["Location"] == LETTERS
 
 
@@ -80,8 +81,8 @@ def test_block_and_unblock_from_the_application_page(client, make_applicant, rol
     applicant = make_applicant()
     clerk = role_user("clerk")
     client.force_login(clerk)
-    block = reverse("admin:registration_pendingapplication_block", args=[applicant.pk])
-    unblock = reverse("admin:registration_pendingapplication_unblock", args=[applicant.pk])
+    block = reverse("admin:identity_pendingapplication_block", args=[applicant.pk])
+    unblock = reverse("admin:identity_pendingapplication_unblock", args=[applicant.pk])
     assert client.post(block, {"block-reason": ""}).status_code == 400
     assert client.post(block, {"block-reason": "Documents look forged"}, REMOTE_ADDR="203.0.113.9").status_code == 302
     applicant.account.refresh_from_db()
@@ -122,7 +123,7 @@ def test_support_operator_answers_and_the_person_is_told(client, support_request
     """The answer joins the thread as a staff message, sets the status, is audited and e-mailed."""
     operator = role_user("support")
     client.force_login(operator)
-    url = reverse("admin:registration_supportrequest_answer", args=[support_request.pk])
+    url = reverse("admin:support_supportrequest_answer", args=[support_request.pk])
     response = client.post(url, {"body": "Please visit a service centre.", "status": "waiting"})
     assert response.status_code == 302
     support_request.refresh_from_db()
@@ -138,7 +139,7 @@ def test_support_operator_answers_and_the_person_is_told(client, support_request
 def test_support_operator_closes_a_request(client, support_request, role_user):
     """Changing the status alone is audited and tells the person."""
     client.force_login(role_user("support"))
-    url = reverse("admin:registration_supportrequest_status", args=[support_request.pk])
+    url = reverse("admin:support_supportrequest_status", args=[support_request.pk])
     assert client.post(url, {"status": "resolved"}).status_code == 302
     support_request.refresh_from_db()
     assert support_request.status == "resolved"
@@ -149,7 +150,7 @@ def test_support_operator_closes_a_request(client, support_request, role_user):
 def test_empty_answer_is_refused(client, support_request, role_user):
     """An empty answer re-renders the thread with the error and adds nothing."""
     client.force_login(role_user("support"))
-    url = reverse("admin:registration_supportrequest_answer", args=[support_request.pk])
+    url = reverse("admin:support_supportrequest_answer", args=[support_request.pk])
     assert client.post(url, {"body": "", "status": "waiting"}).status_code == 400
     assert not support_request.messages.filter(from_staff=True).exists()
 
@@ -157,10 +158,10 @@ def test_empty_answer_is_refused(client, support_request, role_user):
 def test_support_thread_and_attachment(client, support_request, role_user):
     """The thread shows the person's message; the attachment download is audited."""
     client.force_login(role_user("support"))
-    page = client.get(reverse("admin:registration_supportrequest_change", args=[support_request.pk]))
+    page = client.get(reverse("admin:support_supportrequest_change", args=[support_request.pk]))
     assert "Why blocked?" in page.content.decode()
     message = support_request.messages.get()
-    response = client.get(reverse("admin:registration_supportrequest_attachment", args=[message.pk]))
+    response = client.get(reverse("admin:support_supportrequest_attachment", args=[message.pk]))
     assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith("attachment;")
     assert AuditEvent.objects.filter(action="support.attachment_viewed").count() == 1
@@ -169,7 +170,7 @@ def test_support_thread_and_attachment(client, support_request, role_user):
 def test_support_queue_lists_open_requests_and_masks_the_email(client, support_request, role_user):
     """Open requests are listed by default with the e-mail masked; resolved ones on request."""
     client.force_login(role_user("support"))
-    queue = reverse("admin:registration_supportrequest_changelist")
+    queue = reverse("admin:support_supportrequest_changelist")
     page = client.get(queue).content.decode()
     assert support_request.number in page and support_request.account.email not in page
     SupportRequest.objects.filter(pk=support_request.pk).update(status="resolved")
@@ -186,14 +187,11 @@ def test_audit_log_cannot_be_changed_or_deleted_through_the_admin(client, make_a
     status.block(applicant.account, by=superuser, reason="Test")
     event = AuditEvent.objects.get(action="status.blocked")
     client.force_login(superuser)
-    assert client.get(reverse("admin:registration_auditevent_add")).status_code == 403
-    change = reverse("admin:registration_auditevent_change", args=[event.pk])
+    assert client.get(reverse("admin:accounts_auditevent_add")).status_code == 403
+    change = reverse("admin:accounts_auditevent_change", args=[event.pk])
     assert client.get(change).status_code == 200  # read-only view
     assert client.post(change, {"reason": "changed"}).status_code == 403
-    assert (
-        client.post(reverse("admin:registration_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code
-        == 403
-    )
+    assert client.post(reverse("admin:accounts_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
     event.refresh_from_db()
     assert event.reason == "Test"
 
@@ -217,7 +215,7 @@ def test_superuser_filters_the_audit_log(client, make_applicant, superuser):
     status.block(applicant.account, by=superuser, reason="One")
     status.block(other.account, by=superuser, reason="Two")
     client.force_login(superuser)
-    url = reverse("admin:registration_auditevent_changelist")
+    url = reverse("admin:accounts_auditevent_changelist")
     response = client.get(url, {"action": "status.blocked", "q": applicant.application_number})
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == list(AuditEvent.objects.filter(account=applicant.account))
@@ -256,18 +254,18 @@ def test_every_status_change_has_its_audit_event(make_applicant, role_user, supe
 
 def test_clerk_sees_the_service_centre_code_once(client, make_applicant, role_user, settings):
     """With codes on, confirming shows the code on an uncached page; the database keeps only its hash."""
-    from registration.models import IdentityCode
+    from registration.identity.models import IdentityCode
 
     settings.REGISTRATION_SERVICE_CENTRE_ISSUES_CODE = True
     applicant = make_applicant()
     client.force_login(role_user("clerk"))
-    url = reverse("admin:registration_pendingapplication_confirm", args=[applicant.pk])
+    url = reverse("admin:identity_pendingapplication_confirm", args=[applicant.pk])
     response = client.post(url, {"originals": ["identity_document", "stay_document"]})
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     code = response.context["code"]
     assert re.fullmatch(r"\d{8}", code) and code in response.content.decode()
     record = IdentityCode.objects.get()
     assert code not in record.code_hash and record.purpose == "service_centre"
-    page = client.get(reverse("admin:registration_pendingapplication_change", args=[applicant.pk]))
+    page = client.get(reverse("admin:identity_pendingapplication_change", args=[applicant.pk]))
     assert code not in page.content.decode()
     assert mail.outbox[-1].to == [applicant.account.email] and code not in mail.outbox[-1].body

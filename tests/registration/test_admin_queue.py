@@ -10,16 +10,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from registration.accounts.models import Account, Applicant
 from registration.identity import flows
-from registration.models import Account, Applicant, ServiceCentre
+from registration.identity.models import ServiceCentre
 from tests.registration.identity_fixtures import make_applicant, role_user, superuser
 
-QUEUE = reverse("admin:registration_pendingapplication_changelist")
+QUEUE = reverse("admin:identity_pendingapplication_changelist")
 
 
 def _bulk_applicants(count: int, state: str = "in_progress") -> None:
     """Many pending applicants with documents and a chosen method (its confirmation in ``state``), created quickly."""
-    from registration.models import Document, IdentityConfirmation
+    from registration.accounts.models import Document
+    from registration.identity.models import IdentityConfirmation
 
     centre = ServiceCentre.objects.create(name="C", region="77", city="Moscow", address="A")
     accounts = Account.objects.bulk_create(
@@ -134,7 +136,7 @@ def test_oldest_first_and_only_pending_by_default(client, make_applicant, role_u
     older = make_applicant()
     Applicant.objects.filter(pk=older.pk).update(submitted_at=timezone.now() - timedelta(days=5))
     active = make_applicant()
-    from registration import status
+    from registration.accounts import status
 
     status.activate(active.account, by=None)
     client.force_login(role_user("clerk"))
@@ -210,7 +212,7 @@ def test_application_page_shows_data_scans_mrz_and_history(client, make_applican
     applicant = make_applicant()
     flows.open_confirmation(applicant.account, "scan_review")
     client.force_login(role_user("clerk"))
-    response = client.get(reverse("admin:registration_pendingapplication_change", args=[applicant.pk]))
+    response = client.get(reverse("admin:identity_pendingapplication_change", args=[applicant.pk]))
     page = response.content.decode()
     assert response.status_code == 200
     document = applicant.documents.get()
@@ -218,13 +220,13 @@ def test_application_page_shows_data_scans_mrz_and_history(client, make_applican
     assert "AB1234567" in page
     assert "mrz-ok" in page
     assert "identity_document" in page  # the originals checkboxes of the confirm form
-    assert reverse("admin:registration_pendingapplication_confirm_scans", args=[applicant.pk]) in page
+    assert reverse("admin:identity_pendingapplication_confirm_scans", args=[applicant.pk]) in page
 
 
 def _status_line(client, applicant) -> str:
     """The application page's status line (account status, submission, method), in English."""
     response = client.get(
-        reverse("admin:registration_pendingapplication_change", args=[applicant.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        reverse("admin:identity_pendingapplication_change", args=[applicant.pk]), HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.status_code == 200
     return response.content.decode().split('class="application-status"', 1)[1].split("</p>", 1)[0]
@@ -251,7 +253,7 @@ def test_application_page_names_the_method_that_confirmed(client, make_applicant
     with translation.override("en"):
         expected = f"<strong>{registry.label(method)}</strong> ({ConfirmationState.IN_PROGRESS.label})"
         assert expected in _status_line(client, applicant)
-        response = client.post(reverse(f"admin:registration_pendingapplication_{action}", args=[applicant.pk]), data)
+        response = client.post(reverse(f"admin:identity_pendingapplication_{action}", args=[applicant.pk]), data)
         assert response.status_code == 302
         assert Account.objects.get(pk=applicant.account_id).status == "active"
         line = _status_line(client, applicant)
@@ -277,7 +279,7 @@ def test_mrz_mismatch_is_pointed_out(client, make_applicant, role_user):
     applicant = make_applicant()
     Applicant.objects.filter(pk=applicant.pk).update(birth_date=date(1991, 8, 12))
     client.force_login(role_user("clerk"))
-    page = client.get(reverse("admin:registration_pendingapplication_change", args=[applicant.pk])).content.decode()
+    page = client.get(reverse("admin:identity_pendingapplication_change", args=[applicant.pk])).content.decode()
     assert 'class="mismatch"' in page and "12.08.1990" in page
 
 
@@ -285,15 +287,15 @@ def test_qr_lookup_leads_to_the_application(client, make_applicant, role_user):
     """The receipt's QR link opens the application for a clerk, and is a 404 for an unknown number."""
     applicant = make_applicant()
     client.force_login(role_user("clerk"))
-    url = reverse("admin:registration_pendingapplication_lookup", args=[applicant.application_number])
+    url = reverse("admin:identity_pendingapplication_lookup", args=[applicant.application_number])
     response = client.get(url)
     assert response.status_code == 302
-    assert response["Location"] == reverse("admin:registration_pendingapplication_change", args=[applicant.pk])
-    assert client.get(reverse("admin:registration_pendingapplication_lookup", args=["0000000000"])).status_code == 404
+    assert response["Location"] == reverse("admin:identity_pendingapplication_change", args=[applicant.pk])
+    assert client.get(reverse("admin:identity_pendingapplication_lookup", args=["0000000000"])).status_code == 404
 
 
 def _letters(count: int) -> None:
-    from registration.models import IdentityConfirmation, PostLetter
+    from registration.identity.models import IdentityConfirmation, PostLetter
 
     accounts = Account.objects.bulk_create(
         [Account(email=f"letter{n}@example.org", phone=f"+7901{n:07d}", password="!") for n in range(count)]
@@ -332,7 +334,7 @@ def _letters(count: int) -> None:
 
 
 def _support_requests(count: int) -> None:
-    from registration.models import SupportMessage, SupportRequest
+    from registration.support.models import SupportMessage, SupportRequest
 
     accounts = Account.objects.bulk_create(
         [Account(email=f"help{n}@example.org", phone=f"+7902{n:07d}", password="!") for n in range(count)]
@@ -346,8 +348,8 @@ def _support_requests(count: int) -> None:
 @pytest.mark.parametrize(
     ("role", "url", "make", "marker"),
     [
-        ("post", "admin:registration_postletter_changelist", _letters, "LETTER"),
-        ("support", "admin:registration_supportrequest_changelist", _support_requests, "HELP"),
+        ("post", "admin:identity_postletter_changelist", _letters, "LETTER"),
+        ("support", "admin:support_supportrequest_changelist", _support_requests, "HELP"),
     ],
 )
 def test_desk_lists_have_a_constant_query_count(client, role_user, role, url, make, marker):
@@ -377,7 +379,7 @@ def test_method_column_and_filter_after_confirmation(client, make_applicant, rol
     """The column shows the open confirmation's method, else the latest one's; "Not chosen" means none at all."""
     from django.utils import translation
 
-    from registration import status
+    from registration.accounts import status
     from registration.identity import registry
     from registration.identity.models import ConfirmationState
 
@@ -425,7 +427,7 @@ def _centre_cell(page: str, applicant) -> str:
 
 def test_centre_column_and_filter_follow_the_shown_confirmation(client, make_applicant, role_user):
     """The centre column and filter use the open confirmation, else the latest one, as the method column does."""
-    from registration import status
+    from registration.accounts import status
     from registration.identity.models import ConfirmationState
 
     north = ServiceCentre.objects.create(name="North", region="77", city="Moscow", address="A")
@@ -475,7 +477,7 @@ def test_empty_reason_on_the_application_page_asks_for_it(client, make_applicant
     applicant = make_applicant()
     flows.open_confirmation(applicant.account, "scan_review")
     client.force_login(role_user("clerk"))
-    url = reverse("admin:registration_pendingapplication_reject", args=[applicant.pk])
+    url = reverse("admin:identity_pendingapplication_reject", args=[applicant.pk])
     response = client.post(url, {"reject-reason": ""}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     html = response.content.decode()

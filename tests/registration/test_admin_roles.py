@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
 from registration.identity import flows, post_letter, video_call
-from registration.models import PostLetter, SupportMessage, SupportRequest, VideoSlot
+from registration.identity.models import PostLetter, VideoSlot
+from registration.support.models import SupportMessage, SupportRequest
 from tests.registration.identity_fixtures import ROLES, make_applicant, role_user
 
 ALL_ROLES = tuple(ROLES)
@@ -55,6 +57,12 @@ ENDPOINTS = [
 ]
 
 
+def admin_name(name: str) -> str:
+    """The admin URL name of ``<model>_<page>``, under the label of the app that owns the model."""
+    app_of = {model._meta.model_name: model._meta.app_label for model in apps.get_models()}
+    return f"admin:{app_of[name.split('_')[0]]}_{name}"
+
+
 @pytest.fixture
 def world(make_applicant, role_user, settings):
     """One of everything each desk works on, and the request (URL and data) for every endpoint."""
@@ -75,7 +83,7 @@ def world(make_applicant, role_user, settings):
     pk = applicant.pk
 
     def admin(name: str, *args) -> str:
-        return reverse(f"admin:registration_{name}", args=args)
+        return reverse(admin_name(name), args=args)
 
     return {
         "video_operator": video_operator,
@@ -145,7 +153,7 @@ def test_role_can_do_exactly_its_actions(client, world, role_user, role, endpoin
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
 def test_superuser_can_reach_everything(client, world, endpoint):
     """Superusers see all of the workspace."""
-    from registration.models import Account
+    from registration.accounts.models import Account
 
     client.force_login(Account.objects.create_superuser("root@staff.example.org", "pw"))
     url, data = world["requests"][endpoint.name]
@@ -223,14 +231,14 @@ def test_staff_without_a_role_sees_nothing(client, clerk):
     """A staff account in no group gets 403 on every desk."""
     client.force_login(clerk)
     for name in ("pendingapplication", "postletter", "videoslot", "identitycode", "supportrequest", "auditevent"):
-        assert client.get(reverse(f"admin:registration_{name}_changelist")).status_code == 403
+        assert client.get(reverse(admin_name(f"{name}_changelist"))).status_code == 403
 
 
 def test_person_cannot_enter_the_workspace(client, make_applicant):
     """An applicant's account (not staff) is sent to the admin log-in page."""
     applicant = make_applicant()
     client.force_login(applicant.account)
-    response = client.get(reverse("admin:registration_pendingapplication_changelist"))
+    response = client.get(reverse("admin:identity_pendingapplication_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
@@ -246,7 +254,7 @@ def test_actions_need_the_csrf_token(world, role_user):
     """Without the CSRF token an action is refused and changes nothing."""
     from django.test import Client
 
-    from registration.models import Account
+    from registration.accounts.models import Account
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(role_user("clerk"))

@@ -9,8 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from registration import services, status
-from registration.models import AuditEvent, LoginSecondFactor, SupportMessage, SupportRequest, SupportStatus
+from registration.accounts import status
+from registration.accounts.models import AuditEvent, LoginSecondFactor
+from registration.support import flows as services
+from registration.support.models import SupportMessage, SupportRequest, SupportStatus
 
 CABINET = reverse("registration:cabinet")
 NEW = reverse("registration:support_new")
@@ -29,7 +31,7 @@ def screenshot(kind: str = "PNG", size: tuple[int, int] = (400, 300)) -> bytes:
 def registered(wizard, client):
     """A person who has just registered through the wizard (and is logged in)."""
     wizard.run_all()
-    from registration.models import Account
+    from registration.accounts.models import Account
 
     return Account.objects.get()
 
@@ -41,7 +43,7 @@ def test_pending_page_lists_what_is_missing_and_the_identity_methods(client, reg
     assert page.status_code == 200 and "status-pending" in html
     done = [item.done for item in page.context["checklist"]]
     assert done[:2] == [True, True] and done[-1] is False
-    assert "registration/cabinet/_identity_methods.html" in [t.name for t in page.templates]
+    assert "cabinet/_identity_methods.html" in [t.name for t in page.templates]
     assert registered.applicant.application_number in html
 
 

@@ -11,10 +11,11 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from registration import caller
-from registration.contact.models import CodePurpose
-from registration.models import Account, AuditEvent, SupportMessage, SupportRequest
+from registration.accounts.models import Account, AuditEvent
+from registration.codes.models import CodePurpose
 from registration.profile import flows as profile_flows
+from registration.support import caller
+from registration.support.models import SupportMessage, SupportRequest
 from tests.registration.identity_fixtures import ROLES, make_applicant, role_user, superuser
 
 PASSWORD = "Correct-Horse-42"
@@ -166,7 +167,7 @@ def test_verification_belongs_to_one_operator_and_expires(client, person, operat
 
     from django.utils import timezone
 
-    from registration.models import CallerCheck
+    from registration.support.models import CallerCheck
 
     verify(person, role_user("support", "second@staff.example.org"))
     response = client.post(url("password_reset", person), follow=True)
@@ -200,7 +201,7 @@ def request_for(name: str, account: Account) -> tuple[str, dict]:
     if name == "page":
         return reverse("admin:registration_caller", args=[account.pk]), {}
     if name == "add_request":
-        return reverse("admin:registration_supportrequest_add"), {}
+        return reverse("admin:support_supportrequest_add"), {}
     if name == "resend":
         return url("resend", account, "email"), {}
     data = {
@@ -244,7 +245,7 @@ def test_caller_actions_refuse_get(client, person, operator, name):
 
 def test_caller_actions_need_the_csrf_token(person, operator):
     """Without the CSRF token a check is refused and nothing is recorded."""
-    from registration.models import CallerCheck
+    from registration.support.models import CallerCheck
 
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(operator)
@@ -255,4 +256,4 @@ def test_caller_actions_need_the_csrf_token(person, operator):
 
 def test_operators_do_not_see_the_supervisors_alerts(client, operator):
     """The alerts list is for supervisors (and superusers) only."""
-    assert client.get(reverse("admin:registration_callerverificationalert_changelist")).status_code == 403
+    assert client.get(reverse("admin:support_callerverificationalert_changelist")).status_code == 403

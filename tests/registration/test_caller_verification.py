@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from registration import caller
-from registration.contact import sms
-from registration.models import AuditEvent, CallerCheck, CallerVerificationAlert
+from registration.accounts.models import AuditEvent
+from registration.codes import sms
+from registration.support import caller
+from registration.support.models import CallerCheck, CallerVerificationAlert
 from tests.registration.identity_fixtures import make_applicant, role_user
 
 RIGHT = {
@@ -249,7 +250,7 @@ def test_supervisor_deals_with_an_alert(client, person, make_account):
     supervisor.groups.add(Group.objects.get(name="Support supervisors"))
     client.force_login(supervisor)
     response = client.post(
-        reverse("admin:registration_callerverificationalert_changelist"),
+        reverse("admin:support_callerverificationalert_changelist"),
         {"action": "acknowledge", "_selected_action": [alert.pk], "index": 0},
     )
     assert response.status_code == 302

@@ -10,9 +10,10 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from registration.contact import codes, sms
-from registration.contact.models import CodePurpose, ContactCode
-from registration.wizard import steps as S
+from registration.codes import contact as codes
+from registration.codes import sms
+from registration.codes.models import CodePurpose, ContactCode
+from registration.onboarding import steps as S
 
 PHONE = "+79161234567"
 

@@ -10,8 +10,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
-from registration.contact import codes
-from registration.contact.models import CodePurpose, ContactCode
+from registration.codes import contact as codes
+from registration.codes.models import CodePurpose, ContactCode
 
 
 class Collect(Message):

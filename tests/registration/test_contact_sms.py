@@ -11,8 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from registration.contact import sms
-from registration.wizard import steps as S
+from registration.codes import sms
+from registration.onboarding import steps as S
 
 
 class Gateway:
@@ -66,7 +66,7 @@ class Gateway:
 def gateway(settings):
     """A real HTTP server on a random loopback port, configured as the SMS gateway."""
     server = Gateway()
-    settings.REGISTRATION_SMS_BACKEND = "registration.contact.sms.HttpGatewayBackend"
+    settings.REGISTRATION_SMS_BACKEND = "registration.codes.sms.HttpGatewayBackend"
     settings.REGISTRATION_SMS_GATEWAY_URL = server.url
     settings.REGISTRATION_SMS_GATEWAY_TOKEN = "secret-token"
     settings.REGISTRATION_SMS_GATEWAY_TIMEOUT = 1
@@ -162,7 +162,7 @@ def test_console_backend_prints(settings):
 
 def test_file_backend_appends_json_lines(tmp_path, settings):
     """The file backend appends one JSON object per message."""
-    settings.REGISTRATION_SMS_BACKEND = "registration.contact.sms.FileBackend"
+    settings.REGISTRATION_SMS_BACKEND = "registration.codes.sms.FileBackend"
     settings.REGISTRATION_SMS_FILE_PATH = str(tmp_path / "out" / "sms.log")
     sms.send_sms("+79161234567", "один")
     sms.send_sms("+79161234568", "two")
@@ -186,7 +186,7 @@ def test_masked_phone_hides_the_middle():
 
 def test_misconfigured_gateway_is_a_failed_send_not_an_error_page(wizard, settings):
     """A gateway backend without a URL makes the phone step say "could not send", not fail."""
-    settings.REGISTRATION_SMS_BACKEND = "registration.contact.sms.HttpGatewayBackend"
+    settings.REGISTRATION_SMS_BACKEND = "registration.codes.sms.HttpGatewayBackend"
     settings.REGISTRATION_SMS_GATEWAY_URL = ""
     wizard.run_until(S.PHONE_CODE)
     page = wizard.get(S.PHONE_CODE)

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from registration.help import QUESTIONS
+from registration.core.help import QUESTIONS
 
 
 @pytest.mark.django_db

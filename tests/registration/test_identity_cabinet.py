@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from registration import status
+from registration.accounts import status
+from registration.accounts.models import AuditEvent
 from registration.identity import flows, registry
 from registration.identity.models import ConfirmationState
-from registration.models import AuditEvent
 from tests.registration.identity_fixtures import make_applicant, role_user
 
 METHODS = reverse("registration:identity_methods")

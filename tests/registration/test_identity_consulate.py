@@ -8,14 +8,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from registration.accounts.models import AuditEvent
 from registration.identity import consulate
 from registration.identity.base import CodeEntry, IdentityError
-from registration.models import AuditEvent, IdentityCode
+from registration.identity.models import IdentityCode
 from tests.registration.identity_fixtures import make_applicant, role_user
 
 METHOD = consulate.METHOD
 URL = reverse("registration:identity_method", args=["consulate"])
-ISSUE = reverse("admin:registration_identitycode_issue_consulate")
+ISSUE = reverse("admin:identity_identitycode_issue_consulate")
 
 
 def _code_for(number: str, officer) -> str:
@@ -129,6 +130,6 @@ def test_officer_sees_only_the_codes_they_issued(client, role_user):
     _code_for("AB1234567", officer)
     _code_for("CD7654321", other)
     client.force_login(officer)
-    page = client.get(reverse("admin:registration_identitycode_changelist")).content.decode()
+    page = client.get(reverse("admin:identity_identitycode_changelist")).content.decode()
     assert "*****4567" in page and "*****4321" not in page
     assert "AB1234567" not in page

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.core.management import call_command
 
+from registration.accounts.models import Account
 from registration.identity import registry
-from registration.identity.models import OPEN_STATES
-from registration.models import Account, IdentityConfirmation, PostLetter, VideoSlot
+from registration.identity.models import OPEN_STATES, IdentityConfirmation, PostLetter, VideoSlot
 
 
 def _logins(out: str) -> dict[str, str]:
@@ -35,11 +35,11 @@ def test_demo_staff_belong_to_their_roles(db, capsys):
     call_command("load_demo_data")
     logins = _logins(capsys.readouterr().out)
     expected = {
-        "clerk@example.org": "registration.confirm_identity",
-        "post@example.org": "registration.print_post_letters",
-        "video@example.org": "registration.conduct_video_calls",
-        "consul@example.org": "registration.issue_consulate_code",
-        "support@example.org": "registration.answer_support",
+        "clerk@example.org": "identity.confirm_identity",
+        "post@example.org": "identity.print_post_letters",
+        "video@example.org": "identity.conduct_video_calls",
+        "consul@example.org": "identity.issue_consulate_code",
+        "support@example.org": "identity.answer_support",
     }
     for email, permission in expected.items():
         account = Account.objects.get(email=email)

@@ -10,10 +10,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from registration.accounts.models import AuditEvent
 from registration.identity import flows, post_letter
 from registration.identity.base import CodeEntry, IdentityError
 from registration.identity.models import ConfirmationState, IdentityCode, LetterState, PostLetter
-from registration.models import AuditEvent
 from tests.registration.identity_fixtures import make_applicant, role_user
 
 METHOD = post_letter.METHOD
@@ -177,7 +177,7 @@ def test_switching_method_cancels_letters_and_codes(make_applicant, role_user):
 
 def test_letters_of_people_no_longer_waiting_are_not_printed(make_applicant, role_user):
     """A letter of an account confirmed in the meantime is cancelled at print time, not printed."""
-    from registration import status
+    from registration.accounts import status
 
     applicant = make_applicant()
     _request_letter(applicant)

@@ -7,10 +7,10 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from registration.accounts.models import AuditEvent
 from registration.identity import flows, scan_review
 from registration.identity.base import ClerkDecision, IdentityError
-from registration.identity.models import ConfirmationState, RequestState
-from registration.models import AuditEvent, RequestedScan
+from registration.identity.models import ConfirmationState, RequestedScan, RequestState
 from tests.registration.identity_fixtures import make_applicant, role_user, scan_png
 
 METHOD = scan_review.METHOD
@@ -18,7 +18,7 @@ URL = reverse("registration:identity_method", args=["scan_review"])
 
 
 def _page(applicant) -> str:
-    return reverse("admin:registration_pendingapplication_change", args=[applicant.pk])
+    return reverse("admin:identity_pendingapplication_change", args=[applicant.pk])
 
 
 def test_person_asks_for_the_review(client, make_applicant):
@@ -43,7 +43,7 @@ def test_clerk_confirms_from_the_scans_in_the_admin(client, make_applicant, role
     applicant = make_applicant()
     METHOD.start(applicant.account)
     client.force_login(role_user("clerk"))
-    url = reverse("admin:registration_pendingapplication_confirm_scans", args=[applicant.pk])
+    url = reverse("admin:identity_pendingapplication_confirm_scans", args=[applicant.pk])
     response = client.post(url, {"checks": ["scans_match", "mrz_match"]})
     assert response.status_code == 302
     applicant.account.refresh_from_db()
@@ -67,7 +67,7 @@ def test_request_documents_then_the_person_uploads(client, make_applicant, role_
     METHOD.start(applicant.account)
     clerk = role_user("clerk")
     client.force_login(clerk)
-    url = reverse("admin:registration_pendingapplication_request_documents", args=[applicant.pk])
+    url = reverse("admin:identity_pendingapplication_request_documents", args=[applicant.pk])
     assert client.post(url, {"message": "A sharper scan of page 2, please."}).status_code == 302
     confirmation = flows.current(applicant.account)
     assert confirmation.state == ConfirmationState.DOCUMENTS_REQUESTED
@@ -119,7 +119,7 @@ def test_clerk_rejects_with_a_reason(client, make_applicant, role_user):
     applicant = make_applicant()
     METHOD.start(applicant.account)
     client.force_login(role_user("clerk"))
-    url = reverse("admin:registration_pendingapplication_reject", args=[applicant.pk])
+    url = reverse("admin:identity_pendingapplication_reject", args=[applicant.pk])
     assert client.post(url, {"reject-reason": ""}).status_code == 400
     assert client.post(url, {"reject-reason": "The scan is of another person"}).status_code == 302
     assert flows.current(applicant.account) is None

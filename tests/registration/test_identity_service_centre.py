@@ -8,11 +8,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from registration.accounts.models import AuditEvent
 from registration.identity import flows, registry
 from registration.identity.base import ClerkDecision, CodeEntry, IdentityError
-from registration.identity.models import ConfirmationState
+from registration.identity.models import ConfirmationState, ServiceCentre
 from registration.identity.service_centre import confirm_in_person
-from registration.models import AuditEvent, ServiceCentre
 from tests.registration.identity_fixtures import make_applicant, role_user
 
 SERVICE_CENTRE = registry.get("service_centre")

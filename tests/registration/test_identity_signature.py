@@ -9,9 +9,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from registration.accounts.models import AuditEvent
 from registration.identity import signature
 from registration.identity.base import CertificateUpload, IdentityError
-from registration.models import AuditEvent, IdentityConfirmation, SignatureCertificate
+from registration.identity.models import IdentityConfirmation, SignatureCertificate
 from tests.registration.identity_fixtures import make_applicant, make_authority, make_p12, trusted_ca
 
 METHOD = signature.METHOD

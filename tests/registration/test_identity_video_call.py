@@ -9,15 +9,15 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from registration.accounts.models import AuditEvent
 from registration.identity import video_call
 from registration.identity.base import ClerkDecision, IdentityError
-from registration.identity.models import ConfirmationState
-from registration.models import AuditEvent, VideoSlot
+from registration.identity.models import ConfirmationState, VideoSlot
 from tests.registration.identity_fixtures import make_applicant, role_user
 
 METHOD = video_call.METHOD
 URL = reverse("registration:identity_method", args=["video_call"])
-DAY = reverse("admin:registration_videoslot_day")
+DAY = reverse("admin:identity_videoslot_day")
 
 
 def _slot(operator, hours: float = 3) -> VideoSlot:
@@ -148,7 +148,7 @@ def test_day_view_lists_the_operators_calls_and_decides(client, make_applicant, 
     assert alice.application_number in page and bob.application_number not in page
     _start_call(mine)
     response = client.post(
-        reverse("admin:registration_videoslot_decide", args=[mine.pk]),
+        reverse("admin:identity_videoslot_decide", args=[mine.pk]),
         {f"slot{mine.pk}-decision": "confirm", f"slot{mine.pk}-reason": ""},
     )
     assert response.status_code == 302
@@ -162,7 +162,7 @@ def test_publishing_a_day_of_slots(client, role_user):
     client.force_login(operator)
     tomorrow = timezone.localdate() + timedelta(days=1)
     data = {"day": tomorrow.strftime("%d.%m.%Y"), "first": "10:00", "last": "12:00", "length": 30, "meeting_link": ""}
-    response = client.post(reverse("admin:registration_videoslot_publish"), data)
+    response = client.post(reverse("admin:identity_videoslot_publish"), data)
     assert response.status_code == 302
     assert VideoSlot.objects.filter(operator=operator).count() == 4
     video_call.publish_slots(operator, tomorrow, time(10), time(12), length_minutes=30)

@@ -11,11 +11,11 @@ from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.urls import reverse
 
-from registration import login as login_flow
-from registration import services
-from registration.contact import sms
-from registration.contact.models import ContactCode
-from registration.models import AuditEvent
+from registration.accounts import second_factor as services
+from registration.accounts.models import AuditEvent
+from registration.cabinet import second_factor as login_flow
+from registration.codes import sms
+from registration.codes.models import ContactCode
 
 LOGIN = reverse("registration:login")
 CODE = reverse("registration:login_code")

@@ -92,7 +92,7 @@ def test_a_successful_log_in_still_forgets_the_persons_own_mistakes(client, vict
 
 def test_reset_on_success_is_refused_by_a_system_check(settings):
     """Turning django-axes' reset on success back on fails the system check."""
-    from registration.checks import lockout_survives_other_log_ins
+    from registration.core.checks import lockout_survives_other_log_ins
 
     assert lockout_survives_other_log_ins() == []
     settings.AXES_RESET_ON_SUCCESS = True

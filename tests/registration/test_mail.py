@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core import mail
 
-from registration.mail import send_templated
+from registration.core.mail import send_templated
 
 
 def test_send_templated_renders_subject_and_body():

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, transaction
 
-from registration import audit
-from registration.models import Account, Applicant, AuditEvent, Document
-from registration.models.audit import AuditLogIsAppendOnly
-from registration.models.people import scan_upload_to
+from registration.accounts import audit
+from registration.accounts.models import Account, Applicant, AuditEvent, AuditLogIsAppendOnly, Document, scan_upload_to
+from registration.core import http
 
 
 def test_email_is_the_login_and_is_normalised(make_account):
@@ -70,13 +69,13 @@ def test_audit_label_falls_back_to_code():
 def test_client_ip_ignores_forwarded_header_unless_trusted(rf, settings):
     """X-Forwarded-For is honoured only behind a configured number of trusted proxies."""
     request = rf.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1")
-    assert audit.client_ip(request) == "10.0.0.5"
+    assert http.client_ip(request) == "10.0.0.5"
     settings.REGISTRATION_TRUSTED_PROXY_COUNT = 1
-    assert audit.client_ip(request) == "10.0.0.1"
+    assert http.client_ip(request) == "10.0.0.1"
     settings.REGISTRATION_TRUSTED_PROXY_COUNT = 2
-    assert audit.client_ip(request) == "203.0.113.9"
-    assert audit.client_ip(rf.get("/", REMOTE_ADDR="not-an-ip")) is None
-    assert audit.client_ip(None) is None
+    assert http.client_ip(request) == "203.0.113.9"
+    assert http.client_ip(rf.get("/", REMOTE_ADDR="not-an-ip")) is None
+    assert http.client_ip(None) is None
 
 
 def test_document_keeps_last_digits_for_clerks(make_account):

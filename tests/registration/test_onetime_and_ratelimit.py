@@ -6,7 +6,8 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from registration import onetime, ratelimit
+from registration.codes import onetime
+from registration.core import ratelimit
 
 
 def test_codes_have_the_requested_shape():

@@ -33,7 +33,7 @@ def test_argon2_hashes_in_the_configured_lanes_and_upgrades_django_hashes(settin
     """Our Argon2id uses REGISTRATION_ARGON2_PARALLELISM lanes; a hash of Django's (8 lanes) verifies and is renewed."""
     from django.contrib.auth import hashers
 
-    settings.PASSWORD_HASHERS = ["registration.passwords.Argon2PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["registration.accounts.passwords.Argon2PasswordHasher"]
     ours = hashers.make_password("Correct-Horse-42")
     assert ours.startswith("argon2$argon2id$") and ",p=1$" in ours
     django_made = hashers.Argon2PasswordHasher().encode("Correct-Horse-42", hashers.Argon2PasswordHasher().salt())

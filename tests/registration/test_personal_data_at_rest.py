@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import FieldError
 from django.core.management import call_command
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
-from registration import crypto, services
-from registration.checks import encryption_keys_are_usable
-from registration.models import Applicant, Document, ProfileChangeRequest
+from registration.accounts.models import Applicant, Document
+from registration.core import crypto
+from registration.core.checks import encryption_keys_are_usable
+from registration.onboarding import submit as services
+from registration.profile.models import ProfileChangeRequest
 
 SNILS, INN, PASSPORT = "11223344595", "500100732259", "FA1234567"
 
@@ -174,68 +173,18 @@ def test_a_malformed_key_is_a_system_check_error(settings):
     assert encryption_keys_are_usable() == []
 
 
-@pytest.mark.django_db(transaction=True)
-def test_migration_encrypts_existing_rows_and_back():
-    """0006 encrypts rows written in clear by 0005 and fills the hashes; going back restores the clear text."""
-    executor = MigrationExecutor(connection)
-    before, after = [("registration", "0005_profile_and_caller")], [("registration", "0006_encrypt_personal_data")]
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    account = old.get_model("registration", "Account").objects.create(email="old@example.org", password="x")
-    person = old.get_model("registration", "Applicant").objects.create(
-        account=account,
-        application_number="1234567890",
-        surname="A",
-        given_names="B",
-        surname_cyrillic="А",
-        given_names_cyrillic="Б",
-        birth_date="1980-01-01",
-        birth_place="X",
-        sex="M",
-        citizenship="UZ",
-        snils=SNILS,
-        inn="",
-        region="77",
-        city="C",
-        street="S",
-        house="1",
-        postcode="101000",
-    )
-    document = old.get_model("registration", "Document").objects.create(
-        applicant=person, role="identity", kind="foreign_passport", number=PASSPORT, number_last_digits="4567"
-    )
-    change = old.get_model("registration", "ProfileChangeRequest").objects.create(
-        account=account, kind="document", proposed_json=json.dumps({"number": PASSPORT}), scan="changes/a.png"
-    )
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
-    assert crypto.is_encrypted(raw(Applicant, person.pk, "snils"))
-    assert raw(Applicant, person.pk, "inn") == ""
-    assert crypto.is_encrypted(raw(Document, document.pk, "number"))
-    assert PASSPORT not in raw(ProfileChangeRequest, change.pk, "proposed_json")
-    migrated = Applicant.objects.get(pk=person.pk)
-    assert migrated.snils == SNILS and migrated.snils_hash == crypto.lookup_hash("snils", SNILS)
-    assert migrated.documents.get().number_hash == crypto.lookup_hash("document", PASSPORT)
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    assert raw(Applicant, person.pk, "snils") == SNILS
-    assert raw(Document, document.pk, "number") == PASSPORT
-    assert json.loads(raw(ProfileChangeRequest, change.pk, "proposed_json")) == {"number": PASSPORT}
-    MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())
-
-
 def test_the_clerks_page_lists_applications_with_the_same_data(client, make_account):
     """A clerk opening an application sees the other one with the same passport, linked by its number."""
     from django.urls import reverse
 
-    from registration.models import Account
+    from registration.accounts.models import Account
 
     first = make_applicant(make_account())
     second = make_applicant(make_account(), snils="", inn="")
     clerk = Account.objects.create_superuser("root@staff.example.org", "Correct-Horse-42")
     client.force_login(clerk)
-    page = client.get(reverse("admin:registration_pendingapplication_change", args=[first.pk])).content.decode()
+    page = client.get(reverse("admin:identity_pendingapplication_change", args=[first.pk])).content.decode()
     assert 'id="duplicates"' in page and second.application_number in page
     alone = make_applicant(make_account(), snils="", inn="", passport="FZ9999999")
-    page = client.get(reverse("admin:registration_pendingapplication_change", args=[alone.pk])).content.decode()
+    page = client.get(reverse("admin:identity_pendingapplication_change", args=[alone.pk])).content.decode()
     assert 'id="duplicates"' not in page

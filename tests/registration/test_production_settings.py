@@ -73,7 +73,7 @@ def test_scale_out_settings_use_redis_s3_and_the_proxy(tmp_path):
         "scans_acl": "private",
         "static": "whitenoise.storage.CompressedManifestStaticFilesStorage",
         "proxies": 1,
-        "axes_ip": "registration.audit.client_ip",
+        "axes_ip": "registration.core.http.client_ip",
         "limits": {"send_sms_ip": "200/1h", "login_ip": "60/10m"},
     }
 

@@ -8,8 +8,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from registration.contact import sms
-from registration.models import Account, AuditEvent, ContactCode
+from registration.accounts.models import Account, AuditEvent
+from registration.codes import sms
+from registration.codes.models import ContactCode
 from tests.registration.identity_fixtures import make_applicant
 
 PASSWORD = "Correct-Horse-42"
@@ -106,7 +107,7 @@ def test_empty_new_contact_gets_its_own_message(client, person, kind):
     """An empty new address or phone is asked for by name, not with Django's generic "required"."""
     from django import forms
 
-    from registration.profile.forms import CONTACT_FORMS
+    from registration.cabinet.profile.forms import CONTACT_FORMS
 
     response = client.post(
         reverse("registration:profile_contact", args=[kind]),
@@ -156,7 +157,7 @@ def test_contact_changes_are_rate_limited(client, person, settings):
 
 def test_blocked_account_cannot_change_contacts(client, person):
     """A blocked account is sent back to its status page."""
-    from registration import status
+    from registration.accounts import status
 
     status.block(person, by=None, reason="Fraud suspected")
     response = start(client, "email", "new@example.org")

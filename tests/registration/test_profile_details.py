@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from registration.models import Account, AccountStatus, Applicant, AuditEvent
+from registration.accounts.models import Account, AccountStatus, Applicant, AuditEvent
 from tests.registration.identity_fixtures import make_applicant
 
 

@@ -11,9 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from registration import status
-from registration.models import Account, AccountStatus, Applicant, AuditEvent, Document, ProfileChangeRequest
+from registration.accounts import status
+from registration.accounts.models import Account, AccountStatus, Applicant, AuditEvent, Document
 from registration.profile import flows
+from registration.profile.models import ProfileChangeRequest
 from tests.registration.identity_fixtures import make_applicant, role_user, scan_png, superuser
 
 
@@ -69,11 +70,11 @@ def send_personal(client, **changes):
 
 
 def application_url(applicant: Applicant) -> str:
-    return reverse("admin:registration_pendingapplication_change", args=[applicant.pk])
+    return reverse("admin:identity_pendingapplication_change", args=[applicant.pk])
 
 
 def decide(client, applicant: Applicant, change: ProfileChangeRequest, decision: str, data: dict):
-    url = reverse(f"admin:registration_pendingapplication_{decision}_change", args=[applicant.pk, change.pk])
+    url = reverse(f"admin:identity_pendingapplication_{decision}_change", args=[applicant.pk, change.pk])
     return client.post(url, data)
 
 
@@ -269,7 +270,7 @@ def test_queue_filter_lists_applications_with_a_change_to_review(client, active,
     other = make_applicant()
     flows.submit_identity_change(active.account, "personal", {"birth_place": "Uppsala"}, upload())
     client.force_login(role_user("clerk"))
-    url = reverse("admin:registration_pendingapplication_changelist")
+    url = reverse("admin:identity_pendingapplication_changelist")
     listed = {row.pk for row in client.get(url, {"changes": "waiting"}).context["cl"].result_list}
     assert listed == {active.pk}
     assert {row.pk for row in client.get(url).context["cl"].result_list} == {active.pk, other.pk}

@@ -14,16 +14,17 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from registration.forms import ChosenPasswordForm, LoginForm, SupportReplyForm, SupportRequestForm
+from registration.accounts.forms import ChosenPasswordForm, LoginForm
+from registration.cabinet.identity import UploadForm
+from registration.cabinet.profile import forms as profile
 from registration.identity.consulate import ConsulateCodeForm
 from registration.identity.post_letter import LetterCodeForm, PostOfficeForm
 from registration.identity.service_centre import CodeForm as CentreCodeForm
 from registration.identity.signature import CertificateForm
 from registration.identity.video_call import BookingForm
-from registration.identity.views import UploadForm
-from registration.profile import forms as profile
-from registration.wizard import forms as wizard
-from registration.wizard import steps as S
+from registration.onboarding import forms as wizard
+from registration.onboarding import steps as S
+from registration.support.forms import SupportReplyForm, SupportRequestForm
 from registration.workspace import changes as workspace_changes
 from registration.workspace import forms as workspace
 

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image, PngImagePlugin
 
-from registration.models import Document
-from registration.wizard import steps as S
+from registration.accounts.models import Document
+from registration.onboarding import steps as S
 from tests.registration.identity_fixtures import make_applicant, role_user, superuser  # noqa: F401
 
 SCRIPT = '<script>alert("x")</script>'
@@ -132,10 +132,10 @@ def test_script_in_names_is_escaped_in_the_admin(client, make_applicant, superus
     applicant = make_applicant(surname=SCRIPT, given_names='"><img src=x onerror=alert(1)>')
     client.force_login(superuser)
     for url in (
-        reverse("admin:registration_pendingapplication_changelist"),
-        reverse("admin:registration_pendingapplication_change", args=[applicant.pk]),
-        reverse("admin:registration_applicant_changelist"),
-        reverse("admin:registration_applicant_change", args=[applicant.pk]),
+        reverse("admin:identity_pendingapplication_changelist"),
+        reverse("admin:identity_pendingapplication_change", args=[applicant.pk]),
+        reverse("admin:accounts_applicant_changelist"),
+        reverse("admin:accounts_applicant_change", args=[applicant.pk]),
     ):
         response = client.get(url)
         assert response.status_code == 200, url

@@ -9,8 +9,8 @@ import traceback
 import pytest
 from django.urls import reverse
 
-from registration.models import Account, Document
-from registration.wizard import steps as S
+from registration.accounts.models import Account, Document
+from registration.onboarding import steps as S
 from tests.registration.identity_fixtures import superuser  # noqa: F401
 from tests.registration.test_contact_sms import Gateway
 
@@ -55,7 +55,7 @@ def gateway(settings):
     """The HTTP SMS gateway stand-in; it refuses the first message, as a flaky gateway would."""
     server = Gateway()
     server.statuses = [503]
-    settings.REGISTRATION_SMS_BACKEND = "registration.contact.sms.HttpGatewayBackend"
+    settings.REGISTRATION_SMS_BACKEND = "registration.codes.sms.HttpGatewayBackend"
     settings.REGISTRATION_SMS_GATEWAY_URL = server.url
     settings.REGISTRATION_SMS_GATEWAY_TOKEN = "gateway-token"
     settings.REGISTRATION_SMS_GATEWAY_RETRIES = 1
@@ -81,7 +81,7 @@ def test_a_whole_journey_logs_no_personal_data(client, wizard, gateway, captured
     for url in (reverse("registration:cabinet"), reverse("registration:profile"), "/no-such-page/"):
         client.get(url)
     client.force_login(superuser)
-    page = client.get(reverse("admin:registration_pendingapplication_change", args=[account.applicant.pk]))
+    page = client.get(reverse("admin:identity_pendingapplication_change", args=[account.applicant.pk]))
     assert page.status_code == 200 and SNILS[-4:] in page.content.decode()
 
     assert captured.texts, "the journey logged nothing: the capture is broken"

@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import path, reverse
 
 import config.urls as config_urls
-from registration import errors
-from registration.contact import sms
-from registration.wizard import steps as S
+from registration.codes import sms
+from registration.core import error_pages as errors
+from registration.onboarding import steps as S
 from tests.registration.identity_fixtures import make_applicant, role_user, superuser  # noqa: F401
 
 PASSWORD = "Correct-Horse-42"

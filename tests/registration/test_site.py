@@ -11,7 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from registration.models import Account, ServiceCentre
+from registration.accounts.models import Account
+from registration.identity.models import ServiceCentre
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -147,7 +148,7 @@ def test_scans_storage_has_no_public_url(settings):
 
 def test_public_storage_is_reported_by_system_check(settings):
     """A storage configured with a public base URL fails the system check."""
-    from registration.checks import scans_are_private
+    from registration.core.checks import scans_are_private
 
     settings.STORAGES = {**settings.STORAGES, "scans": {**settings.STORAGES["scans"], "OPTIONS": {"base_url": "/s/"}}}
     assert [e.id for e in scans_are_private()] == ["registration.E002"]
@@ -182,14 +183,14 @@ def test_static_files_are_served_by_the_app(client):
 @pytest.mark.parametrize(
     ("backend", "warned"),
     [
-        ("registration.contact.sms.ConsoleBackend", True),
-        ("registration.contact.sms.FileBackend", True),
-        ("registration.contact.sms.HttpGatewayBackend", False),
+        ("registration.codes.sms.ConsoleBackend", True),
+        ("registration.codes.sms.FileBackend", True),
+        ("registration.codes.sms.HttpGatewayBackend", False),
     ],
 )
 def test_development_sms_backend_is_a_deploy_warning(settings, backend, warned):
     """A production deployment that would print SMS codes to the logs is flagged by check --deploy."""
-    from registration.checks import sms_codes_leave_the_building
+    from registration.core.checks import sms_codes_leave_the_building
 
     settings.REGISTRATION_SMS_BACKEND = backend
     assert [w.id for w in sms_codes_leave_the_building()] == (["registration.W002"] if warned else [])

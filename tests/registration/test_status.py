@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import RequestFactory
 
-from registration import status
-from registration.models import Account, AccountStatus, AuditEvent
-from registration.models.accounts import StatusChangeOutsideStateMachine
+from registration.accounts import status
+from registration.accounts.models import Account, AccountStatus, AuditEvent, StatusChangeOutsideStateMachine
 
 
 def test_new_account_is_pending(make_account):

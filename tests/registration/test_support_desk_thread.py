@@ -11,8 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from registration import support_desk
-from registration.models import AuditEvent, CallerVerificationAlert, SupportMessage, SupportRequest, SupportStatus
+from registration.accounts.models import AuditEvent
+from registration.support import desk as support_desk
+from registration.support.models import CallerVerificationAlert, SupportMessage, SupportRequest, SupportStatus
 from tests.registration.identity_fixtures import make_applicant, role_user, superuser
 
 
@@ -39,9 +40,9 @@ def test_a_thread_from_the_cabinet_to_resolution(client, person, role_user):
 
     operator = role_user("support")
     client.force_login(operator)
-    thread = reverse("admin:registration_supportrequest_change", args=[support.pk])
+    thread = reverse("admin:support_supportrequest_change", args=[support.pk])
     client.post(
-        reverse("admin:registration_supportrequest_answer", args=[support.pk]),
+        reverse("admin:support_supportrequest_answer", args=[support.pk]),
         {"body": "Which message do you see?", "status": "waiting"},
     )
     assert mail.outbox[-1].to == ["anna@example.org"] and "Which message do you see?" in mail.outbox[-1].body
@@ -63,9 +64,9 @@ def test_a_thread_from_the_cabinet_to_resolution(client, person, role_user):
     client.force_login(operator)
     staff_page = client.get(thread).content.decode()
     assert "checked twice" in staff_page and "thread-internal" in staff_page
-    attachment = client.get(reverse("admin:registration_supportrequest_attachment", args=[reply.pk]))
+    attachment = client.get(reverse("admin:support_supportrequest_attachment", args=[reply.pk]))
     assert attachment.status_code == 200 and "no-store" in attachment["Cache-Control"]
-    client.post(reverse("admin:registration_supportrequest_status", args=[support.pk]), {"status": "resolved"})
+    client.post(reverse("admin:support_supportrequest_status", args=[support.pk]), {"status": "resolved"})
     support.refresh_from_db()
     assert support.status == "resolved" and str(SupportStatus.RESOLVED.label) in mail.outbox[-1].body
     assert AuditEvent.objects.filter(action="support.note_added", actor=operator).exists()
@@ -96,7 +97,7 @@ def test_operator_types_in_a_request_for_a_caller(client, person, role_user):
     """The add form finds the account exactly; the request is the person's, received by phone, in progress."""
     operator = role_user("support")
     client.force_login(operator)
-    add = reverse("admin:registration_supportrequest_add")
+    add = reverse("admin:support_supportrequest_add")
     assert client.get(add).status_code == 200
     response = client.post(
         add,
@@ -131,7 +132,7 @@ def test_add_form_refuses_an_account_it_cannot_find_exactly(client, person, role
     """Anything but an exact application number, e-mail or phone finds nothing, and nothing is opened."""
     client.force_login(role_user("support"))
     response = client.post(
-        reverse("admin:registration_supportrequest_add"), {"account": term, "topic": "access", "body": "Help"}
+        reverse("admin:support_supportrequest_add"), {"account": term, "topic": "access", "body": "Help"}
     )
     assert response.status_code == 400
     assert response.context["form"].errors.as_data()["account"][0].code == "not_found"
@@ -142,9 +143,9 @@ def test_add_form_never_opens_a_request_on_a_staff_account(client, role_user):
     """Staff accounts are not found by the desk: a preset staff account is not found (404)."""
     operator = role_user("support")
     client.force_login(operator)
-    assert client.get(reverse("admin:registration_supportrequest_add"), {"account": operator.pk}).status_code == 404
+    assert client.get(reverse("admin:support_supportrequest_add"), {"account": operator.pk}).status_code == 404
     response = client.post(
-        reverse("admin:registration_supportrequest_add"), {"account": operator.email, "topic": "access", "body": "x"}
+        reverse("admin:support_supportrequest_add"), {"account": operator.email, "topic": "access", "body": "x"}
     )
     assert response.status_code == 400
 
@@ -154,7 +155,7 @@ def test_other_roles_cannot_open_requests_for_callers(client, person, role_user,
     """Only support operators (and superusers) type in requests for callers."""
     client.force_login(role_user(role))
     response = client.post(
-        reverse("admin:registration_supportrequest_add"),
+        reverse("admin:support_supportrequest_add"),
         {"account": person.account.email, "topic": "access", "body": "Help"},
     )
     assert response.status_code == 403
@@ -170,6 +171,6 @@ def test_supervisors_are_told_of_alerts_on_the_desk(client, person, make_account
     supervisor.groups.add(Group.objects.get(name="Support supervisors"))
     type(supervisor).objects.filter(pk=supervisor.pk).update(preferred_language="en")
     client.force_login(supervisor)
-    response = client.get(reverse("admin:registration_supportrequest_changelist"))
+    response = client.get(reverse("admin:support_supportrequest_changelist"))
     assert any("alert" in str(message) for message in response.context["messages"])
-    assert client.get(reverse("admin:registration_callerverificationalert_changelist")).status_code == 200
+    assert client.get(reverse("admin:support_callerverificationalert_changelist")).status_code == 200

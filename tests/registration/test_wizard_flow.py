@@ -11,9 +11,10 @@ from django.core.files.storage import storages
 from django.test import Client
 from django.urls import reverse
 
-from registration.contact import sms
-from registration.models import Account, AccountStatus, AuditEvent, ContactCode, Document
-from registration.wizard import steps as S
+from registration.accounts.models import Account, AccountStatus, AuditEvent, Document
+from registration.codes import sms
+from registration.codes.models import ContactCode
+from registration.onboarding import steps as S
 
 
 def wizard_files() -> list[str]:
@@ -253,7 +254,7 @@ def test_email_and_phone_of_two_other_accounts_are_both_refused_in_one_query(wiz
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from registration.services import taken_contacts
+    from registration.onboarding.submit import taken_contacts
 
     make_account("Anna@Example.org", phone="+79160000001")
     make_account("someone@example.org", phone="+79161234567")
@@ -360,6 +361,6 @@ def test_kept_scans_are_not_read_until_the_application_is_sent(wizard, monkeypat
     assert opened == []
     assert wizard.post(S.CHECK).status_code == 302
     assert [name for name in opened if name.startswith("drafts/")] == []
-    from registration.models import Document
+    from registration.accounts.models import Document
 
     assert Document.objects.filter(scan_size__gt=0).count() == 2

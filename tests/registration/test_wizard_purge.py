@@ -12,9 +12,9 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from registration.contact import codes
-from registration.contact.models import CodePurpose, ContactCode
-from registration.wizard import steps as S
+from registration.codes import contact as codes
+from registration.codes.models import CodePurpose, ContactCode
+from registration.onboarding import steps as S
 
 
 def age(storage, name: str, hours: float) -> None:

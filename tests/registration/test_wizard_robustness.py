@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from registration.contact import sms
-from registration.wizard import steps as S
+from registration.codes import sms
+from registration.onboarding import steps as S
 
 JUNK_VALUES = [
     "x" * 100_000,

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from registration.wizard import steps as S
+from registration.onboarding import steps as S
 from validators import mrz as vmrz
 from validators.dates import add_months
 
@@ -66,7 +66,7 @@ def test_contacts_empty_phone_asks_for_the_phone_number(wizard):
     """An empty phone gets the form's own message, beside the field and in the summary, not Django's generic one."""
     from django import forms
 
-    from registration.wizard.forms import ContactsForm
+    from registration.onboarding.forms import ContactsForm
 
     generic = str(forms.Field.default_error_messages["required"])
     wizard.run_until(S.CONTACTS)
@@ -167,7 +167,7 @@ def test_matching_mrz_is_accepted_and_stored(at_identity):
     assert response.status_code == 302
     at_identity.answers[S.IDENTITY_DOCUMENT]["mrz"] = zone
     at_identity.run_all()
-    from registration.models import Document
+    from registration.accounts.models import Document
 
     assert Document.objects.get(role="identity").mrz.splitlines()[1].startswith("FA1234567")
 
@@ -281,7 +281,7 @@ def test_identifiers_are_optional_but_checked(wizard):
     wizard.answers[S.IDENTIFIERS] = {"snils": "112-233-445 95", "inn": "500100732259"}
     assert wizard.post(S.IDENTIFIERS).status_code == 302
     wizard.run_all()
-    from registration.models import Applicant
+    from registration.accounts.models import Applicant
 
     assert (Applicant.objects.get().snils, Applicant.objects.get().inn) == ("11223344595", "500100732259")
 
@@ -327,7 +327,7 @@ def test_captcha_is_asked_when_enabled_and_not_asked_again_at_done(wizard, setti
 
     from captcha.models import CaptchaStore
 
-    from registration.models import Account
+    from registration.accounts.models import Account
 
     settings.REGISTRATION_CAPTCHA = True
     wizard.run_until(S.PASSWORD)

@@ -11,8 +11,8 @@ import pytest
 from django.core.files.storage import storages
 from django.db import connection, connections
 
-from registration import services
-from registration.models import Account, Applicant, AuditEvent, Document
+from registration.accounts.models import Account, Applicant, AuditEvent, Document
+from registration.onboarding import submit as services
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
@@ -151,7 +151,7 @@ def stored_scan(storage, content: bytes):
     """A scan kept in the wizard's storage, as the wizard hands it to submit_application."""
     from django.core.files.base import ContentFile
 
-    from registration.wizard.storage import StoredFile
+    from registration.onboarding.storage import StoredFile
 
     tmp_name = storage.save("drafts/kept.png", ContentFile(content))
     upload = StoredFile(

@@ -1,0 +1,132 @@
+"""The account: a custom user whose log-in is the e-mail address."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountStatus(models.TextChoices):
+    PENDING = "pending", _("Pending confirmation")
+    ACTIVE = "active", _("Active")
+    BLOCKED = "blocked", _("Blocked")
+
+
+class StatusChangeOutsideStateMachine(RuntimeError):
+    """Raised when code assigns ``Account.status`` and saves instead of calling registration.accounts.status."""
+
+
+class AccountManager(BaseUserManager["Account"]):
+    use_in_migrations = True
+
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        """Lower-case the whole address: people type it in every case, and it is the login."""
+        return (email or "").strip().lower()
+
+    def get_by_natural_key(self, username: str) -> Account:
+        return self.get(email__iexact=self.normalize_email(username))
+
+    def _create(self, email: str, password: str | None, **extra: Any) -> Account:
+        if not email:
+            raise ValueError("An account needs an e-mail address.")
+        account = self.model(email=self.normalize_email(email), **extra)
+        account.set_password(password)
+        account.save(using=self._db)
+        return account
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> Account:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> Account:
+        extra.update(is_staff=True, is_superuser=True, status=AccountStatus.ACTIVE)
+        return self._create(email, password, **extra)
+
+
+class Account(AbstractBaseUser, PermissionsMixin):
+    """A person's (or a clerk's) log-in. Statuses change only through ``registration.accounts.status``."""
+
+    email = models.EmailField(_("e-mail"), unique=True)
+    phone = models.CharField(
+        _("mobile phone"),
+        max_length=16,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("International format, for example +79161234567."),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=AccountStatus.choices, default=AccountStatus.PENDING, db_index=True
+    )
+    status_reason = models.TextField(_("reason for the status"), blank=True)
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    is_staff = models.BooleanField(
+        _("staff"), default=False, help_text=_("Whether the person may log into the clerks' workspace.")
+    )
+    is_active = models.BooleanField(
+        _("may log in"),
+        default=True,
+        help_text=_("Unset to stop log-in altogether (for example for a clerk who has left)."),
+    )
+    preferred_language = models.CharField(_("preferred language"), max_length=8, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = AccountManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="account_email_case_insensitive_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @classmethod
+    def from_db(cls, db, field_names, values):  # type: ignore[no-untyped-def]
+        instance = super().from_db(db, field_names, values)
+        instance._saved_status = instance.__dict__.get("status")
+        return instance
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = type(self).objects.normalize_email(self.email)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        saved = getattr(self, "_saved_status", None)
+        if saved is not None and self.status != saved and not getattr(self, "_status_machine", False):
+            raise StatusChangeOutsideStateMachine(
+                "Account.status changes only through registration.accounts.status (it records the audit event)."
+            )
+        self.email = type(self).objects.normalize_email(self.email)
+        if self.phone == "":
+            self.phone = None
+        super().save(*args, **kwargs)
+        self._saved_status = self.status
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == AccountStatus.PENDING
+
+    @property
+    def is_blocked(self) -> bool:
+        return self.status == AccountStatus.BLOCKED
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == AccountStatus.ACTIVE

@@ -1,0 +1,66 @@
+"""The optional SMS code after the password.
+
+The second factor keeps the half-logged-in state in the session (never in memory): after a correct
+password the session holds the account's id and the time; :func:`complete_second_factor` logs the
+person in only after the SMS code matches.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import login
+from django.http import HttpRequest
+
+from registration.accounts.models import Account, LoginSecondFactor
+from registration.codes import contact as codes
+from registration.codes.models import CodePurpose
+
+SESSION_KEY = "registration_login_second_factor"
+
+
+def owner(account: Account) -> str:
+    return f"account:{account.pk}"
+
+
+def needs_second_factor(account: Account) -> bool:
+    """Whether the person turned on the log-in SMS code (and still has a phone to receive it)."""
+    return bool(account.phone) and LoginSecondFactor.objects.filter(account=account).exists()
+
+
+def begin_second_factor(request: HttpRequest, account: Account, backend: str, next_url: str) -> codes.SendOutcome:
+    """The password was right: remember who is logging in and send the SMS code."""
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = {"account": account.pk, "backend": backend, "at": time.time(), "next": next_url}
+    return codes.send_code(CodePurpose.LOGIN, owner(account), account.phone or "", request=request, force=True)
+
+
+def pending_account(request: HttpRequest) -> tuple[Account | None, dict[str, Any]]:
+    """The account waiting for its SMS code, if the password was typed recently enough."""
+    state = request.session.get(SESSION_KEY)
+    if not isinstance(state, dict):
+        return None, {}
+    max_age = int(getattr(settings, "REGISTRATION_LOGIN_CODE_MAX_AGE", 5 * 60))
+    if time.time() - float(state.get("at", 0)) > max_age:
+        request.session.pop(SESSION_KEY, None)
+        return None, {}
+    account = Account.objects.filter(pk=state.get("account"), is_active=True).first()
+    return account, state
+
+
+def resend_second_factor(request: HttpRequest, account: Account) -> codes.SendOutcome:
+    return codes.send_code(CodePurpose.LOGIN, owner(account), account.phone or "", request=request, force=True)
+
+
+def complete_second_factor(
+    request: HttpRequest, account: Account, typed: str, state: dict[str, Any]
+) -> codes.CheckOutcome:
+    """Check the SMS code; on success log the person in (a new session key) and forget the code."""
+    outcome = codes.check_code(CodePurpose.LOGIN, owner(account), account.phone or "", typed, request=request)
+    if outcome.ok:
+        request.session.pop(SESSION_KEY, None)
+        codes.forget(owner(account))
+        login(request, account, backend=state.get("backend") or "registration.accounts.backends.EmailOrPhoneBackend")
+    return outcome

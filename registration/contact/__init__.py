@@ -1,1 +1,0 @@
-"""Contact confirmation: one-time codes sent by SMS or e-mail, and the backends that send SMS."""

@@ -1,0 +1,17 @@
+"""Values every page needs: the support contact channels."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from registration.core.help import contacts
+
+
+def site(request: HttpRequest) -> dict:
+    support = contacts()
+    phones = support.get("phones") or []
+    return {
+        "SUPPORT": support,
+        "SUPPORT_PHONE": phones[0]["number"] if phones else "",
+        "SUPPORT_EMAIL": support.get("email", ""),
+    }

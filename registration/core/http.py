@@ -1,0 +1,25 @@
+"""What a request says about its client."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address: REMOTE_ADDR, or the proxy's X-Forwarded-For when proxies are trusted."""
+    if request is None:
+        return None
+    candidate = request.META.get("REMOTE_ADDR", "")
+    trusted_hops = getattr(settings, "REGISTRATION_TRUSTED_PROXY_COUNT", 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if trusted_hops and forwarded:
+        hops = [part.strip() for part in forwarded.split(",") if part.strip()]
+        if len(hops) >= trusted_hops:
+            candidate = hops[-trusted_hops]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None

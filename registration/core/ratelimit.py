@@ -1,0 +1,124 @@
+"""Rate limits declared as data and applied in one place, on the shared cache.
+
+``REGISTRATION_RATE_LIMITS`` maps an action to ``"count/period"`` (``"5/1h"``, ``"3/10m"``,
+``"1/60s"``, ``"3/30d"``). The counters live in Django's cache (Redis in production), so every app
+server sees the same numbers. A view that exceeds a limit answers HTTP 429.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from registration.core.http import client_ip
+
+DEFAULT_LIMITS: dict[str, str] = {
+    "send_sms_phone": "5/1h",
+    "send_sms_ip": "20/1h",
+    "send_email": "5/1h",
+    "send_email_ip": "20/1h",
+    "password_reset_ip": "10/1h",
+    "password_reset_email": "3/1h",
+    "verify_code_ip": "30/10m",
+    "login_ip": "30/10m",
+    "post_letter_code": "5/10m",
+    "consulate_code": "5/10m",
+    "service_centre_code": "5/10m",
+    "support_request": "10/1d",
+    # Identity confirmation: certificate uploads and video bookings per account.
+    "signature_upload": "10/1h",
+    "video_booking": "10/1h",
+    "document_upload": "10/1h",
+    # Profile changes per account: contact changes (each try of the password counts), identity
+    # changes held for review, and the address or identifiers.
+    "profile_contact": "10/1h",
+    "profile_identity": "20/1d",
+    "profile_details": "20/1h",
+    # The support line: caller checks per operator, and codes sent to one account's phone.
+    "caller_check_operator": "30/1h",
+    "caller_code_account": "3/1h",
+}
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
+
+
+@dataclass(frozen=True)
+class Rate:
+    count: int
+    seconds: int
+
+
+def parse(rate: str) -> Rate:
+    """``"5/10m"`` → ``Rate(count=5, seconds=600)``."""
+    match = _RATE.match(rate)
+    if not match:
+        raise ValueError(f"Not a rate: {rate!r} (expected e.g. '5/10m').")
+    count, amount, unit = match.groups()
+    return Rate(int(count), int(amount or 1) * _UNITS[unit])
+
+
+def rate_for(action: str) -> Rate:
+    limits = {**DEFAULT_LIMITS, **getattr(settings, "REGISTRATION_RATE_LIMITS", {})}
+    return parse(limits[action])
+
+
+def _key(action: str, key: str, window: int) -> str:
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]  # never store a phone or address in clear
+    return f"rl:{action}:{digest}:{window}"
+
+
+def hit(action: str, key: str, *, consume: bool = True) -> bool:
+    """Count one attempt of ``action`` by ``key``; False when the limit is already reached."""
+    rate = rate_for(action)
+    window = int(time.time() // rate.seconds)
+    cache_key = _key(action, key, window)
+    if not consume:
+        return int(cache.get(cache_key, 0)) < rate.count
+    cache.add(cache_key, 0, timeout=rate.seconds + 5)
+    try:
+        used = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.set(cache_key, 1, timeout=rate.seconds + 5)
+        used = 1
+    return used <= rate.count
+
+
+def is_allowed(action: str, key: str) -> bool:
+    """Whether one more attempt would be allowed, without counting one."""
+    return hit(action, key, consume=False)
+
+
+def reset(action: str, key: str) -> None:
+    rate = rate_for(action)
+    cache.delete(_key(action, key, int(time.time() // rate.seconds)))
+
+
+def too_many_requests(request: HttpRequest) -> HttpResponse:
+    return render(request, "429.html", status=429)
+
+
+def limit(action: str, key: Callable[[HttpRequest], str] | None = None, methods: tuple[str, ...] = ("POST",)):
+    """Decorate a view: past the limit for ``action``, answer 429. The key defaults to the client IP."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if request.method in methods:
+                subject = key(request) if key else (client_ip(request) or "unknown")
+                if not hit(action, subject):
+                    return too_many_requests(request)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,1 @@
+"""Demo data for `make run`: never imported by the rest of the site."""

@@ -1,0 +1,142 @@
+"""Demo data for `make run`: service centres, a superuser and a clerk, staff per role and one pending
+application per identity method, with their log-in details."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from registration.accounts.models import Account
+from registration.demo import identity as identity_demo
+from registration.identity.models import ServiceCentre
+
+CENTRES = [
+    {
+        "name": "МФЦ «Мои документы» Тверской",
+        "region": "77",
+        "city": "Москва",
+        "address": "ул. Тверская, д. 1 (демонстрационный адрес)",
+        "opening_hours": "Пн–Вс 8:00–20:00",
+    },
+    {
+        "name": "МФЦ Центрального района",
+        "region": "78",
+        "city": "Санкт-Петербург",
+        "address": "Невский пр., д. 1 (демонстрационный адрес)",
+        "opening_hours": "Пн–Сб 9:00–21:00",
+    },
+]
+
+DEMO_PEOPLE = [
+    ("admin@example.org", "superuser"),
+    ("clerk@example.org", "service-centre clerk"),
+]
+
+
+def _password() -> str:
+    # Upper, lower and digits, so that it satisfies the site's own password rules.
+    return f"Demo-{secrets.token_hex(3)}A{secrets.randbelow(10)}z"
+
+
+class Command(BaseCommand):
+    help = "Load demonstration data and print the demo log-ins (a new password on every run)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            for centre in CENTRES:
+                ServiceCentre.objects.get_or_create(name=centre["name"], defaults=centre)
+            logins = []
+            for email, role in DEMO_PEOPLE:
+                password = _password()
+                account = Account.objects.filter(email=email).first()
+                if account is None:
+                    if role == "superuser":
+                        account = Account.objects.create_superuser(email, password)
+                    else:
+                        account = Account.objects.create_user(email, password, is_staff=True, status="active")
+                else:
+                    account.set_password(password)
+                    account.save(update_fields=["password"])
+                if role != "superuser":
+                    group = Group.objects.filter(name="Service-centre clerks").first()
+                    if group is not None:
+                        account.groups.add(group)
+                logins.append((role, email, password))
+            identity_logins, notes = identity_demo.load(_password)
+            logins.extend(identity_logins)
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Log in at /admin/ with:"))
+        for role, email, password in logins:
+            self.stdout.write(f"  {role:<22} {email:<22} {password}")
+        for note in notes:
+            self.stdout.write(note)
+        applicant_email, applicant_password = load_demo_applicant()
+        self.stdout.write("A registered person waiting for identity confirmation (log in at /account/login/):")
+        self.stdout.write(f"  {'pending applicant':<22} {applicant_email:<22} {applicant_password}")
+
+
+DEMO_APPLICANT_EMAIL = "applicant@example.org"
+
+
+def load_demo_applicant() -> tuple[str, str]:
+    """A person who has registered through the wizard and waits for identity confirmation (no scans)."""
+    from datetime import date
+
+    from django.contrib.auth.hashers import make_password
+
+    from registration.onboarding import submit as services
+    from validators.dates import add_months
+
+    password = _password()
+    account = Account.objects.filter(email=DEMO_APPLICANT_EMAIL).first()
+    if account is not None:
+        account.set_password(password)
+        account.save(update_fields=["password"])
+        return DEMO_APPLICANT_EMAIL, password
+    today = date.today()
+    services.submit_application(
+        services.ApplicationData(
+            email=DEMO_APPLICANT_EMAIL,
+            phone="+998901234567",
+            password_hash=make_password(password),
+            surname="Karimov",
+            given_names="Jamshid",
+            surname_cyrillic="Каримов",
+            given_names_cyrillic="Джамшид",
+            birth_date=date(1990, 3, 25),
+            birth_place="Tashkent",
+            sex="M",
+            citizenship="UZ",
+            region="77",
+            city="Москва",
+            street="ул. Тверская",
+            house="1",
+            flat="10",
+            postcode="125009",
+            language="ru",
+            documents=[
+                services.DocumentData(
+                    role="identity",
+                    kind="foreign_passport",
+                    country="UZ",
+                    number="FA1234567",
+                    issue_date=date(2021, 5, 10),
+                    expiry_date=add_months(today, 60),
+                    issuing_authority="IIV 26202",
+                ),
+                services.DocumentData(
+                    role="stay",
+                    kind="migration_card",
+                    country="RU",
+                    series="4617",
+                    number="1234567",
+                    issue_date=date(today.year, 1, 15),
+                    expiry_date=add_months(today, 12),
+                ),
+            ],
+        )
+    )
+    return DEMO_APPLICANT_EMAIL, password

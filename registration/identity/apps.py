@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IdentityConfig(AppConfig):
+    name = "registration.identity"
+    label = "identity"
+    verbose_name = _("Identity confirmation")
+    default_auto_field = "django.db.models.BigAutoField"

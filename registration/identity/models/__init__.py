@@ -1,0 +1,39 @@
+"""Identity confirmation's data: each attempt, what each method keeps, and the service centres."""
+
+from registration.identity.models.centres import ServiceCentre
+from registration.identity.models.confirmations import (
+    OPEN_STATES,
+    CodePurpose,
+    ConfirmationState,
+    DocumentRequest,
+    IdentityCode,
+    IdentityCodeQuerySet,
+    IdentityConfirmation,
+    LetterState,
+    PendingApplication,
+    PostLetter,
+    RequestedScan,
+    RequestState,
+    SignatureCertificate,
+    VideoSlot,
+    requested_scan_upload_to,
+)
+
+__all__ = [
+    "OPEN_STATES",
+    "CodePurpose",
+    "ConfirmationState",
+    "DocumentRequest",
+    "IdentityCode",
+    "IdentityCodeQuerySet",
+    "IdentityConfirmation",
+    "LetterState",
+    "PendingApplication",
+    "PostLetter",
+    "RequestState",
+    "RequestedScan",
+    "ServiceCentre",
+    "SignatureCertificate",
+    "VideoSlot",
+    "requested_scan_upload_to",
+]

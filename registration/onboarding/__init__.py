@@ -1,0 +1,1 @@
+"""The registration wizard: steps, forms, the encrypted draft and the submission."""

@@ -1,0 +1,70 @@
+"""Remove abandoned wizard uploads (and abandoned drafts' contact codes) older than a number of hours.
+
+formtools deletes a draft's temporary files only when the draft is finished or restarted; a person who
+simply leaves leaves their scans behind. Run this from cron, e.g. hourly with ``--older-than 24``. A
+draft that is still open when its files are removed asks for the scans again (nothing fails).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import Storage, storages
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from registration.codes.models import CodePurpose, ContactCode
+from registration.onboarding.storage import DRAFTS_FOLDER
+
+
+def walk(storage: Storage, folder: str) -> list[str]:
+    """Every file name under ``folder`` (through the storage API, so that S3-like storages work too)."""
+    try:
+        directories, files = storage.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    names = [f"{folder}/{name}" for name in files]
+    for directory in directories:
+        names.extend(walk(storage, f"{folder}/{directory}"))
+    return names
+
+
+class Command(BaseCommand):
+    help = "Delete the registration wizard's temporary uploads (and unfinished drafts' codes) older than N hours."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--older-than", type=float, required=True, metavar="HOURS", help="age in hours")
+        parser.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        hours = options["older_than"]
+        if hours < 0:
+            raise CommandError("--older-than must be zero or more hours.")
+        session_hours = getattr(settings, "SESSION_COOKIE_AGE", 0) / 3600
+        if hours < session_hours:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"Drafts live up to {session_hours:g} hours (SESSION_COOKIE_AGE): people still within that "
+                    "time will be asked to upload their scans again."
+                )
+            )
+        cutoff = timezone.now() - timedelta(hours=hours)
+        storage = storages["wizard"]
+        removed = 0
+        for name in walk(storage, DRAFTS_FOLDER):
+            try:
+                modified = storage.get_modified_time(name)
+            except (FileNotFoundError, NotImplementedError):
+                continue
+            if modified < cutoff:
+                if not options["dry_run"]:
+                    storage.delete(name)
+                removed += 1
+        stale_codes = ContactCode.objects.filter(
+            purpose__in=[CodePurpose.PHONE, CodePurpose.EMAIL], sent_at__lt=cutoff
+        ) | ContactCode.objects.filter(purpose=CodePurpose.LOGIN, expires_at__lt=timezone.now())
+        codes = stale_codes.count() if options["dry_run"] else stale_codes.delete()[0]
+        verb = "Would delete" if options["dry_run"] else "Deleted"
+        self.stdout.write(f"{verb} {removed} temporary upload(s) and {codes} contact code(s).")

@@ -1,0 +1,107 @@
+"""Support requests: from the cabinet (a blocked person asking for help) or typed in by an operator."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from registration.accounts.models import scan_upload_to, scans_storage
+
+
+def new_request_number() -> str:
+    return f"S-{secrets.randbelow(9 * 10**7) + 10**7}"
+
+
+class SupportTopic(models.TextChoices):
+    ACCESS = "access", _("Access to the account")
+    BLOCKED = "blocked", _("Blocked account")
+    DOCUMENTS = "documents", _("Documents")
+    STATUS = "status", _("Application status")
+    TECHNICAL = "technical", _("Technical error")
+
+
+class SupportChannel(models.TextChoices):
+    CABINET = "cabinet", _("Account")
+    PHONE = "phone", _("Phone call")
+
+
+class SupportStatus(models.TextChoices):
+    NEW = "new", _("New")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING = "waiting", _("Waiting for your reply")
+    RESOLVED = "resolved", _("Resolved")
+
+
+def attachment_upload_to(instance: SupportMessage, filename: str) -> str:
+    return "support/" + scan_upload_to(None, filename)  # type: ignore[arg-type]
+
+
+class SupportRequest(models.Model):
+    number = models.CharField(_("number"), max_length=16, unique=True, default=new_request_number, editable=False)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE, related_name="support_requests"
+    )
+    topic = models.CharField(_("topic"), max_length=16, choices=SupportTopic.choices, default=SupportTopic.ACCESS)
+    status = models.CharField(
+        _("status"), max_length=16, choices=SupportStatus.choices, default=SupportStatus.NEW, db_index=True
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    channel = models.CharField(
+        _("received by"), max_length=16, choices=SupportChannel.choices, default=SupportChannel.CABINET
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("operator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_support_requests",
+    )
+
+    class Meta:
+        verbose_name = _("support request")
+        verbose_name_plural = _("support requests")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject}"
+
+
+class SupportMessage(models.Model):
+    request = models.ForeignKey(
+        SupportRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="support_messages",
+    )
+    from_staff = models.BooleanField(_("from support"), default=False)
+    internal = models.BooleanField(
+        _("internal note"), default=False, help_text=_("Seen by support only: never shown or sent to the person.")
+    )
+    body = models.TextField(_("message"), max_length=5000)
+    attachment = models.FileField(
+        _("screenshot"),
+        storage=scans_storage,
+        upload_to=attachment_upload_to,
+        blank=True,
+        max_length=200,
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("support message")
+        verbose_name_plural = _("support messages")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.request.number} #{self.pk}"

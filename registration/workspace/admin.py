@@ -1,0 +1,176 @@
+"""The clerks' workspace. Personal data is masked in lists; statuses change through status.py.
+
+Each desk lives in ``registration/workspace/`` (the application queue, post letters, video calls,
+consulate codes, support); this module registers the remaining models and imports the desks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from registration.accounts import audit
+from registration.accounts.models import Account, Applicant, AuditEvent, Document
+from registration.core.masking import mask, refuses_lookup
+from registration.identity.models import (
+    DocumentRequest,
+    IdentityConfirmation,
+    ServiceCentre,
+    SignatureCertificate,
+)
+from registration.workspace import consulate, post, queue, support, video  # noqa: F401  (each registers its desk)
+
+admin.site.site_header = _("Registration of foreign citizens: clerks' workspace")
+admin.site.site_title = _("Clerks' workspace")
+admin.site.index_title = _("Workspace")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records kept for the history: superusers read them, nobody edits them here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        if refuses_lookup(lookup):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    list_display = ("email", "masked_phone", "status", "is_staff", "created_at")
+    list_filter = ("status", "is_staff", "is_superuser", "groups")
+    search_fields = ("email",)
+    ordering = ("created_at",)
+    readonly_fields = ("status", "status_reason", "status_changed_at", "created_at", "updated_at", "last_login")
+    fields = (
+        "email",
+        "phone",
+        "status",
+        "status_reason",
+        "status_changed_at",
+        "preferred_language",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "groups",
+        "created_at",
+        "updated_at",
+        "last_login",
+    )
+    filter_horizontal = ("groups",)
+
+    @admin.display(description=_("mobile phone"))
+    def masked_phone(self, obj: Account) -> str:
+        return mask(obj.phone or "")
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        if lookup.split("__")[0] == "password":
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+
+@admin.register(Applicant)
+class ApplicantAdmin(admin.ModelAdmin):
+    list_display = ("application_number", "surname", "given_names", "citizenship", "submitted_at")
+    search_fields = ("=application_number", "surname", "given_names", "account__email")
+    list_select_related = ("account",)
+    ordering = ("submitted_at",)
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        if refuses_lookup(lookup):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ("applicant", "role", "kind", "masked_number", "expiry_date")
+    list_filter = ("role", "kind")
+    list_select_related = ("applicant",)
+    exclude = ("scan",)
+
+    @admin.display(description=_("number"))
+    def masked_number(self, obj: Document) -> str:
+        return f"******{obj.number_last_digits}" if obj.number_last_digits else ""
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        if refuses_lookup(lookup):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+
+@admin.register(ServiceCentre)
+class ServiceCentreAdmin(admin.ModelAdmin):
+    list_display = ("name", "city", "region", "is_active")
+    list_filter = ("is_active", "region")
+    search_fields = ("name", "city", "address")
+
+
+class ActionFilter(admin.SimpleListFilter):
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return sorted(((code, str(label)) for code, label in audit.ACTION_LABELS.items()), key=lambda item: item[1])
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """The audit log: append-only. Superusers read and filter it; nobody adds, changes or deletes."""
+
+    list_display = ("at", "action_label", "account", "actor", "from_status", "to_status", "ip_address")
+    list_filter = (ActionFilter, "to_status", ("actor", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("=account__email", "=actor__email", "=account__applicant__application_number")
+    list_select_related = ("account", "actor")
+    date_hierarchy = "at"
+    ordering = ("-at", "-pk")
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    actions = None
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_label(self, obj: AuditEvent) -> str:
+        return audit.label(obj.action)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+
+@admin.register(IdentityConfirmation)
+class IdentityConfirmationAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "account", "method", "state", "started_at", "completed_at", "decided_by", "attempts")
+    list_filter = ("method", "state")
+    list_select_related = ("account", "decided_by")
+    search_fields = ("=account__email", "=account__applicant__application_number")
+    ordering = ("-started_at",)
+
+
+@admin.register(SignatureCertificate)
+class SignatureCertificateAdmin(ReadOnlyAdmin):
+    list_display = ("fingerprint_sha256", "account", "not_valid_after", "created_at")
+    list_select_related = ("account",)
+    search_fields = ("=fingerprint_sha256",)
+
+
+@admin.register(DocumentRequest)
+class DocumentRequestAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "account", "state", "created_at", "fulfilled_at", "requested_by")
+    list_filter = ("state",)
+    list_select_related = ("account", "requested_by")
