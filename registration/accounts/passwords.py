@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import hashers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from registration.core.conf import app_settings
 
 
 class Argon2PasswordHasher(hashers.Argon2PasswordHasher):
@@ -22,7 +23,7 @@ class Argon2PasswordHasher(hashers.Argon2PasswordHasher):
 
     @property
     def parallelism(self) -> int:  # type: ignore[override]
-        return int(getattr(settings, "REGISTRATION_ARGON2_PARALLELISM", 1))
+        return int(app_settings.ARGON2_PARALLELISM)
 
 
 class CharacterClassValidator:

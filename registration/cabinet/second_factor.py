@@ -10,13 +10,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import login
 from django.http import HttpRequest
 
 from registration.accounts.models import Account, LoginSecondFactor
 from registration.codes import contact as codes
 from registration.codes.models import CodePurpose
+from registration.core.conf import app_settings
 
 SESSION_KEY = "registration_login_second_factor"
 
@@ -42,7 +42,7 @@ def pending_account(request: HttpRequest) -> tuple[Account | None, dict[str, Any
     state = request.session.get(SESSION_KEY)
     if not isinstance(state, dict):
         return None, {}
-    max_age = int(getattr(settings, "REGISTRATION_LOGIN_CODE_MAX_AGE", 5 * 60))
+    max_age = int(app_settings.LOGIN_CODE_MAX_AGE)
     if time.time() - float(state.get("at", 0)) > max_age:
         request.session.pop(SESSION_KEY, None)
         return None, {}

@@ -31,6 +31,7 @@ from registration.codes import onetime
 from registration.codes.models import CodePurpose, ContactCode
 from registration.codes.sms import SmsSendError, send_sms
 from registration.core import mail, ratelimit
+from registration.core.conf import app_settings
 from registration.core.http import client_ip
 
 logger = logging.getLogger(__name__)
@@ -51,19 +52,19 @@ EMAIL_LINK_SALT = "registration.contact.email-link"
 
 
 def code_ttl() -> int:
-    return int(getattr(settings, "REGISTRATION_CODE_TTL", 10 * 60))
+    return int(app_settings.CODE_TTL)
 
 
 def max_attempts() -> int:
-    return int(getattr(settings, "REGISTRATION_CODE_MAX_ATTEMPTS", 5))
+    return int(app_settings.CODE_MAX_ATTEMPTS)
 
 
 def resend_cooldown() -> int:
-    return int(getattr(settings, "REGISTRATION_CODE_RESEND_COOLDOWN", 60))
+    return int(app_settings.CODE_RESEND_COOLDOWN)
 
 
 def code_length() -> int:
-    return int(getattr(settings, "REGISTRATION_CODE_LENGTH", 6))
+    return int(app_settings.CODE_LENGTH)
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,7 @@ def _deliver(
             "code": code,
             "link": email_link(owner, address, code_hash, request),
             "minutes": minutes,
-            "link_minutes": max(1, int(getattr(settings, "REGISTRATION_EMAIL_LINK_MAX_AGE", 3600)) // 60),
+            "link_minutes": max(1, int(app_settings.EMAIL_LINK_MAX_AGE) // 60),
         }
         mail.send_templated(email_template, address, context)
         return
@@ -282,7 +283,7 @@ class LinkOutcome:
 
 def read_email_link(token: str) -> LinkOutcome:
     """Check an e-mail link without acting on it (what the confirmation page shows)."""
-    max_age = int(getattr(settings, "REGISTRATION_EMAIL_LINK_MAX_AGE", 60 * 60))
+    max_age = int(app_settings.EMAIL_LINK_MAX_AGE)
     try:
         payload = signing.loads(token, salt=EMAIL_LINK_SALT, max_age=max_age)
     except signing.SignatureExpired:

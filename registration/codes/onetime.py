@@ -37,7 +37,7 @@ def secret_keys(label: str) -> list[bytes]:
     New hashes use the first; codes and digests made before a secret-key rotation stay valid
     while the old key is kept among the fallbacks.
     """
-    secrets_in_use = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    secrets_in_use = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
     return [hashlib.sha256(f"{label}:{secret}".encode()).digest() for secret in secrets_in_use]
 
 

@@ -24,9 +24,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
+
+from registration.core.conf import app_settings
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ class FileBackend(BaseBackend):
     _lock = threading.Lock()
 
     def send(self, to: str, text: str) -> None:
-        path = Path(self.options.get("path") or getattr(settings, "REGISTRATION_SMS_FILE_PATH", "var/sms.log"))
+        path = Path(self.options.get("path") or app_settings.SMS_FILE_PATH)
         line = json.dumps({"to": to, "text": text, "sent_at": datetime.now(UTC).isoformat()}, ensure_ascii=False)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,10 +106,10 @@ class HttpGatewayBackend(BaseBackend):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        self.url = options.get("url") or getattr(settings, "REGISTRATION_SMS_GATEWAY_URL", "")
-        self.token = options.get("token") or getattr(settings, "REGISTRATION_SMS_GATEWAY_TOKEN", "")
-        self.timeout = float(options.get("timeout") or getattr(settings, "REGISTRATION_SMS_GATEWAY_TIMEOUT", 5))
-        self.retries = int(options.get("retries", getattr(settings, "REGISTRATION_SMS_GATEWAY_RETRIES", 2)))
+        self.url = options.get("url") or app_settings.SMS_GATEWAY_URL
+        self.token = options.get("token") or app_settings.SMS_GATEWAY_TOKEN
+        self.timeout = float(options.get("timeout") or app_settings.SMS_GATEWAY_TIMEOUT)
+        self.retries = int(options.get("retries", app_settings.SMS_GATEWAY_RETRIES))
         self.backoff = float(options.get("backoff", 0.5))
         if not self.url.startswith(("https://", "http://")):
             raise ImproperlyConfigured("REGISTRATION_SMS_GATEWAY_URL must be an http(s) URL.")
@@ -149,7 +150,7 @@ class HttpGatewayBackend(BaseBackend):
 
 def get_backend(path: str | None = None, **options: Any) -> BaseBackend:
     """The configured backend (``REGISTRATION_SMS_BACKEND``), read at call time."""
-    path = path or getattr(settings, "REGISTRATION_SMS_BACKEND", "registration.codes.sms.ConsoleBackend")
+    path = path or app_settings.SMS_BACKEND
     return import_string(path)(**options)
 
 

@@ -7,6 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Error, Info, Tags, Warning, register
 
+from registration.core.conf import app_settings
+
 
 @register(Tags.security, deploy=True)
 def scans_are_private(app_configs: Any = None, **kwargs: Any) -> list:
@@ -36,7 +38,7 @@ DEVELOPMENT_SMS_BACKENDS = ("ConsoleBackend", "MemoryBackend", "FileBackend")
 @register(Tags.security, deploy=True)
 def sms_codes_leave_the_building(app_configs: Any = None, **kwargs: Any) -> list:
     """In production, SMS codes must go to a gateway, never to the console, memory or a file."""
-    backend = getattr(settings, "REGISTRATION_SMS_BACKEND", "registration.codes.sms.ConsoleBackend")
+    backend = app_settings.SMS_BACKEND
     if backend.rsplit(".", 1)[-1] in DEVELOPMENT_SMS_BACKENDS:
         return [
             Warning(

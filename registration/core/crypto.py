@@ -34,6 +34,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models.lookups import Exact
 
+from registration.core.conf import app_settings
+
 #: Every Fernet token starts with this (version byte 0x80, base64-encoded).
 TOKEN_PREFIX = "gAAAAA"  # noqa: S105  (not a secret: the public token header)
 
@@ -54,12 +56,12 @@ def _as_list(value: str | Iterable[str] | None) -> list[str]:
 
 
 def _secret_keys() -> list[str]:
-    return [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
 
 
 def encryption_keys() -> list[str]:
     """The Fernet keys in use, newest (the one that encrypts) first."""
-    configured = _as_list(getattr(settings, "REGISTRATION_ENCRYPTION_KEYS", None))
+    configured = _as_list(app_settings.ENCRYPTION_KEYS)
     if configured:
         return configured
     return [base64.urlsafe_b64encode(_derive(secret, b"fernet")).decode() for secret in _secret_keys()]
@@ -109,9 +111,9 @@ def is_encrypted(value: str) -> bool:
 
 def lookup_keys() -> list[bytes]:
     """The keys of the keyed hashes, newest first."""
-    configured = getattr(settings, "REGISTRATION_LOOKUP_KEY", "")
+    configured = app_settings.LOOKUP_KEY
     if configured:
-        older = _as_list(getattr(settings, "REGISTRATION_LOOKUP_KEY_FALLBACKS", None))
+        older = _as_list(app_settings.LOOKUP_KEY_FALLBACKS)
         return [hashlib.sha256(key.encode()).digest() for key in [configured, *older]]
     return [_derive(secret, b"lookup") for secret in _secret_keys()]
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from registration.core.conf import app_settings
 
 DEFAULT_CONTACTS: dict[str, object] = {
     "phones": [
@@ -26,7 +27,7 @@ DEFAULT_CONTACTS: dict[str, object] = {
 
 def contacts() -> dict[str, object]:
     """The support channels shown on the help page, the error pages and in e-mails."""
-    return {**DEFAULT_CONTACTS, **getattr(settings, "REGISTRATION_SUPPORT_CONTACTS", {})}
+    return {**DEFAULT_CONTACTS, **app_settings.SUPPORT_CONTACTS}
 
 
 @dataclass(frozen=True)

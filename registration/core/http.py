@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import ipaddress
 
-from django.conf import settings
 from django.http import HttpRequest
+
+from registration.core.conf import app_settings
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -13,7 +14,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     candidate = request.META.get("REMOTE_ADDR", "")
-    trusted_hops = getattr(settings, "REGISTRATION_TRUSTED_PROXY_COUNT", 0)
+    trusted_hops = app_settings.TRUSTED_PROXY_COUNT
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if trusted_hops and forwarded:
         hops = [part.strip() for part in forwarded.split(",") if part.strip()]

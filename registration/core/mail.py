@@ -11,6 +11,8 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from registration.core.conf import app_settings
+
 
 def send_templated(
     name: str, to: str | list[str], context: dict[str, Any] | None = None, *, language: str | None = None
@@ -18,7 +20,7 @@ def send_templated(
     """Render and send the e-mail ``name`` to ``to``; returns the number sent (0 or 1)."""
     recipients = [to] if isinstance(to, str) else list(to)
     context = {
-        "support_email": getattr(settings, "REGISTRATION_SUPPORT_EMAIL", "support@example.org"),
+        "support_email": app_settings.SUPPORT_EMAIL,
         **(context or {}),
     }
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):

@@ -14,11 +14,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from registration.core.conf import app_settings
 from registration.core.http import client_ip
 
 DEFAULT_LIMITS: dict[str, str] = {
@@ -68,7 +68,7 @@ def parse(rate: str) -> Rate:
 
 
 def rate_for(action: str) -> Rate:
-    limits = {**DEFAULT_LIMITS, **getattr(settings, "REGISTRATION_RATE_LIMITS", {})}
+    limits = {**DEFAULT_LIMITS, **app_settings.RATE_LIMITS}
     return parse(limits[action])
 
 

@@ -18,6 +18,8 @@ from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from registration.core.errors import FlowError
+
 if TYPE_CHECKING:
     from registration.accounts.models import Account
     from registration.identity.models import IdentityConfirmation
@@ -58,19 +60,10 @@ ERROR_MESSAGES: dict[str, Promise] = {
 }
 
 
-class IdentityError(Exception):
+class IdentityError(FlowError):
     """An expected failure of a method, with a stable code (and a translatable message for people)."""
 
-    def __init__(self, code: str, message: str | Promise | None = None, **params: Any) -> None:
-        self.code = code
-        self.params = params
-        self._message = message
-        super().__init__(code)
-
-    @property
-    def message(self) -> str:
-        text = self._message if self._message is not None else ERROR_MESSAGES.get(self.code, self.code)
-        return str(text) % self.params if self.params and "%(" in str(text) else str(text)
+    messages = ERROR_MESSAGES
 
 
 class RateLimited(IdentityError):

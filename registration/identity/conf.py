@@ -5,64 +5,64 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from django.conf import settings
+from registration.core.conf import app_settings
 
 
 def service_centre_issues_code() -> bool:
     """False: a clerk's confirmation activates the account; True: it issues a code the person types."""
-    return bool(getattr(settings, "REGISTRATION_SERVICE_CENTRE_ISSUES_CODE", False))
+    return bool(app_settings.SERVICE_CENTRE_ISSUES_CODE)
 
 
 def service_centre_code_validity() -> timedelta:
-    return timedelta(days=getattr(settings, "REGISTRATION_SERVICE_CENTRE_CODE_DAYS", 7))
+    return timedelta(days=app_settings.SERVICE_CENTRE_CODE_DAYS)
 
 
 def post_code_validity() -> timedelta:
-    return timedelta(days=getattr(settings, "REGISTRATION_POST_CODE_DAYS", 30))
+    return timedelta(days=app_settings.POST_CODE_DAYS)
 
 
 def post_letters_per_period() -> int:
-    return int(getattr(settings, "REGISTRATION_POST_LETTERS_PER_PERIOD", 3))
+    return int(app_settings.POST_LETTERS_PER_PERIOD)
 
 
 def post_letter_period() -> timedelta:
-    return timedelta(days=getattr(settings, "REGISTRATION_POST_LETTER_PERIOD_DAYS", 30))
+    return timedelta(days=app_settings.POST_LETTER_PERIOD_DAYS)
 
 
 def post_letter_interval() -> timedelta:
-    return timedelta(hours=getattr(settings, "REGISTRATION_POST_LETTER_INTERVAL_HOURS", 24))
+    return timedelta(hours=app_settings.POST_LETTER_INTERVAL_HOURS)
 
 
 def consulate_code_validity() -> timedelta:
-    return timedelta(days=getattr(settings, "REGISTRATION_CONSULATE_CODE_DAYS", 30))
+    return timedelta(days=app_settings.CONSULATE_CODE_DAYS)
 
 
 def code_max_attempts() -> int:
     """Wrong entries one code survives in total (the per-10-minute limit is a rate limit on top)."""
-    return int(getattr(settings, "REGISTRATION_IDENTITY_CODE_MAX_ATTEMPTS", 10))
+    return int(app_settings.IDENTITY_CODE_MAX_ATTEMPTS)
 
 
 def consulate_code_max_attempts() -> int:
-    return int(getattr(settings, "REGISTRATION_CONSULATE_CODE_MAX_ATTEMPTS", 5))
+    return int(app_settings.CONSULATE_CODE_MAX_ATTEMPTS)
 
 
 def trusted_ca_dir() -> Path:
-    return Path(getattr(settings, "REGISTRATION_TRUSTED_CA_DIR", ""))
+    return Path(app_settings.TRUSTED_CA_DIR)
 
 
 def signature_max_file_size() -> int:
-    return int(getattr(settings, "REGISTRATION_SIGNATURE_MAX_FILE_SIZE", 64 * 1024))
+    return int(app_settings.SIGNATURE_MAX_FILE_SIZE)
 
 
 def video_booking_notice() -> timedelta:
     """How long before a slot starts a person may still book it."""
-    return timedelta(minutes=getattr(settings, "REGISTRATION_VIDEO_BOOKING_NOTICE_MINUTES", 60))
+    return timedelta(minutes=app_settings.VIDEO_BOOKING_NOTICE_MINUTES)
 
 
 def enabled_methods() -> list[str] | None:
     """The method codes offered to people, in order; None offers every registered method."""
-    return getattr(settings, "REGISTRATION_IDENTITY_METHODS", None)
+    return app_settings.IDENTITY_METHODS
 
 
 def max_requested_scans() -> int:
-    return int(getattr(settings, "REGISTRATION_MAX_REQUESTED_SCANS", 5))
+    return int(app_settings.MAX_REQUESTED_SCANS)

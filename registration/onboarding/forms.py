@@ -30,6 +30,7 @@ import validators
 from registration.accounts.models import Account, DocumentKind, Sex
 from registration.codes import contact as codes
 from registration.codes.models import CodePurpose
+from registration.core.conf import app_settings
 from registration.core.form_messages import RequiredMessagesMixin
 from registration.onboarding import submit as services
 from validators import dates as vdates
@@ -1015,4 +1016,4 @@ class CheckForm(StepForm):
 
 
 def captcha_enabled() -> bool:
-    return bool(getattr(settings, "REGISTRATION_CAPTCHA", True))
+    return bool(app_settings.CAPTCHA)

@@ -33,6 +33,7 @@ from registration.codes import contact as codes
 from registration.codes.models import CodePurpose, ContactCode
 from registration.codes.sms import masked as mask_phone
 from registration.core import mail
+from registration.core.errors import FlowError
 from registration.core.masking import mask_email
 from registration.profile.models import ChangeKind, ChangeState, ProfileChangeRequest
 from validators import ValidationError as CheckFailed
@@ -87,16 +88,10 @@ MESSAGES: dict[str, Any] = {
 }
 
 
-class ProfileError(Exception):
+class ProfileError(FlowError):
     """A change that cannot be made; ``code`` is stable (views map it to a field, tests assert it)."""
 
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-
-    @property
-    def message(self) -> str:
-        return str(MESSAGES.get(self.code, self.code))
+    messages = MESSAGES
 
 
 # --- contacts --------------------------------------------------------------------------------------

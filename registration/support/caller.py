@@ -37,6 +37,8 @@ from registration.accounts.models import Account, Applicant
 from registration.codes import onetime
 from registration.codes.sms import SmsSendError, send_sms
 from registration.core import ratelimit
+from registration.core.conf import app_settings
+from registration.core.errors import FlowError
 from registration.profile import flows as profile_flows
 from registration.support.models import CallerCheck, CallerVerificationAlert, CheckMethod
 
@@ -73,43 +75,37 @@ MESSAGES: dict[str, Any] = {
 }
 
 
-class CallerError(Exception):
+class CallerError(FlowError):
     """The desk refuses: ``code`` is stable (tests assert it), ``message`` is what the operator reads."""
 
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-
-    @property
-    def message(self) -> str:
-        return str(MESSAGES.get(self.code, self.code))
+    messages = MESSAGES
 
 
 # --- settings, read when used ------------------------------------------------------------------------
 
 
 def verified_for() -> timedelta:
-    return timedelta(minutes=int(getattr(settings, "REGISTRATION_CALLER_VERIFIED_MINUTES", 15)))
+    return timedelta(minutes=int(app_settings.CALLER_VERIFIED_MINUTES))
 
 
 def max_failures() -> int:
-    return int(getattr(settings, "REGISTRATION_CALLER_MAX_FAILURES", 3))
+    return int(app_settings.CALLER_MAX_FAILURES)
 
 
 def failure_window() -> timedelta:
-    return timedelta(minutes=int(getattr(settings, "REGISTRATION_CALLER_FAILURE_WINDOW_MINUTES", 60)))
+    return timedelta(minutes=int(app_settings.CALLER_FAILURE_WINDOW_MINUTES))
 
 
 def code_validity() -> timedelta:
-    return timedelta(minutes=int(getattr(settings, "REGISTRATION_CALLER_CODE_MINUTES", 5)))
+    return timedelta(minutes=int(app_settings.CALLER_CODE_MINUTES))
 
 
 def code_required() -> bool:
-    return bool(getattr(settings, "REGISTRATION_CALLER_CODE_REQUIRED", False))
+    return bool(app_settings.CALLER_CODE_REQUIRED)
 
 
 def code_max_attempts() -> int:
-    return int(getattr(settings, "REGISTRATION_CALLER_CODE_MAX_ATTEMPTS", 3))
+    return int(app_settings.CALLER_CODE_MAX_ATTEMPTS)
 
 
 # --- comparing ---------------------------------------------------------------------------------------

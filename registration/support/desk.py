@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from registration.accounts import audit
 from registration.accounts.models import Account, Applicant
 from registration.core import mail
+from registration.core.errors import FlowError
 from registration.core.files import saved_scans
 from registration.support.models import SupportChannel, SupportMessage, SupportRequest, SupportStatus
 
@@ -36,10 +37,8 @@ audit.register_actions(
 )
 
 
-class SupportError(ValueError):
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+class SupportError(FlowError):
+    """The support desk refuses an action; ``code`` is stable."""
 
 
 def _tell(support_request: SupportRequest, body: str) -> None:

@@ -42,7 +42,7 @@ class Command(BaseCommand):
         hours = options["older_than"]
         if hours < 0:
             raise CommandError("--older-than must be zero or more hours.")
-        session_hours = getattr(settings, "SESSION_COOKIE_AGE", 0) / 3600
+        session_hours = settings.SESSION_COOKIE_AGE / 3600
         if hours < session_hours:
             self.stderr.write(
                 self.style.WARNING(

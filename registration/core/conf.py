@@ -1,0 +1,98 @@
+"""The site's own settings: every ``REGISTRATION_*`` setting, its default and what it means, in one place.
+
+In the manner of django-allauth's ``app_settings``: each property reads the Django setting when it is
+used (so ``override_settings`` just works) and falls back to the default written here. Code reads
+``app_settings.CODE_TTL``, never ``getattr(settings, "REGISTRATION_CODE_TTL", …)``. The README's table
+of these settings is checked against this class (``tests/registration/test_settings_object.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+PREFIX = "REGISTRATION_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One documented setting: the name after the prefix, its default and a line saying what it does."""
+
+    name: str
+    default: Any
+    doc: str
+
+    @property
+    def setting_name(self) -> str:
+        return PREFIX + self.name
+
+
+#: Every setting, in the order of the README's table.
+SETTINGS: tuple[Setting, ...] = (
+    # Contacts, codes and log-in
+    Setting("CODE_LENGTH", 6, "digits in a phone or e-mail confirmation code"),
+    Setting("CODE_TTL", 600, "seconds a phone or e-mail confirmation code stays valid"),
+    Setting("CODE_MAX_ATTEMPTS", 5, "wrong entries one confirmation code survives"),
+    Setting("CODE_RESEND_COOLDOWN", 60, "seconds before another confirmation code can be sent"),
+    Setting("EMAIL_LINK_MAX_AGE", 3600, "seconds an e-mail confirmation link works"),
+    Setting("LOGIN_CODE_MAX_AGE", 300, "seconds to type the log-in SMS code after the password"),
+    Setting("CAPTCHA", True, "a captcha on the last wizard step"),
+    Setting("RATE_LIMITS", {}, "rate limits changed from the defaults in `registration/core/ratelimit.py`"),
+    Setting("TRUSTED_PROXY_COUNT", 0, "proxies in front of the site whose X-Forwarded-For is trusted"),
+    Setting("ARGON2_PARALLELISM", 1, "lanes (threads) of each Argon2id password hash"),
+    # SMS
+    Setting("SMS_BACKEND", "registration.codes.sms.ConsoleBackend", "class that sends SMS"),
+    Setting("SMS_GATEWAY_URL", "", "the HTTP SMS gateway's address"),
+    Setting("SMS_GATEWAY_TOKEN", "", "the HTTP SMS gateway's bearer token"),
+    Setting("SMS_GATEWAY_TIMEOUT", 5, "seconds per SMS gateway request"),
+    Setting("SMS_GATEWAY_RETRIES", 2, "extra tries after a failed SMS gateway request"),
+    Setting("SMS_FILE_PATH", "var/sms.log", "where the file SMS backend writes (development only)"),
+    # Personal data at rest
+    Setting("ENCRYPTION_KEYS", [], "Fernet keys for personal data at rest, newest first (derived when empty)"),
+    Setting("LOOKUP_KEY", "", "key of the keyed hashes that find duplicates (derived when empty)"),
+    Setting("LOOKUP_KEY_FALLBACKS", [], "earlier lookup keys, searched until `rotate_personal_data` has run"),
+    # Identity confirmation
+    Setting("IDENTITY_METHODS", None, "the identity methods offered, in order (`None`: every registered method)"),
+    Setting("SERVICE_CENTRE_ISSUES_CODE", False, "a clerk's confirmation issues a code to type (else it activates)"),
+    Setting("SERVICE_CENTRE_CODE_DAYS", 7, "days a service-centre code stays valid"),
+    Setting("POST_CODE_DAYS", 30, "days a post-letter code stays valid"),
+    Setting("POST_LETTERS_PER_PERIOD", 3, "letters one account may ask for in a period"),
+    Setting("POST_LETTER_PERIOD_DAYS", 30, "the period of `POST_LETTERS_PER_PERIOD`, in days"),
+    Setting("POST_LETTER_INTERVAL_HOURS", 24, "hours between two letters to one account"),
+    Setting("CONSULATE_CODE_DAYS", 30, "days a consulate code stays valid"),
+    Setting("CONSULATE_CODE_MAX_ATTEMPTS", 5, "wrong entries one consulate code survives"),
+    Setting("IDENTITY_CODE_MAX_ATTEMPTS", 10, "wrong entries a post or service-centre code survives"),
+    Setting("TRUSTED_CA_DIR", "", "folder of PEM certificates of trusted certification authorities"),
+    Setting("SIGNATURE_MAX_FILE_SIZE", 65536, "the largest .p12/.pfx file accepted, in bytes"),
+    Setting("VIDEO_BOOKING_NOTICE_MINUTES", 60, "a video call can be booked until this many minutes before it"),
+    Setting("MAX_REQUESTED_SCANS", 5, "files a person may attach to one clerk's request for documents"),
+    # Support line and caller checks
+    Setting("SUPPORT_EMAIL", "support@example.org", "the support address named in e-mails"),
+    Setting("SUPPORT_CONTACTS", {}, "support channels shown on the help page, over the defaults"),
+    Setting("CALLER_VERIFIED_MINUTES", 15, "minutes a caller's match lets that operator act for the caller"),
+    Setting("CALLER_MAX_FAILURES", 3, "failed caller checks of one account that lock its verification"),
+    Setting("CALLER_FAILURE_WINDOW_MINUTES", 60, "the window of `CALLER_MAX_FAILURES`, in minutes"),
+    Setting("CALLER_CODE_REQUIRED", False, "a data match verifies a caller only with the phone code read back"),
+    Setting("CALLER_CODE_MINUTES", 5, "minutes the code texted to a caller's phone stays valid"),
+    Setting("CALLER_CODE_MAX_ATTEMPTS", 3, "wrong read-backs one caller code survives"),
+)
+_BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+class AppSettings:
+    """Attribute access to the settings above: ``app_settings.CODE_TTL`` reads ``REGISTRATION_CODE_TTL``."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            setting = _BY_NAME[name]
+        except KeyError:
+            raise AttributeError(f"{PREFIX}{name} is not a setting of the site") from None
+        return getattr(settings, setting.setting_name, setting.default)
+
+    def __dir__(self) -> list[str]:
+        return sorted(_BY_NAME)
+
+
+app_settings = AppSettings()
