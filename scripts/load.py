@@ -76,7 +76,7 @@ def run(stack: Stack, clients: int, seconds: float, think: float = 0.0) -> dict:
                 else:
                     totals["failed"] += 1
 
-    accounts_before = stack.sql("SELECT count(*) FROM registration_account WHERE NOT is_staff")[0][0]
+    accounts_before = stack.sql("SELECT count(*) FROM accounts_account WHERE NOT is_staff")[0][0]
     load_before = os.getloadavg()[0]
     started = time.monotonic()
     threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
@@ -85,7 +85,7 @@ def run(stack: Stack, clients: int, seconds: float, think: float = 0.0) -> dict:
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
-    accounts = stack.sql("SELECT count(*) FROM registration_account WHERE NOT is_staff")[0][0] - accounts_before
+    accounts = stack.sql("SELECT count(*) FROM accounts_account WHERE NOT is_staff")[0][0] - accounts_before
     steps = {
         f"{step} {method}": {
             "n": len(values),

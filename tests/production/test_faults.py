@@ -36,7 +36,7 @@ def test_postgresql_restarted_during_load(stack):
             with lock:
                 responses.extend(browser.history)
 
-    accounts_before = stack.sql("SELECT count(*) FROM registration_account WHERE NOT is_staff")[0][0]
+    accounts_before = stack.sql("SELECT count(*) FROM accounts_account WHERE NOT is_staff")[0][0]
     threads = [threading.Thread(target=client, args=(i,)) for i in range(4)]
     for thread in threads:
         thread.start()
@@ -57,11 +57,11 @@ def test_postgresql_restarted_during_load(stack):
     assert unavailable, "no request met the outage"
     assert all("site-header" in r.text and "Traceback" not in r.text for r in unavailable)
     assert all(r.headers.get("retry-after") == "30" for r in unavailable)
-    accounts = stack.sql("SELECT count(*) FROM registration_account WHERE NOT is_staff")[0][0]
+    accounts = stack.sql("SELECT count(*) FROM accounts_account WHERE NOT is_staff")[0][0]
     half_made = stack.sql(
-        "SELECT count(*) FROM registration_account a WHERE NOT a.is_staff AND ("
-        " NOT EXISTS (SELECT 1 FROM registration_applicant p WHERE p.account_id = a.id) OR"
-        " (SELECT count(*) FROM registration_document d JOIN registration_applicant p ON p.id = d.applicant_id"
+        "SELECT count(*) FROM accounts_account a WHERE NOT a.is_staff AND ("
+        " NOT EXISTS (SELECT 1 FROM accounts_applicant p WHERE p.account_id = a.id) OR"
+        " (SELECT count(*) FROM accounts_document d JOIN accounts_applicant p ON p.id = d.applicant_id"
         "  WHERE p.account_id = a.id) <> 2)"
     )[0][0]
     assert half_made == 0
@@ -89,8 +89,8 @@ def test_an_app_server_killed_mid_wizard(stack):
     outcome = register(browser, person, stack, start_at="stay_document")
     assert outcome.completed and outcome.server_errors == 0
     rows = stack.sql(
-        "SELECT d.scan FROM registration_document d JOIN registration_applicant a ON a.id = d.applicant_id "
-        f"JOIN registration_account c ON c.id = a.account_id WHERE c.email = '{person.email}' ORDER BY d.role"
+        "SELECT d.scan FROM accounts_document d JOIN accounts_applicant a ON a.id = d.applicant_id "
+        f"JOIN accounts_account c ON c.id = a.account_id WHERE c.email = '{person.email}' ORDER BY d.role"
     )
     assert len(rows) == 2 and all(scan for (scan,) in rows)
 
@@ -118,7 +118,7 @@ def test_sms_gateway_down_then_back(stack):
     assert stack.sms.code_for(person.phone, sent_before), "the retry never sent the code"
     outcome = register(browser, person, stack, start_at="phone_code")
     assert outcome.completed
-    assert stack.sql(f"SELECT count(*) FROM registration_account WHERE email = '{person.email}'") == [(1,)]
+    assert stack.sql(f"SELECT count(*) FROM accounts_account WHERE email = '{person.email}'") == [(1,)]
     logs = "".join(path.read_text(errors="replace") for path in stack.logs.glob("*.log"))
     assert "SMS gateway refused a message" in logs  # the outage was logged by the app servers...
     for secret in (person.phone, person.phone[2:], person.passport, person.email, *codes_sent(stack, person)):

@@ -29,7 +29,7 @@ def test_two_servers_keep_scans_in_the_bucket(s3_stack):
     assert len(stored) == 2 and {key.rsplit(".", 1)[-1] for key in stored} == {"png", "pdf"}
     assert stack.s3_keys("wizard/") == []  # the draft's temporary uploads are gone after submission
     assert not any((stack.files / "scans").rglob("*.*"))  # nothing on an app server's disk
-    (pk,) = stack.sql("SELECT id FROM registration_document WHERE role = 'identity'")[0]
+    (pk,) = stack.sql("SELECT id FROM accounts_document WHERE role = 'identity'")[0]
     for server in stack.servers:
         scan = browser.get(f"/account/documents/{pk}/scan/", server=server.url)
         assert scan.status == 200 and scan.body == scans()["png"]

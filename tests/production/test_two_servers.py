@@ -16,16 +16,16 @@ def test_alternating_between_two_servers_on_every_request_completes_a_registrati
     assert outcome.completed and outcome.server_errors == 0
     servers = [response.server for response in browser.history]
     assert all(a != b for a, b in itertools.pairwise(servers))  # never the same one twice in a row
-    assert stack.sql(f"SELECT count(*) FROM registration_account WHERE email = '{person.email}'") == [(1,)]
+    assert stack.sql(f"SELECT count(*) FROM accounts_account WHERE email = '{person.email}'") == [(1,)]
     scans = stack.sql(
-        "SELECT count(*) FROM registration_document d JOIN registration_applicant a ON a.id = d.applicant_id "
-        f"JOIN registration_account c ON c.id = a.account_id WHERE c.email = '{person.email}' AND d.scan <> ''"
+        "SELECT count(*) FROM accounts_document d JOIN accounts_applicant a ON a.id = d.applicant_id "
+        f"JOIN accounts_account c ON c.id = a.account_id WHERE c.email = '{person.email}' AND d.scan <> ''"
     )
     assert scans == [(2,)]  # the passport uploaded to one server, the permit to the other
     for server in stack.servers:  # the session (in Redis and PostgreSQL) is good on both
         cabinet = browser.get("/account/", server=server.url)
         assert cabinet.status == 200 and "/account/logout/" in cabinet.text
-    stored = stack.sql("SELECT number FROM registration_document")
+    stored = stack.sql("SELECT number FROM accounts_document")
     assert all(number.startswith("gAAAAA") for (number,) in stored)  # encrypted at rest on PostgreSQL too
     assert person.passport not in str(stored)
 
@@ -59,9 +59,9 @@ def test_ten_simultaneous_registrations_with_one_email_give_one_account(stack):
         assert "/register/contacts/" in result.location
         page = browser.get(result.location)
         assert page.status == 200 and "An account with this e-mail address already exists" in page.text
-    assert stack.sql(f"SELECT count(*) FROM registration_account WHERE email = '{email}'") == [(1,)]
+    assert stack.sql(f"SELECT count(*) FROM accounts_account WHERE email = '{email}'") == [(1,)]
     assert stack.sql(
-        "SELECT count(*) FROM registration_account a LEFT JOIN registration_applicant p "
+        "SELECT count(*) FROM accounts_account a LEFT JOIN accounts_applicant p "
         "ON p.account_id = a.id WHERE p.id IS NULL AND NOT a.is_staff"
     ) == [(0,)]
 
