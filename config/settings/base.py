@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -177,7 +178,7 @@ SCANS_DIR = Path(env_str("SCANS_DIR", str(VAR_DIR / "scans")))
 WIZARD_FILES_DIR = Path(env_str("WIZARD_FILES_DIR", str(VAR_DIR / "wizard")))
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = None
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": None},

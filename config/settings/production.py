@@ -1,5 +1,7 @@
 """Production settings: everything comes from the environment; insecure defaults stop start-up."""
 
+from typing import Any
+
 from config.env import env_bool, env_int, env_list, env_required, env_str
 
 from .base import *  # noqa: F403
@@ -36,7 +38,7 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.Compresse
 # never handed out: the permission-checked view streams the file). The local private folder stays the
 # default for a single machine.
 if env_str("SCANS_STORAGE", "local") == "s3":
-    _s3 = {
+    _s3: dict[str, Any] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": env_required("SCANS_S3_BUCKET"),

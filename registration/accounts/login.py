@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from registration.accounts.backends import find_account
 
 
-def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
+def lockout_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str | None:
     """The key django-axes counts failures under: the account's e-mail whether the person typed the
     e-mail (in any case) or the phone, so that switching between them does not reset the count."""
     typed = (credentials or {}).get("username")

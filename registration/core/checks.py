@@ -19,7 +19,7 @@ def scans_are_private(app_configs: Any = None, **kwargs: Any) -> list:
         if config is None:
             problems.append(Error(f'STORAGES["{alias}"] is missing.', id="registration.E001"))
             continue
-        options = config.get("OPTIONS", {})
+        options: dict[str, Any] = config.get("OPTIONS", {})
         if options.get("base_url") or options.get("custom_domain") or options.get("querystring_auth") is False:
             problems.append(
                 Error(

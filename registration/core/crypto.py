@@ -145,7 +145,7 @@ class EncryptedTextField(models.TextField):
     in clear (written before encryption was introduced) are read as they are, and encrypted on save.
     """
 
-    def formfield(self, **kwargs: Any):  # type: ignore[no-untyped-def]
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         if self.max_length and "widget" not in kwargs:
             from django import forms
 

@@ -37,7 +37,7 @@ def render_error(request: HttpRequest, template_name: str, status: int) -> HttpR
     """Render an error page from a plain context: the request, an anonymous user, the support contacts."""
     context = {"request": request, "user": AnonymousUser(), **site(request)}
     try:
-        html = loader.render_to_string(template_name, context)
+        html: str = loader.render_to_string(template_name, context)
     except Exception:  # the page must come out even if its template cannot
         html = f"<!DOCTYPE html><title>{status}</title><h1>{gettext('Sorry, there is a problem with the service')}</h1>"
     response = HttpResponse(html, status=status, content_type="text/html; charset=utf-8")

@@ -7,6 +7,7 @@ change them without a release; the answers are translatable text that links to t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registration.core.conf import app_settings
 
-DEFAULT_CONTACTS: dict[str, object] = {
+DEFAULT_CONTACTS: dict[str, Any] = {
     "phones": [
         {"number": "8 800 100-70-10", "note": _("free of charge within Russia, around the clock")},
         {"number": "+7 495 727-47-47", "note": _("from abroad, around the clock")},
@@ -25,7 +26,7 @@ DEFAULT_CONTACTS: dict[str, object] = {
 }
 
 
-def contacts() -> dict[str, object]:
+def contacts() -> dict[str, Any]:
     """The support channels shown on the help page, the error pages and in e-mails."""
     return {**DEFAULT_CONTACTS, **app_settings.SUPPORT_CONTACTS}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -30,7 +30,7 @@ class AccountManager(BaseUserManager["Account"]):
         """Lower-case the whole address: people type it in every case, and it is the login."""
         return (email or "").strip().lower()
 
-    def get_by_natural_key(self, username: str) -> Account:
+    def get_by_natural_key(self, username: str | None) -> Account:
         return self.get(email__iexact=self.normalize_email(username))
 
     def _create(self, email: str, password: str | None, **extra: Any) -> Account:
@@ -84,7 +84,7 @@ class Account(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("account")
@@ -100,7 +100,7 @@ class Account(AbstractBaseUser, PermissionsMixin):
     @classmethod
     def from_db(cls, db, field_names, values):  # type: ignore[no-untyped-def]
         instance = super().from_db(db, field_names, values)
-        instance._saved_status = instance.__dict__.get("status")
+        instance._saved_status = instance.__dict__.get("status", "")
         return instance
 
     def clean(self) -> None:
