@@ -312,6 +312,8 @@ class Stack:
                 # Plain HTTP on loopback: no redirect to HTTPS, and no HSTS for 127.0.0.1 in your browser.
                 "DJANGO_SECURE_SSL_REDIRECT": "false",
                 "DJANGO_SECURE_HSTS_SECONDS": "0",
+                # make serve-prod loads the demo log-ins into this throw-away stack.
+                "DJANGO_DEMO_DATA": "true",
                 "DJANGO_VAR_DIR": str(self.files),
                 "DJANGO_STATIC_ROOT": str(self.files / "static"),
                 "SCANS_DIR": str(self.files / "scans"),

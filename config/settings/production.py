@@ -5,7 +5,12 @@ from typing import Any
 from config.env import env_bool, env_int, env_list, env_required, env_str
 
 from .base import *  # noqa: F403
-from .base import CACHES, STORAGES
+from .base import CACHES, INSTALLED_APPS, STORAGES
+
+# The demo data (staff with printed passwords, sample applicants) is never installed in production,
+# unless a stack on loopback asks for it (make serve-prod).
+if not env_bool("DJANGO_DEMO_DATA", False):
+    INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "registration.demo"]
 
 DEBUG = False
 SECRET_KEY = env_required(

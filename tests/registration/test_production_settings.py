@@ -100,3 +100,11 @@ def test_a_per_process_cache_is_noted_but_does_not_fail_the_deploy_check(tmp_pat
     assert "registration.I001" in result.stdout + result.stderr
     result = run("check", "--deploy", env={**REQUIRED, **SCALE_OUT}, tmp_path=tmp_path)
     assert "registration.I001" not in result.stdout + result.stderr
+
+
+def test_production_has_no_demo_data_command(tmp_path):
+    """Production settings leave the demo app out: ``load_demo_data`` is unknown unless DJANGO_DEMO_DATA says so."""
+    result = run("help", "load_demo_data", env=REQUIRED, tmp_path=tmp_path)
+    assert result.returncode != 0 and "Unknown command" in result.stderr
+    result = run("help", "load_demo_data", env={**REQUIRED, "DJANGO_DEMO_DATA": "true"}, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
