@@ -25,6 +25,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+__version__ = "1.0.0"
+
 __all__ = [
     "ERROR_CODES",
     "ExtensionMismatch",
@@ -183,7 +185,7 @@ ERROR_CODES: dict[str, str] = {
 }
 
 
-class Params(dict):  # type: ignore[type-arg]
+class Params(dict[str, Any]):
     """Message parameters; a placeholder the raiser did not fill shows as ``…``, never fails."""
 
     def __missing__(self, key: str) -> str:

@@ -59,7 +59,7 @@ class LibraryValidator:
         return {key: value for key, value in vars(self).items() if not key.startswith("_")}
 
     def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self._options() == other._options()  # type: ignore[attr-defined]
+        return type(self) is type(other) and self._options() == other._options()
 
     def __hash__(self) -> int:
         return hash(type(self))
