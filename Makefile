@@ -44,6 +44,7 @@ load: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy validators
 
 format: install
 	$(VENV)/bin/ruff check --fix .

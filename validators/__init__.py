@@ -25,6 +25,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+__version__ = "1.0.0"
+
 __all__ = [
     "ERROR_CODES",
     "ExtensionMismatch",
@@ -43,119 +45,147 @@ __all__ = [
     "ScanError",
     "UnsafeContent",
     "ValidationError",
+    "gettext_noop",
 ]
 
-#: Every error code the library raises, with its English message. Messages use named placeholders
-#: filled from the error's ``params``; the Django adapter translates them by code.
+
+def gettext_noop(message: str) -> str:
+    """Mark ``message`` for translation and return it unchanged; :mod:`validators.django` translates it."""
+    return message
+
+
+# The name xgettext (and so Django's makemessages) extracts by default: the catalogues in
+# validators/locale hold every message below, written here and nowhere else.
+_ = gettext_noop
+
+#: Every error code the library raises, with its English message: the one place each message is
+#: written. Messages use named placeholders filled from the error's ``params``; the Django adapter
+#: looks them up in the catalogues when it shows them.
 ERROR_CODES: dict[str, str] = {
     # generic codes (the class defaults)
-    "invalid": "This value is not valid.",
-    "invalid_format": "This value has the wrong format.",
-    "invalid_length": "This value has the wrong length.",
-    "invalid_checksum": "This value's check digits are wrong.",
-    "invalid_date": "This date is not valid.",
-    "invalid_component": "Part of this value is not valid.",
+    "invalid": _("This value is not valid."),
+    "invalid_format": _("This value has the wrong format."),
+    "invalid_length": _("This value has the wrong length."),
+    "invalid_checksum": _("This value's check digits are wrong."),
+    "invalid_date": _("This date is not valid."),
+    "invalid_component": _("Part of this value is not valid."),
     # SNILS
-    "snils_invalid_characters": "A SNILS has only digits (spaces and dashes are allowed).",
-    "snils_length": "A SNILS has 11 digits, not %(length)s.",
-    "snils_checksum": "The SNILS check number is wrong: expected %(expected)s, got %(actual)s.",
+    "snils_invalid_characters": _("A SNILS has only digits (spaces and dashes are allowed)."),
+    "snils_length": _("A SNILS has 11 digits, not %(length)s."),
+    "snils_checksum": _("The SNILS check number is wrong: expected %(expected)s, got %(actual)s."),
     # INN
-    "inn_invalid_characters": "An INN has only digits.",
-    "inn_length": "An INN has 12 digits (for a person) or 10 digits (for an organisation), not %(length)s.",
-    "inn_checksum": "The INN check digits are wrong.",
-    "inn_company_for_person": "A 10-digit INN belongs to an organisation; a person's INN has 12 digits.",
-    "inn_person_for_company": "A 12-digit INN belongs to a person; an organisation's INN has 10 digits.",
+    "inn_invalid_characters": _("An INN has only digits."),
+    "inn_length": _("An INN has 12 digits (for a person) or 10 digits (for an organisation), not %(length)s."),
+    "inn_checksum": _("The INN check digits are wrong."),
+    "inn_company_for_person": _("A 10-digit INN belongs to an organisation; a person's INN has 12 digits."),
+    "inn_person_for_company": _("A 12-digit INN belongs to a person; an organisation's INN has 10 digits."),
     # passports
-    "passport_empty": "Enter the passport number.",
-    "passport_invalid_characters": "A passport number has only Latin letters and digits.",
-    "passport_length": "A passport number has at most 9 letters and digits, not %(length)s.",
-    "passport_country": "%(country)s is not a country code (two Latin letters, such as UZ).",
-    "passport_pattern": "A passport of %(country)s has %(shape)s, for example %(example)s.",
+    "passport_empty": _("Enter the passport number."),
+    "passport_invalid_characters": _("A passport number has only Latin letters and digits."),
+    "passport_length": _("A passport number has at most 9 letters and digits, not %(length)s."),
+    "passport_country": _("%(country)s is not a country code (two Latin letters, such as UZ)."),
+    "passport_pattern": _("A passport number of %(country)s looks like %(example)s: check the number."),
     # documents of stay
-    "document_kind": "Unknown kind of document: %(kind)s.",
-    "document_series_format": "The series has %(shape)s, for example %(example)s.",
-    "document_number_format": "The number has %(shape)s, for example %(example)s.",
-    "document_number_required": "Enter the document number.",
-    "document_text_too_long": "This is too long: at most %(max_length)s characters.",
-    "document_text_invalid_characters": "Use letters, digits, spaces and the signs № / - . only.",
-    "patent_series_region": "The patent series is the region code, and %(series)s is not one.",
-    "patent_number_length": "A patent number usually has %(expected)s digits, this one has %(length)s: check it.",
-    "stay_dates_order": "The end of the stay must come after its start.",
-    "stay_start_future": "The stay cannot start in the future.",
+    "document_kind": _("Unknown kind of document: %(kind)s."),
+    "document_series_format": _("The series is wrong: it looks like %(example)s."),
+    "document_number_format": _("The number is wrong: it looks like %(example)s."),
+    "document_number_required": _("Enter the document number."),
+    "document_text_too_long": _("This is too long: at most %(max_length)s characters."),
+    "document_text_invalid_characters": _("Use letters, digits, spaces and the signs № / - . only."),
+    "patent_series_region": _("The patent series is the region code, and %(series)s is not one."),
+    "patent_number_length": _("A patent number usually has %(expected)s digits, this one has %(length)s: check it."),
+    "stay_dates_order": _("The end of the stay must come after its start."),
+    "stay_start_future": _("The stay cannot start in the future."),
     # dates
-    "date_format": "Enter the date as DD.MM.YYYY, for example 25.03.1990.",
-    "date_not_exist": "There is no such date: %(value)s.",
-    "birth_date_future": "The date of birth cannot be in the future.",
-    "age_too_young": "You must be at least %(min_age)s years old.",
-    "age_too_old": "The date of birth gives an age over %(max_age)s years: check the year.",
-    "document_expired": "The document expired on %(expiry)s.",
-    "document_expires_soon": "The document must be valid for at least %(months)s months, that is until "
-    "%(min_date)s or later; it expires on %(expiry)s.",
+    "date_format": _("Enter the date as DD.MM.YYYY, for example 25.03.1990."),
+    "date_not_exist": _("There is no such date: %(value)s."),
+    "birth_date_future": _("The date of birth cannot be in the future."),
+    "age_too_young": _("You must be at least %(min_age)s years old."),
+    "age_too_old": _("The date of birth gives an age over %(max_age)s years: check the year."),
+    "document_expired": _("The document expired on %(expiry)s."),
+    "document_expires_soon": _(
+        "The document must be valid for at least %(months)s months, that is until "
+        "%(min_date)s or later; it expires on %(expiry)s."
+    ),
     # phones
-    "phone_invalid_characters": "A phone number has only digits and a leading +.",
-    "phone_too_short": "This phone number is too short: enter it with the country code, for example +998901234567.",
-    "phone_too_long": "This phone number is too long.",
-    "phone_unknown_country": "No country uses the code at the start of this number: "
-    "enter it as + and the country code, for example +7 or +998.",
-    "phone_invalid": "This phone number does not exist in its country's numbering plan.",
-    "phone_not_mobile": "This is not a mobile number; enter a mobile number that can receive SMS.",
+    "phone_invalid_characters": _("A phone number has only digits and a leading +."),
+    "phone_too_short": _("This phone number is too short: enter it with the country code, for example +998901234567."),
+    "phone_too_long": _("This phone number is too long."),
+    "phone_unknown_country": _(
+        "No country uses the code at the start of this number: "
+        "enter it as + and the country code, for example +7 or +998."
+    ),
+    "phone_invalid": _("This phone number does not exist in its country's numbering plan."),
+    "phone_not_mobile": _("This is not a mobile number; enter a mobile number that can receive SMS."),
     # names
-    "name_empty": "Enter the name.",
-    "name_too_long": "A name has at most %(max_length)s characters.",
-    "name_invalid_characters": "Use only Latin letters, as in your passport (not %(characters)s).",
-    "name_cyrillic_invalid_characters": "Use only Cyrillic letters (not %(characters)s).",
-    "name_format": "A name starts and ends with a letter; spaces, hyphens and apostrophes "
-    "only between letters, one at a time.",
+    "name_empty": _("Enter the name."),
+    "name_too_long": _("A name has at most %(max_length)s characters."),
+    "name_invalid_characters": _("Use only Latin letters, as in your passport (not %(characters)s)."),
+    "name_cyrillic_invalid_characters": _("Use only Cyrillic letters (not %(characters)s)."),
+    "name_format": _(
+        "A name starts and ends with a letter; spaces, hyphens and apostrophes only between letters, one at a time."
+    ),
     # MRZ
-    "mrz_empty": "Enter the machine-readable zone: the lines of <<< at the bottom of the photo page.",
-    "mrz_invalid_characters": "The machine-readable zone has only the letters A-Z, digits and <.",
-    "mrz_format": "The machine-readable zone has two lines of 44 characters (passport) "
-    "or three lines of 30 (identity card).",
-    "mrz_document_type": "This is not a passport or identity card zone (it starts with %(document_type)s).",
-    "mrz_check_digit_number": "The document number's check digit is wrong: re-type the zone.",
-    "mrz_check_digit_birth_date": "The date of birth's check digit is wrong: re-type the zone.",
-    "mrz_check_digit_expiry_date": "The expiry date's check digit is wrong: re-type the zone.",
-    "mrz_check_digit_optional": "The personal number's check digit is wrong: re-type the zone.",
-    "mrz_check_digit_composite": "The final check digit is wrong: re-type the zone.",
-    "mrz_birth_date": "The date of birth in the zone is not a date: %(value)s.",
-    "mrz_expiry_date": "The expiry date in the zone is not a date: %(value)s.",
-    "mrz_sex": "The sex in the zone must be M, F, X or <, not %(value)s.",
-    "mrz_name": "The zone has no surname.",
+    "mrz_empty": _("Enter the machine-readable zone: the lines of <<< at the bottom of the photo page."),
+    "mrz_invalid_characters": _("The machine-readable zone has only the letters A-Z, digits and <."),
+    "mrz_format": _(
+        "The machine-readable zone has two lines of 44 characters (passport) or three lines of 30 (identity card)."
+    ),
+    "mrz_document_type": _("This is not a passport or identity card zone (it starts with %(document_type)s)."),
+    "mrz_check_digit_number": _("The document number's check digit is wrong: re-type the zone."),
+    "mrz_check_digit_birth_date": _("The date of birth's check digit is wrong: re-type the zone."),
+    "mrz_check_digit_expiry_date": _("The expiry date's check digit is wrong: re-type the zone."),
+    "mrz_check_digit_optional": _("The personal number's check digit is wrong: re-type the zone."),
+    "mrz_check_digit_composite": _("The final check digit is wrong: re-type the zone."),
+    "mrz_birth_date": _("The date of birth in the zone is not a date: %(value)s."),
+    "mrz_expiry_date": _("The expiry date in the zone is not a date: %(value)s."),
+    "mrz_sex": _("The sex in the zone must be M, F, X or <, not %(value)s."),
+    "mrz_name": _("The zone has no surname."),
     # regions and postcodes
-    "region_format": "A region code has two digits, for example 77.",
-    "region_unknown": "%(code)s is not the code of a region of Russia.",
-    "postcode_format": "A postcode has 6 digits, for example 101000.",
+    "region_format": _("A region code has two digits, for example 77."),
+    "region_unknown": _("%(code)s is not the code of a region of Russia."),
+    "postcode_format": _("A postcode has 6 digits, for example 101000."),
     # scans
-    "scan_invalid": "This file cannot be accepted.",
-    "scan_empty": "The file is empty: upload it again.",
-    "scan_too_large": "The file is larger than %(max_size)s MB: scan at a lower quality or compress it.",
-    "scan_type_not_allowed": "This is a %(kind)s file; upload a PDF, JPEG or PNG file.",
-    "scan_extension_mismatch": "The file is named .%(extension)s but is a %(kind)s file: "
-    "save it again with the right type.",
-    "scan_damaged": "The file is damaged or incomplete: save or scan it again.",
-    "scan_too_many_pixels": "The image has more than %(max_pixels)s pixels: scan at 600 dpi or less.",
-    "scan_resolution_too_low": "The resolution is %(dpi)s dpi; scan at %(min_dpi)s dpi or more.",
-    "scan_too_few_pixels": "The image is %(width)s × %(height)s pixels: too small to read. "
-    "Scan at %(min_dpi)s dpi or more.",
-    "scan_unsafe_content": "The file contains something that is not allowed: scan the paper document again.",
-    "scan_javascript": "The PDF contains a program (JavaScript), which is not allowed: print it to a new "
-    "PDF or scan the paper document.",
-    "scan_launch_action": "The PDF tries to start another program, which is not allowed: print it to a new "
-    "PDF or scan the paper document.",
-    "scan_embedded_file": "The PDF contains attached files, which is not allowed: upload the scan alone.",
-    "scan_xfa_form": "The PDF is a fillable form with scripts, which is not allowed: print it to a new PDF "
-    "or scan the paper document.",
-    "scan_too_complex": "The PDF has more than %(max_objects)s parts: this is not a plain scan. "
-    "Scan the paper document again.",
-    "scan_too_many_pages": "The PDF has more than %(max_pages)s pages: upload only the pages asked for.",
-    "scan_encrypted": "The PDF is protected by a password: upload it without protection.",
-    "scan_blurred": "The image is blurred: take a sharper photo or scan in good light.",
-    "scan_pdf_without_image": "Page %(page)s of the PDF has no scanned image: upload a scan or a photo of "
-    "the paper document.",
+    "scan_invalid": _("This file cannot be accepted."),
+    "scan_empty": _("The file is empty: upload it again."),
+    "scan_too_large": _("The file is larger than %(max_size)s MB: scan at a lower quality or compress it."),
+    "scan_type_not_allowed": _("This is a %(kind)s file; upload a PDF, JPEG or PNG file."),
+    "scan_extension_mismatch": _(
+        "The file is named .%(extension)s but is a %(kind)s file: save it again with the right type."
+    ),
+    "scan_damaged": _("The file is damaged or incomplete: save or scan it again."),
+    "scan_too_many_pixels": _("The image has more than %(max_pixels)s pixels: scan at 600 dpi or less."),
+    "scan_resolution_too_low": _("The resolution is %(dpi)s dpi; scan at %(min_dpi)s dpi or more."),
+    "scan_too_few_pixels": _(
+        "The image is %(width)s × %(height)s pixels: too small to read. Scan at %(min_dpi)s dpi or more."
+    ),
+    "scan_unsafe_content": _("The file contains something that is not allowed: scan the paper document again."),
+    "scan_javascript": _(
+        "The PDF contains a program (JavaScript), which is not allowed: print it to a new "
+        "PDF or scan the paper document."
+    ),
+    "scan_launch_action": _(
+        "The PDF tries to start another program, which is not allowed: print it to a new "
+        "PDF or scan the paper document."
+    ),
+    "scan_embedded_file": _("The PDF contains attached files, which is not allowed: upload the scan alone."),
+    "scan_xfa_form": _(
+        "The PDF is a fillable form with scripts, which is not allowed: print it to a new PDF "
+        "or scan the paper document."
+    ),
+    "scan_too_complex": _(
+        "The PDF has more than %(max_objects)s parts: this is not a plain scan. Scan the paper document again."
+    ),
+    "scan_too_many_pages": _("The PDF has more than %(max_pages)s pages: upload only the pages asked for."),
+    "scan_encrypted": _("The PDF is protected by a password: upload it without protection."),
+    "scan_blurred": _("The image is blurred: take a sharper photo or scan in good light."),
+    "scan_pdf_without_image": _(
+        "Page %(page)s of the PDF has no scanned image: upload a scan or a photo of the paper document."
+    ),
 }
 
 
-class Params(dict):  # type: ignore[type-arg]
+class Params(dict[str, Any]):
     """Message parameters; a placeholder the raiser did not fill shows as ``…``, never fails."""
 
     def __missing__(self, key: str) -> str:

@@ -27,7 +27,7 @@ More information:
 >>> validate('migration_card', '4617', '12345')
 Traceback (most recent call last):
     ...
-validators.InvalidFormat: The number has 6 or 7 digits, for example 1234567.
+validators.InvalidFormat: The number is wrong: it looks like 1234567.
 >>> validate('work_patent', '77', '123456')
 ('77', '123456')
 >>> [w.code for w in warnings('work_patent', '77', '123456')]

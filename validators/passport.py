@@ -21,7 +21,7 @@ More information:
 >>> validate('AB123456', 'BY')
 Traceback (most recent call last):
     ...
-validators.InvalidFormat: A passport of BY has 2 Latin letters and 7 digits, for example MP1234567.
+validators.InvalidFormat: A passport number of BY looks like MP1234567: check the number.
 >>> validate('L898902C3X', 'ZZ')
 Traceback (most recent call last):
     ...

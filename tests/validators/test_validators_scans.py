@@ -30,6 +30,7 @@ from validators import (
     UnsafeContent,
     scans,
 )
+from validators.scans import images
 
 MB = 1024 * 1024
 
@@ -217,9 +218,9 @@ def test_meaningless_metadata_is_ignored(page, encode, dpi):
 
 def test_odd_metadata_types():
     """Resolution metadata that is not a pair of numbers is ignored."""
-    assert scans._metadata_dpi({"dpi": "high"}) is None
-    assert scans._metadata_dpi({"dpi": (float("inf"), 300)}) is None
-    assert scans._metadata_dpi({}) is None
+    assert images.metadata_dpi({"dpi": "high"}) is None
+    assert images.metadata_dpi({"dpi": (float("inf"), 300)}) is None
+    assert images.metadata_dpi({}) is None
 
 
 def test_blurred_photo(page, encode):
@@ -264,14 +265,14 @@ def test_tile_variance_is_pillows_figure(page, seed):
     rng = random.Random(seed)
     size = (rng.randrange(1, 60), rng.randrange(1, 60))
     noise = Image.frombytes("L", size, bytes(rng.randrange(256) for _ in range(size[0] * size[1])))
-    edges = page().convert("L").filter(scans._LAPLACIAN).crop((0, 0, 200 + 50 * seed, 300))
+    edges = page().convert("L").filter(images.LAPLACIAN).crop((0, 0, 200 + 50 * seed, 300))
     for image in (noise, edges, Image.new("L", size, rng.randrange(256))):
-        assert scans._variance(image) == ImageStat.Stat(image).var[0]
+        assert images.variance(image) == ImageStat.Stat(image).var[0]
 
 
 def test_tiny_image_has_no_sharpness(encode):
     """An image too small for the filter scores 0."""
-    assert scans._sharpness(Image.new("L", (4, 4), 0)) == 0.0
+    assert images.sharpness(Image.new("L", (4, 4), 0)) == 0.0
     data = encode(Image.new("L", (5, 5), 0), "PNG", dpi=None)
     assert codes(scans.check, data, min_dpi=1) == "scan_blurred"
 

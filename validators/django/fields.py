@@ -1,0 +1,296 @@
+"""Django form fields whose clean value is the library's, with help texts and messages translated."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from validators import dates as _dates
+from validators import names as _names
+from validators import regions as _regions
+from validators import scans as _scans
+from validators.django.errors import MESSAGES
+from validators.django.validators import (
+    BirthDateValidator,
+    CyrillicNameValidator,
+    DateValidator,
+    InnValidator,
+    LatinNameValidator,
+    LibraryValidator,
+    MRZValidator,
+    PassportNumberValidator,
+    PhoneValidator,
+    PostcodeValidator,
+    RegionValidator,
+    ScanValidator,
+    SnilsValidator,
+    ValidUntilValidator,
+)
+
+__all__ = [
+    "BirthDateField",
+    "CyrillicNameField",
+    "DateField",
+    "DateInput",
+    "InnField",
+    "LatinNameField",
+    "MRZField",
+    "PassportNumberField",
+    "PhoneField",
+    "PostcodeField",
+    "RegionField",
+    "ScanField",
+    "SnilsField",
+    "ValidUntilField",
+]
+
+
+def _help_text(validator: LibraryValidator) -> Any:
+    """The validator's help text, translated when shown (fields are made at import time)."""
+    return lazy(validator.get_help_text, str)()
+
+
+class _LibraryField(forms.CharField):
+    """A text field whose clean value is the library's (compact) value."""
+
+    validator: LibraryValidator
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        return self.validator(value)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        if "autocomplete" not in widget.attrs:
+            attrs["autocomplete"] = "off"
+        return attrs
+
+
+class SnilsField(_LibraryField):
+    """SNILS; cleans to 11 digits."""
+
+    default_error_messages = {"required": _("Enter the SNILS.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.validator = SnilsValidator()
+        kwargs.setdefault("help_text", _help_text(self.validator))
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+
+class InnField(_LibraryField):
+    """INN; ``kind='person'`` (12 digits) or ``'company'`` (10 digits), or either."""
+
+    default_error_messages = {"required": _("Enter the INN.")}
+
+    def __init__(self, *, kind: str | None = None, **kwargs: Any) -> None:
+        self.validator = InnValidator(kind)
+        kwargs.setdefault("help_text", _help_text(self.validator))
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+
+class PassportNumberField(_LibraryField):
+    """A passport number for ``country``, which the form may also set later.
+
+    Before the country is known only the characters are checked; set ``field.country`` in the
+    form's ``__init__``, or call :func:`validate_passport_number` in its ``clean()``.
+    """
+
+    default_error_messages = {"required": MESSAGES["passport_empty"]}
+
+    def __init__(self, *, country: str | None = None, **kwargs: Any) -> None:
+        self.validator = PassportNumberValidator(country)
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    @property
+    def country(self) -> str | None:
+        return self.validator.country  # type: ignore[attr-defined, no-any-return]
+
+    @country.setter
+    def country(self, value: str | None) -> None:
+        self.validator = PassportNumberValidator(value)
+
+
+class DateInput(forms.TextInput):
+    """A text box for DD.MM.YYYY with the pattern as placeholder."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        defaults = {"placeholder": _("DD.MM.YYYY"), "autocomplete": "off", "size": 10, "maxlength": 10}
+        super().__init__({**defaults, **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, date):
+            return _dates.format(value)
+        return super().format_value(value)
+
+
+class DateField(forms.Field):
+    """A date typed as DD.MM.YYYY (and nothing else); cleans to ``datetime.date``."""
+
+    default_error_messages = {"required": _("Enter the date.")}
+
+    widget = DateInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.validator = self._make_validator(**kwargs.pop("validator_options", {}))
+        kwargs.setdefault("help_text", _help_text(self.validator))
+        super().__init__(**kwargs)
+
+    def _make_validator(self, **options: Any) -> DateValidator:
+        return DateValidator()
+
+    def to_python(self, value: Any) -> date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, date):
+            return self.validator(value)  # type: ignore[no-any-return]
+        return self.validator(str(value))  # type: ignore[no-any-return]
+
+
+class BirthDateField(DateField):
+    """A date of birth: DD.MM.YYYY, in the past, age from 14 to 120."""
+
+    default_error_messages = {"required": _("Enter the date of birth.")}
+
+    def __init__(self, *, min_age: int = _dates.MIN_AGE, max_age: int = _dates.MAX_AGE, **kwargs: Any) -> None:
+        super().__init__(validator_options={"min_age": min_age, "max_age": max_age}, **kwargs)
+
+    def _make_validator(self, **options: Any) -> DateValidator:
+        return BirthDateValidator(**options)
+
+
+class ValidUntilField(DateField):
+    """An identity document's expiry date: DD.MM.YYYY, at least ``months`` months ahead."""
+
+    default_error_messages = {"required": _("Enter the date until which the document is valid.")}
+
+    def __init__(self, *, months: int = _dates.VALID_MONTHS, **kwargs: Any) -> None:
+        super().__init__(validator_options={"months": months}, **kwargs)
+
+    def _make_validator(self, **options: Any) -> DateValidator:
+        return ValidUntilValidator(**options)
+
+
+class PhoneField(_LibraryField):
+    """A mobile phone number; cleans to E.164 (``+79161234567``)."""
+
+    default_error_messages = {"required": _("Enter the mobile phone number.")}
+
+    widget = forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.validator = PhoneValidator()
+        kwargs.setdefault("help_text", _help_text(self.validator))
+        kwargs.setdefault("max_length", 32)
+        super().__init__(**kwargs)
+
+
+class LatinNameField(_LibraryField):
+    """A name in Latin letters, as in the passport."""
+
+    default_error_messages = {"required": MESSAGES["name_empty"]}
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.validator = LatinNameValidator()
+        kwargs.setdefault("help_text", _help_text(self.validator))
+        kwargs.setdefault("max_length", _names.MAX_LENGTH)
+        super().__init__(**kwargs)
+
+
+class CyrillicNameField(_LibraryField):
+    """A name in Cyrillic letters (the person's correction of the proposed transliteration)."""
+
+    default_error_messages = {"required": MESSAGES["name_empty"]}
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.validator = CyrillicNameValidator()
+        kwargs.setdefault("max_length", _names.MAX_LENGTH)
+        super().__init__(**kwargs)
+
+
+class MRZField(_LibraryField):
+    """The machine-readable zone, typed or pasted; cleans to a :class:`validators.mrz.MRZ`."""
+
+    default_error_messages = {"required": MESSAGES["mrz_empty"]}
+
+    widget = forms.Textarea(attrs={"rows": 3, "cols": 46, "spellcheck": "false", "autocapitalize": "characters"})
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.validator = MRZValidator()
+        kwargs.setdefault("help_text", _help_text(self.validator))
+        kwargs.setdefault("strip", False)
+        super().__init__(**kwargs)
+
+
+class PostcodeField(_LibraryField):
+    """A Russian postal code; cleans to 6 digits."""
+
+    default_error_messages = {"required": _("Enter the postal code.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.validator = PostcodeValidator()
+        kwargs.setdefault("help_text", _help_text(self.validator))
+        kwargs.setdefault("max_length", 10)
+        super().__init__(**kwargs)
+
+
+def _region_choices() -> list[tuple[str, str]]:
+    language = "ru" if (get_language() or "ru").startswith("ru") else "en"
+    return [("", str(_("Choose a region"))), *_regions.choices(language)]
+
+
+class RegionField(forms.ChoiceField):
+    """One of the 89 federal subjects, named in the active language; cleans to the 2-digit code."""
+
+    default_error_messages = {"required": _("Choose the region.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("choices", _region_choices)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        value = super().to_python(value)
+        return RegionValidator()(value) if value else value  # type: ignore[no-any-return]
+
+
+class ScanField(forms.FileField):
+    """An uploaded scan checked with :func:`validators.scans.check`.
+
+    The clean value is the uploaded file, with the check's ``ScanInfo`` as ``file.scan_info``.
+    """
+
+    default_error_messages = {"required": _("Attach a scan or photo of the document.")}
+
+    widget = forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"})
+
+    def __init__(
+        self,
+        *,
+        max_bytes: int = _scans.MAX_BYTES,
+        min_dpi: int = _scans.MIN_DPI,
+        allowed: Sequence[str] = ("pdf", "jpeg", "png"),
+        min_sharpness: float = _scans.MIN_SHARPNESS,
+        **kwargs: Any,
+    ) -> None:
+        self.validator = ScanValidator(max_bytes, min_dpi, allowed, min_sharpness)
+        kwargs.setdefault("help_text", _help_text(self.validator))
+        # An empty upload reaches scans.check, which refuses it with its own code (scan_empty).
+        kwargs.setdefault("allow_empty_file", True)
+        super().__init__(**kwargs)
+
+    def to_python(self, data: Any) -> Any:
+        data = super().to_python(data)
+        if data is None:
+            return None
+        data.scan_info = self.validator(data)
+        return data
