@@ -1,10 +1,14 @@
 """Contact confirmation flows: send a code, check a typed code, confirm an e-mail by its link.
 
-A code is 6 random digits, stored only as a keyed hash, valid ``REGISTRATION_CODE_TTL`` seconds
-(10 minutes) with at most ``REGISTRATION_CODE_MAX_ATTEMPTS`` (5) wrong tries. A new code may be
-sent ``REGISTRATION_CODE_RESEND_COOLDOWN`` seconds (60) after the last one and replaces it. SMS are
-limited per phone (``send_sms_phone``: 5 an hour) and per client address (``send_sms_ip``);
-e-mails per address and per client (``send_email``, ``send_email_ip``).
+The codes come from the one code service (``registration.codes.service``) under the ``phone``,
+``email`` and ``login`` policies: ``REGISTRATION_CODE_LENGTH`` (6) random digits, stored only as a
+keyed hash, valid ``REGISTRATION_CODE_TTL`` seconds (10 minutes; a log-in code
+``REGISTRATION_LOGIN_CODE_MAX_AGE``) for at most ``REGISTRATION_CODE_MAX_ATTEMPTS`` (5) tries. A new
+code may be sent ``REGISTRATION_CODE_RESEND_COOLDOWN`` seconds (60) after the last one and replaces it.
+The subject of a code is its owner (a wizard draft, ``account:<pk>``, ``profile:<pk>``); the latest
+code of an owner remembers the address it confirmed. SMS are limited per phone (``send_sms_phone``:
+5 an hour) and per client address (``send_sms_ip``); e-mails per address and per client
+(``send_email``, ``send_email_ip``).
 
 The functions return outcomes instead of raising, so that a view can show each case plainly; they
 never put a code or a phone number in a log.
@@ -14,21 +18,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import datetime
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
-from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from registration.codes import onetime
-from registration.codes.models import CodePurpose, ContactCode
+from registration.codes import service
+from registration.codes.models import CodePurpose, OneTimeCode, OneTimeCodeQuerySet
 from registration.codes.sms import SmsSendError, send_sms
 from registration.core import mail, ratelimit
 from registration.core.conf import app_settings
@@ -51,20 +52,20 @@ NO_CODE = "code_not_sent"
 EMAIL_LINK_SALT = "registration.contact.email-link"
 
 
-def code_ttl() -> int:
-    return int(app_settings.CODE_TTL)
+CONTACT_PURPOSES = (CodePurpose.PHONE, CodePurpose.EMAIL, CodePurpose.LOGIN)
 
 
-def max_attempts() -> int:
-    return int(app_settings.CODE_MAX_ATTEMPTS)
+def code_ttl(purpose: str = CodePurpose.PHONE) -> int:
+    """Seconds a code of ``purpose`` stays valid."""
+    return int(service.policy(purpose).limits().lifetime.total_seconds())
 
 
-def resend_cooldown() -> int:
-    return int(app_settings.CODE_RESEND_COOLDOWN)
+def max_attempts(purpose: str = CodePurpose.PHONE) -> int:
+    return service.policy(purpose).limits().max_attempts
 
 
-def code_length() -> int:
-    return int(app_settings.CODE_LENGTH)
+def code_length(purpose: str = CodePurpose.PHONE) -> int:
+    return service.policy(purpose).limits().length
 
 
 @dataclass(frozen=True)
@@ -98,27 +99,28 @@ class CodeState:
     resend_in: int
 
 
-def _hash(code: str, purpose: str, owner: str, address: str) -> str:
-    return onetime.hash_code(code, purpose=f"contact.{purpose}", subject=f"{owner}\x00{address}")
+def owned(owner: str) -> OneTimeCodeQuerySet:
+    """Every contact code of ``owner`` (the newest first)."""
+    return OneTimeCode.objects.filter(purpose__in=CONTACT_PURPOSES, subject=owner)
 
 
-def current(purpose: str, owner: str) -> ContactCode | None:
-    return ContactCode.objects.filter(purpose=purpose, owner=owner).first()
+def current(purpose: str, owner: str) -> OneTimeCode | None:
+    """The latest code of ``purpose`` sent for ``owner`` (live, used or dead)."""
+    return OneTimeCode.objects.filter(purpose=purpose, subject=owner).order_by("-created_at", "-pk").first()
 
 
-def state(purpose: str, owner: str, address: str, row: ContactCode | None = None) -> CodeState:
+def state(purpose: str, owner: str, address: str, row: OneTimeCode | None = None) -> CodeState:
     """The code's state for ``address`` (one query, none when ``row`` is given)."""
     row = row if row is not None else current(purpose, owner)
+    limit = max_attempts(purpose)
     if row is None or row.address != address:
-        return CodeState(sent=False, confirmed=False, expired=False, attempts_left=max_attempts(), resend_in=0)
-    now = timezone.now()
-    waited = (now - row.sent_at).total_seconds()
+        return CodeState(sent=False, confirmed=False, expired=False, attempts_left=limit, resend_in=0)
     return CodeState(
         sent=True,
         confirmed=row.is_confirmed,
-        expired=row.expires_at <= now,
-        attempts_left=max(0, max_attempts() - row.attempts),
-        resend_in=max(0, int(resend_cooldown() - waited + 0.999)),
+        expired=row.is_expired,
+        attempts_left=max(0, limit - row.attempts),
+        resend_in=service.cooldown_left(row),
     )
 
 
@@ -126,17 +128,20 @@ def is_confirmed(purpose: str, owner: str, address: str) -> bool:
     """Whether ``address`` was confirmed for ``owner`` (a read: safe inside a form's clean())."""
     if not owner or not address:
         return False
-    return ContactCode.objects.filter(
-        purpose=purpose, owner=owner, address=address, confirmed_at__isnull=False
-    ).exists()
+    row = current(purpose, owner)
+    return row is not None and row.address == address and row.is_confirmed
 
 
 def confirmed_addresses(owner: str) -> set[tuple[str, str]]:
     """Every ``(purpose, address)`` confirmed for ``owner`` (a read, one query)."""
     if not owner:
         return set()
-    rows = ContactCode.objects.filter(owner=owner, confirmed_at__isnull=False).values_list("purpose", "address")
-    return {(str(purpose), address) for purpose, address in rows}
+    latest: dict[str, tuple[str, datetime | None]] = {}
+    for purpose, address, used_at in (
+        owned(owner).order_by("created_at", "pk").values_list("purpose", "address", "used_at")
+    ):
+        latest[purpose] = (address, used_at)  # a later code replaces what an earlier one confirmed
+    return {(str(purpose), address) for purpose, (address, used_at) in latest.items() if used_at is not None}
 
 
 def _limits_allow(purpose: str, address: str, request: HttpRequest | None) -> bool:
@@ -168,7 +173,7 @@ def _deliver(
     request: HttpRequest | None,
     email_template: str = "contact_code",
 ) -> None:
-    minutes = max(1, code_ttl() // 60)
+    minutes = max(1, code_ttl(purpose) // 60)
     if purpose == CodePurpose.EMAIL:
         context = {
             "code": code,
@@ -199,22 +204,23 @@ def send_code(
     the e-mail (``email/<name>_*.txt``) for flows other than registration.
     """
     row = current(purpose, owner)
-    now = timezone.now()
     if row is not None and row.address == address:
         if row.is_confirmed:
             return SendOutcome(ALREADY_CONFIRMED)
         if not force:
             return SendOutcome(SENT)
-        waited = (now - row.sent_at).total_seconds()
-        if waited < resend_cooldown():
-            return SendOutcome(COOLDOWN, retry_after=max(1, int(resend_cooldown() - waited + 0.999)))
+        wait = service.cooldown_left(row)
+        if wait:
+            return SendOutcome(COOLDOWN, retry_after=wait)
     if not _limits_allow(purpose, address, request):
         return SendOutcome(RATE_LIMITED)
-    code = onetime.generate_digits(code_length())
-    code_hash = _hash(code, purpose, owner, address)
-    try:
+
+    def deliver(code: str, code_hash: str) -> None:
         with translation.override(translation.get_language() or settings.LANGUAGE_CODE):
             _deliver(purpose, owner, address, code, code_hash, request, email_template)
+
+    try:
+        service.issue(purpose, owner, address=address, send=deliver)
     except SmsSendError:
         logger.warning("A %s code could not be sent; the person was asked to try again.", purpose)
         return SendOutcome(SEND_FAILED)
@@ -225,23 +231,6 @@ def send_code(
     except OSError:  # SMTP down, refused connection…
         logger.warning("A %s code e-mail could not be sent; the person was asked to try again.", purpose)
         return SendOutcome(SEND_FAILED)
-    values: dict[str, Any] = {
-        "address": address,
-        "code_hash": code_hash,
-        "sent_at": now,
-        "expires_at": now + timedelta(seconds=code_ttl()),
-        "attempts": 0,
-        "confirmed_at": None,
-    }
-    try:
-        with transaction.atomic():
-            updated = ContactCode.objects.filter(purpose=purpose, owner=owner).update(
-                send_count=F("send_count") + 1, **values
-            )
-            if not updated:
-                ContactCode.objects.create(purpose=purpose, owner=owner, send_count=1, **values)
-    except IntegrityError:  # two sends raced for a new owner: the other one's row exists now
-        ContactCode.objects.filter(purpose=purpose, owner=owner).update(send_count=F("send_count") + 1, **values)
     return SendOutcome(SENT)
 
 
@@ -256,22 +245,20 @@ def check_code(
         return CheckOutcome(NO_CODE)
     if row.is_confirmed:
         return CheckOutcome(CONFIRMED)
-    limit = max_attempts()
-    if row.attempts >= limit:
-        return CheckOutcome(TOO_MANY_ATTEMPTS)
-    if row.expires_at <= timezone.now():
-        return CheckOutcome(EXPIRED)
-    # Reserve the attempt before comparing, so that parallel guesses cannot exceed the limit.
-    reserved = ContactCode.objects.filter(pk=row.pk, attempts__lt=limit, code_hash=row.code_hash).update(
-        attempts=F("attempts") + 1
-    )
-    if not reserved:
-        return CheckOutcome(TOO_MANY_ATTEMPTS)
-    if onetime.matches(typed, row.code_hash, purpose=f"contact.{purpose}", subject=f"{owner}\x00{address}"):
-        ContactCode.objects.filter(pk=row.pk).update(confirmed_at=timezone.now())
+    verdict = service.verify(purpose, owner, typed)
+    if verdict.ok:
         return CheckOutcome(CONFIRMED)
-    left = max(0, limit - row.attempts - 1)
-    return CheckOutcome(WRONG if left else TOO_MANY_ATTEMPTS, attempts_left=left)
+    if verdict.status == service.WRONG:
+        left = verdict.attempts_left
+        return CheckOutcome(WRONG if left else TOO_MANY_ATTEMPTS, attempts_left=left)
+    return CheckOutcome(_REFUSALS[verdict.status])
+
+
+_REFUSALS = {
+    service.NO_CODE: NO_CODE,
+    service.EXPIRED: EXPIRED,
+    service.EXHAUSTED: TOO_MANY_ATTEMPTS,
+}
 
 
 @dataclass(frozen=True)
@@ -295,7 +282,7 @@ def read_email_link(token: str) -> LinkOutcome:
     row = current(CodePurpose.EMAIL, payload["o"])
     if row is None or row.address != payload["a"] or not row.code_hash.startswith(payload["h"]):
         return LinkOutcome("link_replaced")
-    return LinkOutcome(CONFIRMED if row.is_confirmed else "link_valid", address=row.address, owner=row.owner)
+    return LinkOutcome(CONFIRMED if row.is_confirmed else "link_valid", address=row.address, owner=row.subject)
 
 
 def confirm_email_link(token: str) -> LinkOutcome:
@@ -303,12 +290,25 @@ def confirm_email_link(token: str) -> LinkOutcome:
     outcome = read_email_link(token)
     if outcome.code != "link_valid":
         return outcome
-    ContactCode.objects.filter(
-        purpose=CodePurpose.EMAIL, owner=outcome.owner, address=outcome.address, confirmed_at__isnull=True
-    ).update(confirmed_at=timezone.now())
+    row = current(CodePurpose.EMAIL, outcome.owner)
+    if row is not None and row.address == outcome.address:
+        service.mark_used(row)
     return LinkOutcome(CONFIRMED, address=outcome.address, owner=outcome.owner)
+
+
+def discard(purpose: str, owner: str) -> int:
+    """Delete ``owner``'s codes of ``purpose`` (a contact change cancelled or done); returns how many."""
+    deleted, _rows = OneTimeCode.objects.filter(purpose=purpose, subject=owner).delete()
+    return deleted
 
 
 def forget(owner: str) -> None:
     """Delete a finished draft's codes (after the application is submitted)."""
-    ContactCode.objects.filter(owner=owner).delete()
+    owned(owner).delete()
+
+
+def stale(cutoff: datetime) -> OneTimeCodeQuerySet:
+    """Codes nobody needs any more: wizard and profile codes sent before ``cutoff``, expired log-in codes."""
+    return OneTimeCode.objects.filter(
+        purpose__in=[CodePurpose.PHONE, CodePurpose.EMAIL], created_at__lt=cutoff
+    ) | OneTimeCode.objects.filter(purpose=CodePurpose.LOGIN, expires_at__lt=timezone.now())

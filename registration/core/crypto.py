@@ -40,6 +40,7 @@ from registration.core.conf import app_settings
 TOKEN_PREFIX = "gAAAAA"  # noqa: S105  (not a secret: the public token header)
 
 
+@functools.lru_cache(maxsize=64)
 def _derive(secret: str, purpose: bytes) -> bytes:
     """32 bytes derived from ``secret`` for ``purpose`` (HKDF-SHA-256)."""
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"registration.personal-data", info=purpose).derive(
@@ -57,6 +58,15 @@ def _as_list(value: str | Iterable[str] | None) -> list[str]:
 
 def _secret_keys() -> list[str]:
     return [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+
+
+def derived_keys(purpose: bytes) -> list[bytes]:
+    """Keys for ``purpose`` derived from ``SECRET_KEY`` and then each of its fallbacks, newest first.
+
+    The first makes new keyed hashes; the others keep hashes made before a secret-key rotation valid
+    while the old secret stays among ``SECRET_KEY_FALLBACKS``.
+    """
+    return [_derive(secret, purpose) for secret in _secret_keys()]
 
 
 def encryption_keys() -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 # Lookups on these parts of a path are refused in every list (whole passport, SNILS and INN numbers,
 # the MRZ that contains the passport number): clerks search by the last digits instead.
-SECRET_LOOKUP_PARTS = frozenset({"snils", "inn", "number", "series", "mrz", "code_hash", "subject_digest"})
+SECRET_LOOKUP_PARTS = frozenset({"snils", "inn", "number", "series", "mrz", "code_hash"})
 
 
 def mask(value: str | None, keep: int = 4) -> str:

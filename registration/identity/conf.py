@@ -13,14 +13,6 @@ def service_centre_issues_code() -> bool:
     return bool(app_settings.SERVICE_CENTRE_ISSUES_CODE)
 
 
-def service_centre_code_validity() -> timedelta:
-    return timedelta(days=app_settings.SERVICE_CENTRE_CODE_DAYS)
-
-
-def post_code_validity() -> timedelta:
-    return timedelta(days=app_settings.POST_CODE_DAYS)
-
-
 def post_letters_per_period() -> int:
     return int(app_settings.POST_LETTERS_PER_PERIOD)
 
@@ -31,19 +23,6 @@ def post_letter_period() -> timedelta:
 
 def post_letter_interval() -> timedelta:
     return timedelta(hours=app_settings.POST_LETTER_INTERVAL_HOURS)
-
-
-def consulate_code_validity() -> timedelta:
-    return timedelta(days=app_settings.CONSULATE_CODE_DAYS)
-
-
-def code_max_attempts() -> int:
-    """Wrong entries one code survives in total (the per-10-minute limit is a rate limit on top)."""
-    return int(app_settings.IDENTITY_CODE_MAX_ATTEMPTS)
-
-
-def consulate_code_max_attempts() -> int:
-    return int(app_settings.CONSULATE_CODE_MAX_ATTEMPTS)
 
 
 def trusted_ca_dir() -> Path:

@@ -1,8 +1,10 @@
 """Consulate: an officer issues a code for a passport number; the person types it in the cabinet.
 
-The code is bound to the passport number (its hash includes it, and it is found by a keyed digest of
-it), valid 30 days and attempt-limited. The person's own identity document supplies the number, so a
-code issued for another passport cannot confirm this account.
+The code (the one code service's ``consulate`` policy) is bound to the passport number: its hash
+includes the number's keyed digest, the only form in which the number is stored. It is valid
+``REGISTRATION_CONSULATE_CODE_DAYS`` (30) and survives ``REGISTRATION_CONSULATE_CODE_MAX_ATTEMPTS``
+entries. The person's own identity document supplies the number, so a code issued for another
+passport cannot confirm this account.
 """
 
 from __future__ import annotations
@@ -17,15 +19,16 @@ from django.utils.translation import gettext_lazy as _
 
 from registration.accounts import audit
 from registration.accounts.models import Account, Document, DocumentRole
-from registration.codes import onetime
+from registration.codes import service
+from registration.codes.models import CodePurpose, OneTimeCode
 from registration.core.form_messages import RequiredMessagesMixin
-from registration.identity import codes, conf, flows
-from registration.identity.base import CodeEntry, Evidence, IdentityError, Method, Outcome
-from registration.identity.models import CodePurpose, IdentityCode, IdentityConfirmation
+from registration.identity import flows
+from registration.identity.base import IdentityError
+from registration.identity.codes import CodeEntryMethod
+from registration.identity.models import IdentityConfirmation
 from validators import passport
 
 RATE_ACTION = "consulate_code"
-CODE_LENGTH = 10
 _PASSPORT = re.compile(r"[A-Z0-9]{5,12}")
 
 audit.register_actions({"consulate.code_issued": _("Consulate code issued")})
@@ -64,20 +67,12 @@ def identity_document(account: Account) -> Document | None:
     )
 
 
-def issue_code(passport_number: str, *, by: Account, request: HttpRequest | None = None) -> tuple[IdentityCode, str]:
+def issue_code(passport_number: str, *, by: Account, request: HttpRequest | None = None) -> tuple[OneTimeCode, str]:
     """Issue a code for ``passport_number`` (revoking earlier ones); returns the record and the code, once."""
     number = passport_subject(passport_number)
     if not _PASSPORT.fullmatch(number):
         raise IdentityError("passport_invalid", _("Enter the passport number: 5 to 12 Latin letters and digits."))
-    record, code = codes.issue(
-        CodePurpose.CONSULATE,
-        number,
-        validity=conf.consulate_code_validity(),
-        max_attempts=conf.consulate_code_max_attempts(),
-        generate=lambda: onetime.generate_crockford(CODE_LENGTH),
-        by=by,
-        hint=mask_passport(number),
-    )
+    record, code = service.issue(CodePurpose.CONSULATE, number, issued_by=by, hint=mask_passport(number))
     audit.record(
         "consulate.code_issued",
         actor=by,
@@ -87,8 +82,10 @@ def issue_code(passport_number: str, *, by: Account, request: HttpRequest | None
     return record, code
 
 
-class ConsulateMethod(Method):
+class ConsulateMethod(CodeEntryMethod):
     code = "consulate"
+    code_purpose = CodePurpose.CONSULATE
+    rate_action = RATE_ACTION
     label = _("Code from a consulate")
     description = _(
         "At a Russian embassy or consulate an officer checks your passport and gives you a code. Type it "
@@ -105,30 +102,11 @@ class ConsulateMethod(Method):
             raise IdentityError("passport_required")
         return flows.open_confirmation(account, self.code, request=request)
 
-    def complete(
-        self,
-        confirmation: IdentityConfirmation,
-        evidence: Evidence,
-        *,
-        by: Account | None,
-        request: HttpRequest | None = None,
-    ) -> Outcome:
-        flows.ensure_open(confirmation, self.code)
-        if not isinstance(evidence, CodeEntry):
-            raise IdentityError("wrong_method")
-        account = confirmation.account
-        flows.check_rate(RATE_ACTION, account)
-        document = identity_document(account)
-        try:
-            if document is None:
-                raise IdentityError("passport_required")
-            record = codes.verify(
-                CodePurpose.CONSULATE, passport_subject(f"{document.series}{document.number}"), evidence.code
-            )
-        except IdentityError as error:
-            raise flows.refuse(confirmation, error, request=request, rate_action=RATE_ACTION) from None
-        IdentityCode.objects.filter(pk=record.pk).update(account=account, confirmation=confirmation)
-        return flows.confirm(confirmation, by=account, request=request, details={"code": record.pk})
+    def code_subjects(self, confirmation: IdentityConfirmation) -> str:
+        document = identity_document(confirmation.account)
+        if document is None:
+            raise IdentityError("passport_required")
+        return passport_subject(f"{document.series}{document.number}")
 
 
 METHOD = ConsulateMethod()

@@ -21,12 +21,13 @@ from django.utils.translation import gettext_lazy as _
 
 from registration.accounts import audit
 from registration.accounts.models import Account
-from registration.codes import onetime
+from registration.codes import service
+from registration.codes.models import CodePurpose
 from registration.core.form_messages import RequiredMessagesMixin
-from registration.identity import codes, conf, flows
-from registration.identity.base import CodeEntry, Evidence, IdentityError, Method, Outcome
+from registration.identity import conf, flows
+from registration.identity.base import IdentityError
+from registration.identity.codes import CodeEntryMethod
 from registration.identity.models import (
-    CodePurpose,
     ConfirmationState,
     IdentityConfirmation,
     LetterState,
@@ -35,7 +36,6 @@ from registration.identity.models import (
 from validators.django import PostcodeField
 
 RATE_ACTION = "post_letter_code"
-CODE_LENGTH = 10
 
 audit.register_actions(
     {
@@ -79,8 +79,14 @@ class LetterCodeForm(RequiredMessagesMixin, forms.Form):
     )
 
 
-def _subject(account: Account) -> str:
-    return f"account:{account.pk}"
+def letter_subject(letter_pk: int) -> str:
+    """Each letter's code has the letter as its subject, so that every letter sent stays valid."""
+    return f"letter:{letter_pk}"
+
+
+def letter_subjects(account: Account) -> list[str]:
+    pks = PostLetter.objects.filter(account=account, code__isnull=False).values_list("pk", flat=True)
+    return [letter_subject(pk) for pk in pks]
 
 
 @dataclass(frozen=True)
@@ -106,8 +112,10 @@ def allowance(account: Account) -> LetterAllowance:
     return LetterAllowance(True)
 
 
-class PostLetterMethod(Method):
+class PostLetterMethod(CodeEntryMethod):
     code = "post_letter"
+    code_purpose = CodePurpose.POST_LETTER
+    rate_action = RATE_ACTION
     label = _("Letter by post")
     description = _(
         "We send a letter with a code to the post office you choose. Collect it with your passport and "
@@ -149,30 +157,14 @@ class PostLetterMethod(Method):
             )
         return confirmation
 
-    def complete(
-        self,
-        confirmation: IdentityConfirmation,
-        evidence: Evidence,
-        *,
-        by: Account | None,
-        request: HttpRequest | None = None,
-    ) -> Outcome:
-        flows.ensure_open(confirmation, self.code)
-        if not isinstance(evidence, CodeEntry):
-            raise IdentityError("wrong_method")
-        account = confirmation.account
-        flows.check_rate(RATE_ACTION, account)
-        try:
-            record = codes.verify(CodePurpose.POST_LETTER, _subject(account), evidence.code)
-        except IdentityError as error:
-            raise flows.refuse(confirmation, error, request=request, rate_action=RATE_ACTION) from None
-        return flows.confirm(confirmation, by=account, request=request, details={"code": record.pk})
+    def code_subjects(self, confirmation: IdentityConfirmation) -> list[str]:
+        return letter_subjects(confirmation.account)
 
     def cancel(self, confirmation: IdentityConfirmation) -> None:
         confirmation.letters.filter(state__in=[LetterState.PENDING, LetterState.PRINTED]).update(
             state=LetterState.CANCELLED
         )
-        codes.revoke(CodePurpose.POST_LETTER, _subject(confirmation.account))
+        service.revoke(CodePurpose.POST_LETTER, letter_subjects(confirmation.account))
 
     def cabinet_context(self, account: Account, confirmation: IdentityConfirmation | None) -> dict:
         letters = list(confirmation.letters.select_related("code").order_by("-requested_at")) if confirmation else []
@@ -220,18 +212,9 @@ def print_letters(
                 letter.save(update_fields=["state"])
                 continue
             reprint = letter.code is not None
-            if reprint:
-                type(letter.code).objects.filter(pk=letter.code.pk, used_at__isnull=True).update(revoked_at=now)
-            record, code = codes.issue(
-                CodePurpose.POST_LETTER,
-                _subject(letter.account),
-                validity=conf.post_code_validity(),
-                max_attempts=conf.code_max_attempts(),
-                generate=lambda: onetime.generate_crockford(CODE_LENGTH),
-                account=letter.account,
-                confirmation=confirmation,
-                by=by,
-                replace=False,  # letters already sent stay valid: the person may receive any of them
+            # The letter's new code revokes its old one; other letters' codes stay valid.
+            record, code = service.issue(
+                CodePurpose.POST_LETTER, letter_subject(letter.pk), account=letter.account, issued_by=by
             )
             letter.code = record
             letter.state = LetterState.PRINTED

@@ -16,14 +16,15 @@ from django.utils.translation import gettext_lazy as _
 
 from registration.accounts import audit
 from registration.accounts.models import Account
-from registration.codes import onetime
+from registration.codes import service
+from registration.codes.models import CodePurpose, OneTimeCode
 from registration.core.form_messages import RequiredMessagesMixin
-from registration.identity import codes, conf, flows
-from registration.identity.base import ClerkDecision, CodeEntry, Evidence, IdentityError, Method, Outcome
-from registration.identity.models import CodePurpose, IdentityConfirmation, ServiceCentre
+from registration.identity import conf, flows
+from registration.identity.base import ClerkDecision, Evidence, IdentityError, Outcome
+from registration.identity.codes import CodeEntryMethod, account_subject
+from registration.identity.models import IdentityConfirmation, ServiceCentre
 
 RATE_ACTION = "service_centre_code"
-CODE_LENGTH = 8
 
 # What a clerk may record as checked; the identity document is the one that must be among them.
 ORIGINALS: dict[str, Any] = {
@@ -62,12 +63,10 @@ class CodeForm(RequiredMessagesMixin, forms.Form):
     )
 
 
-def _subject(account: Account) -> str:
-    return f"account:{account.pk}"
-
-
-class ServiceCentreMethod(Method):
+class ServiceCentreMethod(CodeEntryMethod):
     code = "service_centre"
+    code_purpose = CodePurpose.SERVICE_CENTRE
+    rate_action = RATE_ACTION
     label = _("Visit a service centre")
     description = _(
         "Bring your passport and your document of stay to a service centre. A clerk checks the originals "
@@ -95,12 +94,16 @@ class ServiceCentreMethod(Method):
         by: Account | None,
         request: HttpRequest | None = None,
     ) -> Outcome:
-        flows.ensure_open(confirmation, self.code)
         if isinstance(evidence, ClerkDecision):
+            flows.ensure_open(confirmation, self.code)
             return self._clerk_checked(confirmation, evidence, by=by, request=request)
-        if isinstance(evidence, CodeEntry):
-            return self._code_typed(confirmation, evidence, request=request)
-        raise IdentityError("wrong_method")
+        return super().complete(confirmation, evidence, by=by, request=request)
+
+    def code_subjects(self, confirmation: IdentityConfirmation) -> str:
+        return account_subject(confirmation.account)
+
+    def code_details(self, record: OneTimeCode) -> dict:
+        return {"code_typed": True}
 
     def _clerk_checked(
         self,
@@ -136,15 +139,11 @@ class ServiceCentreMethod(Method):
         flows.ensure_open(confirmation, self.code)
         if not confirmation.details.get("originals"):
             raise IdentityError("originals_required")
-        record, code = codes.issue(
+        record, code = service.issue(
             CodePurpose.SERVICE_CENTRE,
-            _subject(confirmation.account),
-            validity=conf.service_centre_code_validity(),
-            max_attempts=conf.code_max_attempts(),
-            generate=lambda: onetime.generate_digits(CODE_LENGTH),
+            account_subject(confirmation.account),
             account=confirmation.account,
-            confirmation=confirmation,
-            by=by,
+            issued_by=by,
         )
         audit.record(
             "identity.code_issued",
@@ -156,19 +155,8 @@ class ServiceCentreMethod(Method):
         flows.notify(confirmation.account, "code_issued", {"valid_until": record.expires_at})
         return Outcome(confirmation, issued_code=code, message=_("Give the person this code to type in their account."))
 
-    def _code_typed(
-        self, confirmation: IdentityConfirmation, entry: CodeEntry, *, request: HttpRequest | None
-    ) -> Outcome:
-        account = confirmation.account
-        flows.check_rate(RATE_ACTION, account)
-        try:
-            codes.verify(CodePurpose.SERVICE_CENTRE, _subject(account), entry.code)
-        except IdentityError as error:
-            raise flows.refuse(confirmation, error, request=request, rate_action=RATE_ACTION) from None
-        return flows.confirm(confirmation, by=account, request=request, details={"code_typed": True})
-
     def cancel(self, confirmation: IdentityConfirmation) -> None:
-        codes.revoke(CodePurpose.SERVICE_CENTRE, _subject(confirmation.account))
+        service.revoke(CodePurpose.SERVICE_CENTRE, account_subject(confirmation.account))
 
     def cabinet_context(self, account: Account, confirmation: IdentityConfirmation | None) -> dict:
         return {

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from registration.accounts import audit, status
 from registration.accounts.models import Account, AccountStatus, Applicant, Document, DocumentRole
 from registration.codes import contact as codes
-from registration.codes.models import CodePurpose, ContactCode
+from registration.codes.models import CodePurpose, OneTimeCode
 from registration.codes.sms import masked as mask_phone
 from registration.core import mail
 from registration.core.errors import FlowError
@@ -113,7 +113,7 @@ def current_contact(account: Account, purpose: str) -> str:
     return (account.email if purpose == CodePurpose.EMAIL else account.phone) or ""
 
 
-def pending_contact(account: Account, purpose: str) -> ContactCode | None:
+def pending_contact(account: Account, purpose: str) -> OneTimeCode | None:
     """The code row of a change of ``purpose`` waiting for its code (its ``address`` is the new contact)."""
     return codes.current(purpose, contact_owner(account))
 
@@ -170,7 +170,7 @@ def resend_contact_code(account: Account, purpose: str, *, request: HttpRequest 
 
 def cancel_contact_change(account: Account, purpose: str, *, request: HttpRequest | None = None) -> None:
     """Forget a change waiting for its code: the contact stays as it is."""
-    deleted, _rows = ContactCode.objects.filter(purpose=purpose, owner=contact_owner(account)).delete()
+    deleted = codes.discard(purpose, contact_owner(account))
     if deleted:
         audit.record(
             "profile.contact_change_cancelled",
@@ -204,13 +204,13 @@ def apply_contact_change(account: Account, purpose: str, address: str, *, reques
             if _taken(purpose, address, account):
                 raise ProfileError(f"{field}_taken")
             Account.objects.filter(pk=account.pk).update(**{field: address, "updated_at": timezone.now()})
-            ContactCode.objects.filter(purpose=purpose, owner=contact_owner(account)).delete()
+            codes.discard(purpose, contact_owner(account))
             audit.record(f"profile.{field}_changed", account=account, actor=account, request=request)
     except IntegrityError:  # the unique index decided a race with another account
-        ContactCode.objects.filter(purpose=purpose, owner=contact_owner(account)).delete()
+        codes.discard(purpose, contact_owner(account))
         raise ProfileError(f"{field}_taken") from None
     except ProfileError:
-        ContactCode.objects.filter(purpose=purpose, owner=contact_owner(account)).delete()
+        codes.discard(purpose, contact_owner(account))
         raise
     setattr(account, field, address)
     if field == "email":

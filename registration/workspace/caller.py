@@ -142,7 +142,7 @@ class CallerDeskMixin:
         verification = caller.verification(account, operator)
         match = caller.data_match(account, operator)
         now = timezone.now()
-        waiting_code = bool(match and match.code_hash and match.code_expires_at and match.code_expires_at > now)
+        waiting_code = caller.code_waiting(match)
         pending_contacts = [
             kind
             for kind, purpose in profile_flows.PURPOSES.items()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from registration.accounts.models import AuditEvent
 from registration.codes import sms
+from registration.codes.models import OneTimeCode
 from registration.support import caller
 from registration.support.models import CallerCheck, CallerVerificationAlert
 from tests.registration.identity_fixtures import make_applicant, role_user
@@ -170,7 +171,7 @@ def test_phone_code_read_back_verifies_when_required(client, person, operator, s
     assert response.redirect_chain and sms.outbox[-1].to == "+79161234567"
     code = re.search(r"\b(\d{6})\b", sms.outbox[-1].text).group(1)
     assert code not in client.get(url("", person.account)).content.decode()
-    assert CallerCheck.objects.get(method="data").code_hash != code
+    assert OneTimeCode.objects.get(purpose="caller").code_hash != code
 
     response = client.post(url("_code", person.account), {"code": code}, follow=True)
     assert said(response) == ["The code matches."]
@@ -186,7 +187,7 @@ def test_a_wrong_phone_code_is_a_failed_check(client, person, operator):
     wrong = "000000" if code != "000000" else "111111"
     assert said(client.post(url("_code", person.account), {"code": wrong}, follow=True)) == ["The code does not match."]
     assert len(caller.recent_failures(person.account)) == 1
-    CallerCheck.objects.filter(method="data").update(code_expires_at=timezone.now() - timedelta(seconds=1))
+    OneTimeCode.objects.filter(purpose="caller").update(expires_at=timezone.now() - timedelta(seconds=1))
     assert said(client.post(url("_code", person.account), {"code": code}, follow=True)) == [
         caller.MESSAGES["code_expired"]
     ]

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from registration.codes import contact as codes
 from registration.codes import sms
-from registration.codes.models import CodePurpose, ContactCode
+from registration.codes.models import CodePurpose, OneTimeCode
 from registration.onboarding import steps as S
 
 PHONE = "+79161234567"
@@ -34,9 +34,9 @@ def test_codes_are_six_digits_and_stored_only_as_hashes(db):
     sms.outbox.clear()
     assert codes.send_code(CodePurpose.PHONE, "draft-1", PHONE).code == codes.SENT
     code = re.search(r"\b(\d{6})\b", sms.outbox[-1].text).group(1)
-    row = ContactCode.objects.get()
+    row = OneTimeCode.objects.get()
     assert code not in row.code_hash and len(row.code_hash) == 64
-    assert row.expires_at - row.sent_at == timedelta(minutes=10)
+    assert row.expires_at - row.created_at == timedelta(minutes=10)
     assert codes.check_code(CodePurpose.PHONE, "draft-2", PHONE, code).code == codes.NO_CODE  # bound to its owner
     assert codes.check_code(CodePurpose.PHONE, "draft-1", PHONE, code).ok
     assert codes.is_confirmed(CodePurpose.PHONE, "draft-1", PHONE)
@@ -59,7 +59,7 @@ def test_wrong_code_counts_attempts_and_the_sixth_try_is_refused(at_phone_code):
         response = at_phone_code.post(S.PHONE_CODE, {"code": wrong})
         assert code_errors(response) == ["code_wrong"]
         assert response.context["form"].errors.as_data()["code"][0].params == {"left": left}
-        assert ContactCode.objects.get().attempts == 5 - left
+        assert OneTimeCode.objects.get().attempts == 5 - left
     response = at_phone_code.post(S.PHONE_CODE, {"code": wrong})
     assert code_errors(response) == ["code_too_many_attempts"]
     response = at_phone_code.post(S.PHONE_CODE, {"code": right})
@@ -71,13 +71,13 @@ def test_malformed_or_missing_code_is_refused_without_using_an_attempt(at_phone_
     assert code_errors(at_phone_code.post(S.PHONE_CODE, {"code": "12ab56"})) == ["code_format"]
     assert code_errors(at_phone_code.post(S.PHONE_CODE, {"code": "123"})) == ["code_format"]
     assert code_errors(at_phone_code.post(S.PHONE_CODE, {"code": ""})) == ["code_required"]
-    assert ContactCode.objects.get().attempts == 0
+    assert OneTimeCode.objects.get().attempts == 0
 
 
 def test_an_expired_code_is_refused(at_phone_code):
     """After ten minutes the code no longer works."""
     code = at_phone_code.latest_sms_code()
-    ContactCode.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    OneTimeCode.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     response = at_phone_code.post(S.PHONE_CODE, {"code": code})
     assert code_errors(response) == ["code_expired"]
     assert "expired" in at_phone_code.get(S.PHONE_CODE).context["code_state"].__repr__()
@@ -90,7 +90,7 @@ def test_resend_waits_for_the_cooldown_and_the_new_code_replaces_the_old(at_phon
     assert response.status_code == 429
     assert response.context["code_state"].resend_in > 0
     assert len(sms.outbox) == 1
-    ContactCode.objects.update(sent_at=timezone.now() - timedelta(seconds=61))
+    OneTimeCode.objects.update(created_at=timezone.now() - timedelta(seconds=61))
     response = at_phone_code.resend(S.PHONE_CODE)
     assert response.status_code == 200 and len(sms.outbox) == 2
     new = at_phone_code.latest_sms_code()
@@ -132,20 +132,20 @@ def test_too_many_checks_from_one_address_answer_429(at_phone_code, settings):
 def test_attempts_cannot_exceed_the_limit_even_when_checks_race(db):
     """The attempt is reserved in the database before comparing, so parallel guesses stay within five."""
     codes.send_code(CodePurpose.PHONE, "draft", PHONE)
-    ContactCode.objects.update(attempts=4)
+    OneTimeCode.objects.update(attempts=4)
     assert codes.check_code(CodePurpose.PHONE, "draft", PHONE, "000000").code in (
         codes.TOO_MANY_ATTEMPTS,
         codes.CONFIRMED,
     )
-    assert ContactCode.objects.get().attempts == 5
+    assert OneTimeCode.objects.get().attempts == 5
     assert codes.check_code(CodePurpose.PHONE, "draft", PHONE, "000000").code == codes.TOO_MANY_ATTEMPTS
-    assert ContactCode.objects.get().attempts == 5
+    assert OneTimeCode.objects.get().attempts == 5
 
 
 def test_gateway_failure_says_try_again_and_loses_nothing(at_phone_code, settings, monkeypatch):
     """When the SMS backend fails, the person is told to try again; the old code still works."""
     old = at_phone_code.latest_sms_code()
-    ContactCode.objects.update(sent_at=timezone.now() - timedelta(seconds=61))
+    OneTimeCode.objects.update(created_at=timezone.now() - timedelta(seconds=61))
 
     def broken(self, to, text):
         raise sms.SmsSendError("gateway down")
@@ -167,7 +167,9 @@ def test_email_link_confirms_in_another_browser(wizard):
     other = Client()
     page = other.get(link)
     assert page.status_code == 200 and page.context["outcome"] == "link_valid"
-    assert not codes.is_confirmed(CodePurpose.EMAIL, ContactCode.objects.get(purpose="email").owner, "anna@example.org")
+    assert not codes.is_confirmed(
+        CodePurpose.EMAIL, OneTimeCode.objects.get(purpose="email").subject, "anna@example.org"
+    )
     assert other.post(link).context["outcome"] == codes.CONFIRMED
     page = wizard.get(S.EMAIL_CODE)
     assert page.context["code_state"].confirmed
@@ -179,7 +181,7 @@ def test_a_newer_email_voids_the_older_link(wizard):
     wizard.run_until(S.EMAIL_CODE)
     wizard.get(S.EMAIL_CODE)
     first = re.search(r"(/register/confirm-email/[^/\s]+/)", mail.outbox[-1].body).group(1)
-    ContactCode.objects.update(sent_at=timezone.now() - timedelta(seconds=61))
+    OneTimeCode.objects.update(created_at=timezone.now() - timedelta(seconds=61))
     wizard.resend(S.EMAIL_CODE)
     response = Client().post(first)
     assert response.status_code == 400 and response.context["outcome"] == "link_replaced"
@@ -203,5 +205,5 @@ def test_each_limit_is_a_setting(at_phone_code, settings):
     settings.REGISTRATION_CODE_TTL = 5
     settings.REGISTRATION_CODE_RESEND_COOLDOWN = 0
     at_phone_code.resend(S.PHONE_CODE)
-    row = ContactCode.objects.get()
-    assert (row.expires_at - row.sent_at).total_seconds() == 5
+    row = OneTimeCode.objects.live().get()  # the new code; the exhausted one was revoked
+    assert (row.expires_at - row.created_at).total_seconds() == 5

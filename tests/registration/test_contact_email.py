@@ -11,7 +11,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
 from registration.codes import contact as codes
-from registration.codes.models import CodePurpose, ContactCode
+from registration.codes.models import CodePurpose, OneTimeCode
 
 
 class Collect(Message):
@@ -76,4 +76,4 @@ def test_smtp_failure_asks_to_try_again(db, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
     assert codes.send_code(CodePurpose.EMAIL, "draft-1", "anna@example.org").code == codes.SEND_FAILED
-    assert not ContactCode.objects.exists()
+    assert not OneTimeCode.objects.exists()

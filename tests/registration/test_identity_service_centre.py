@@ -113,7 +113,7 @@ def test_with_the_code_setting_the_clerk_issues_a_code_the_person_types(client, 
         applicant.account, ClerkDecision(originals=("identity_document",)), by=role_user("clerk")
     )
     assert not outcome.activated and re.fullmatch(r"\d{8}", outcome.issued_code)
-    record = outcome.confirmation.codes.get()
+    record = outcome.confirmation.account.one_time_codes.get()
     assert outcome.issued_code not in record.code_hash
     applicant.account.refresh_from_db()
     assert applicant.account.status == "pending"
@@ -135,7 +135,7 @@ def test_wrong_service_centre_code_is_refused_and_counted(make_applicant, role_u
     with pytest.raises(IdentityError) as caught:
         SERVICE_CENTRE.complete(outcome.confirmation, CodeEntry(wrong), by=applicant.account)
     assert caught.value.code == "wrong_code"
-    assert outcome.confirmation.codes.get().attempts == 1
+    assert outcome.confirmation.account.one_time_codes.get().attempts == 1
     assert AuditEvent.objects.get(account=applicant.account, action="identity.refused").data["error"] == "wrong_code"
 
 
@@ -178,7 +178,7 @@ def test_expired_code_is_refused(make_applicant, role_user, issues_code):
     )
     from django.utils import timezone
 
-    outcome.confirmation.codes.update(expires_at=timezone.now())
+    outcome.confirmation.account.one_time_codes.update(expires_at=timezone.now())
     with pytest.raises(IdentityError) as caught:
         SERVICE_CENTRE.complete(outcome.confirmation, CodeEntry(outcome.issued_code), by=applicant.account)
     assert caught.value.code == "code_expired"

@@ -15,7 +15,7 @@ from registration.accounts import second_factor as services
 from registration.accounts.models import AuditEvent
 from registration.cabinet import second_factor as login_flow
 from registration.codes import sms
-from registration.codes.models import ContactCode
+from registration.codes.models import OneTimeCode
 
 LOGIN = reverse("registration:login")
 CODE = reverse("registration:login_code")
@@ -89,7 +89,7 @@ def test_second_factor_asks_for_an_sms_code(client, person):
     response = client.post(CODE, {"code": code})
     assert response["Location"] == reverse("registration:cabinet")
     assert int(client.session[SESSION_KEY]) == person.pk
-    assert not ContactCode.objects.exists()
+    assert not OneTimeCode.objects.exists()
 
 
 def test_second_factor_code_page_needs_a_recent_password(client, person, settings):

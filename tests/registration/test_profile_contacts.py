@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from registration.accounts.models import Account, AuditEvent
 from registration.codes import sms
-from registration.codes.models import ContactCode
+from registration.codes.models import OneTimeCode
 from tests.registration.identity_fixtures import make_applicant
 
 PASSWORD = "Correct-Horse-42"
@@ -49,7 +49,7 @@ def test_new_email_replaces_the_old_one_only_after_its_code(client, person):
     assert Account.objects.get(pk=person.pk).email == "anna.new@example.org"
     told = mail.outbox[-1]
     assert told.to == ["anna@example.org"] and "a***@example.org" in told.body and "anna.new" not in told.body
-    assert not ContactCode.objects.filter(owner=f"profile:{person.pk}").exists()
+    assert not OneTimeCode.objects.filter(subject=f"profile:{person.pk}").exists()
     actions = list(AuditEvent.objects.filter(account=person).values_list("action", flat=True))
     assert "profile.contact_change_started" in actions and "profile.email_changed" in actions
     for event in AuditEvent.objects.filter(account=person, action__startswith="profile."):
@@ -131,7 +131,7 @@ def test_cancel_and_resend(client, person, settings):
     assert client.post(url, {"resend": "1"}).status_code == 200
     assert len([m for m in mail.outbox if m.to == ["new@example.org"]]) == 2
     assert client.post(url, {"cancel": "1"}).status_code == 302
-    assert not ContactCode.objects.filter(owner=f"profile:{person.pk}").exists()
+    assert not OneTimeCode.objects.filter(subject=f"profile:{person.pk}").exists()
     assert AuditEvent.objects.get(action="profile.contact_change_cancelled").data == {"contact": "email"}
     assert client.get(url)["Location"] == reverse("registration:profile_contact", args=["email"])
 
@@ -144,7 +144,7 @@ def test_an_address_taken_meanwhile_is_not_applied(client, person, make_account)
     response = type_code(client, "email", code)
     assert response.status_code == 302
     assert Account.objects.get(pk=person.pk).email == "anna@example.org"
-    assert not ContactCode.objects.filter(owner=f"profile:{person.pk}").exists()
+    assert not OneTimeCode.objects.filter(subject=f"profile:{person.pk}").exists()
 
 
 def test_contact_changes_are_rate_limited(client, person, settings):

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from registration.accounts.models import Account, AccountStatus, AuditEvent, Document
 from registration.codes import sms
-from registration.codes.models import ContactCode
+from registration.codes.models import OneTimeCode
 from registration.onboarding import steps as S
 
 
@@ -62,7 +62,7 @@ def test_full_registration_creates_pending_account_and_logs_in(wizard, client):
 
     assert AuditEvent.objects.filter(action="account.created", account=account).count() == 1
     assert wizard_files() == []  # the temporary uploads are gone
-    assert not ContactCode.objects.exists()
+    assert not OneTimeCode.objects.exists()
 
     page = client.get(response["Location"])
     assert page.status_code == 200

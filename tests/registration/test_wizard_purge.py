@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from registration.codes import contact as codes
-from registration.codes.models import CodePurpose, ContactCode
+from registration.codes.models import CodePurpose, OneTimeCode
 from registration.onboarding import steps as S
 
 
@@ -51,10 +51,10 @@ def test_abandoned_drafts_codes_are_removed(db):
     codes.send_code(CodePurpose.PHONE, "old-draft", "+79161234567")
     codes.send_code(CodePurpose.PHONE, "new-draft", "+79161234568")
     codes.send_code(CodePurpose.LOGIN, "account:1", "+79161234569")
-    ContactCode.objects.filter(owner="old-draft").update(sent_at=timezone.now() - timedelta(hours=30))
-    ContactCode.objects.filter(owner="account:1").update(expires_at=timezone.now() - timedelta(minutes=1))
+    OneTimeCode.objects.filter(subject="old-draft").update(created_at=timezone.now() - timedelta(hours=30))
+    OneTimeCode.objects.filter(subject="account:1").update(expires_at=timezone.now() - timedelta(minutes=1))
     call_command("purge_wizard_files", "--older-than", "24", stdout=io.StringIO(), stderr=io.StringIO())
-    assert list(ContactCode.objects.values_list("owner", flat=True)) == ["new-draft"]
+    assert list(OneTimeCode.objects.values_list("subject", flat=True)) == ["new-draft"]
 
 
 def test_a_draft_whose_scan_was_purged_asks_for_it_again(wizard, wizard_storage):

@@ -2,12 +2,11 @@
 
 from registration.identity.models.centres import ServiceCentre
 from registration.identity.models.confirmations import (
+    IDENTITY_CODE_PURPOSES,
     OPEN_STATES,
-    CodePurpose,
     ConfirmationState,
     DocumentRequest,
     IdentityCode,
-    IdentityCodeQuerySet,
     IdentityConfirmation,
     LetterState,
     PendingApplication,
@@ -20,12 +19,11 @@ from registration.identity.models.confirmations import (
 )
 
 __all__ = [
+    "IDENTITY_CODE_PURPOSES",
     "OPEN_STATES",
-    "CodePurpose",
     "ConfirmationState",
     "DocumentRequest",
     "IdentityCode",
-    "IdentityCodeQuerySet",
     "IdentityConfirmation",
     "LetterState",
     "PendingApplication",

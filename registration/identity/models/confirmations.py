@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registration.accounts.models import Applicant, scan_upload_to, scans_storage
+from registration.codes.models import CodePurpose, OneTimeCode, OneTimeCodeQuerySet
 
 
 class ConfirmationState(models.TextChoices):
@@ -100,76 +101,23 @@ class IdentityConfirmation(models.Model):
         return self.state in OPEN_STATES
 
 
-class CodePurpose(models.TextChoices):
-    SERVICE_CENTRE = "service_centre", _("Service-centre code")
-    POST_LETTER = "post_letter", _("Post letter code")
-    CONSULATE = "consulate", _("Consulate code")
+IDENTITY_CODE_PURPOSES = (CodePurpose.SERVICE_CENTRE, CodePurpose.POST_LETTER, CodePurpose.CONSULATE)
 
 
-class IdentityCodeQuerySet(models.QuerySet["IdentityCode"]):
-    def live(self) -> IdentityCodeQuerySet:
-        """Not used, not revoked (expiry and attempts are judged by the caller, to say which it was)."""
-        return self.filter(used_at__isnull=True, revoked_at__isnull=True)
+class IdentityCodeManager(models.Manager.from_queryset(OneTimeCodeQuerySet)):  # type: ignore[misc]
+    def get_queryset(self) -> OneTimeCodeQuerySet:
+        return super().get_queryset().filter(purpose__in=IDENTITY_CODE_PURPOSES)
 
 
-class IdentityCode(models.Model):
-    """A one-time code, stored only as a keyed hash bound to its purpose and subject."""
+class IdentityCode(OneTimeCode):
+    """The identity codes (service centre, post letter, consulate) among the one-time codes, for the clerks' desks."""
 
-    purpose = models.CharField(_("purpose"), max_length=24, choices=CodePurpose.choices)
-    # A keyed digest of the subject (the account, or the passport number for a consulate code): the
-    # code can be found by its subject without keeping a passport number in clear.
-    subject_digest = models.CharField(_("subject digest"), max_length=64, editable=False)
-    subject_hint = models.CharField(_("subject"), max_length=32, blank=True, help_text=_("Masked, for clerks."))
-    code_hash = models.CharField(_("code hash"), max_length=64, editable=False)
-    account = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("account"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="identity_codes",
-    )
-    confirmation = models.ForeignKey(
-        IdentityConfirmation,
-        verbose_name=_("confirmation"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="codes",
-    )
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("issued by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="issued_identity_codes",
-    )
-    created_at = models.DateTimeField(_("issued"), default=timezone.now, editable=False)
-    expires_at = models.DateTimeField(_("valid until"))
-    attempts = models.PositiveIntegerField(_("wrong attempts"), default=0)
-    max_attempts = models.PositiveIntegerField(_("attempts allowed"), default=5)
-    used_at = models.DateTimeField(_("used"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
-
-    objects = IdentityCodeQuerySet.as_manager()
+    objects = IdentityCodeManager()
 
     class Meta:
+        proxy = True
         verbose_name = _("identity code")
         verbose_name_plural = _("identity codes")
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["purpose", "subject_digest"], name="identity_code_subject")]
-
-    def __str__(self) -> str:
-        return f"{self.get_purpose_display()} {self.subject_hint} ({self.created_at:%d.%m.%Y})"
-
-    @property
-    def is_expired(self) -> bool:
-        return self.expires_at <= timezone.now()
-
-    @property
-    def is_exhausted(self) -> bool:
-        return self.attempts >= self.max_attempts
 
 
 class LetterState(models.TextChoices):
@@ -219,7 +167,7 @@ class PostLetter(models.Model):
         related_name="+",
     )
     code = models.OneToOneField(
-        IdentityCode,
+        OneTimeCode,
         verbose_name=_("code"),
         null=True,
         blank=True,

@@ -17,7 +17,8 @@ class CallerCheck(models.Model):
     """One check of a caller against one account by one operator: which facts, and whether they matched.
 
     A matched data check opens a verification for that operator and account until ``verified_until``;
-    a one-time code sent to the account's phone for that verification is kept here as a keyed hash.
+    a one-time code texted to the account's phone for it has the check as its subject (``codes`` app),
+    and ``code_matched_at`` records when the caller read it back.
     """
 
     account = models.ForeignKey(
@@ -35,10 +36,6 @@ class CallerCheck(models.Model):
     matched = models.BooleanField(_("matched"), default=False)
     created_at = models.DateTimeField(_("checked"), default=timezone.now, db_index=True)
     verified_until = models.DateTimeField(_("verified until"), null=True, blank=True)
-    code_hash = models.CharField(_("code hash"), max_length=64, blank=True, editable=False)
-    code_sent_at = models.DateTimeField(_("code sent"), null=True, blank=True)
-    code_expires_at = models.DateTimeField(_("code valid until"), null=True, blank=True)
-    code_attempts = models.PositiveSmallIntegerField(_("wrong codes"), default=0)
     code_matched_at = models.DateTimeField(_("code read back"), null=True, blank=True)
 
     class Meta:

@@ -15,7 +15,7 @@ from django.core.files.storage import Storage, storages
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from registration.codes.models import CodePurpose, ContactCode
+from registration.codes import contact
 from registration.onboarding.storage import DRAFTS_FOLDER
 
 
@@ -62,9 +62,7 @@ class Command(BaseCommand):
                 if not options["dry_run"]:
                     storage.delete(name)
                 removed += 1
-        stale_codes = ContactCode.objects.filter(
-            purpose__in=[CodePurpose.PHONE, CodePurpose.EMAIL], sent_at__lt=cutoff
-        ) | ContactCode.objects.filter(purpose=CodePurpose.LOGIN, expires_at__lt=timezone.now())
+        stale_codes = contact.stale(cutoff)
         codes = stale_codes.count() if options["dry_run"] else stale_codes.delete()[0]
         verb = "Would delete" if options["dry_run"] else "Deleted"
         self.stdout.write(f"{verb} {removed} temporary upload(s) and {codes} contact code(s).")

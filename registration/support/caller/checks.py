@@ -1,48 +1,28 @@
-"""Caller verification on the support line, and what an operator may do for a verified caller.
+"""Checking a caller's data against an account: the comparison, the lock after failures, the verification.
 
-The operator types what the caller says (name, date of birth, the last characters of the passport
-number, SNILS or INN); the desk answers only whether it matches the chosen account, never what is
-stored. Values are normalised (names in Latin or Cyrillic letters, any case, any word order) and
-compared in constant time on the account's own rows, loaded in Python: nothing personal is looked up
-by value. A match opens a verification for that operator and that account for
-``REGISTRATION_CALLER_VERIFIED_MINUTES`` (15); optionally (or always, with
-``REGISTRATION_CALLER_CODE_REQUIRED``) a one-time code sent to the account's phone is read back.
-
-``REGISTRATION_CALLER_MAX_FAILURES`` (3) failed checks of one account within
-``REGISTRATION_CALLER_FAILURE_WINDOW_MINUTES`` (60), by any operators, lock verification for that
-account until the oldest of them ages out, close every open verification of it, and raise a
-:class:`CallerVerificationAlert` for the support supervisors. Every check and action is audited with
-the operator as actor and no personal data in the event's details.
+See the package's docstring for the rules; the phone code is in ``phone_code``, the actions in ``actions``.
 """
 
 from __future__ import annotations
 
 import hmac
-import logging
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registration.accounts import audit, passwords
+from registration.accounts import audit
 from registration.accounts.models import Account, Applicant
-from registration.codes import onetime
-from registration.codes.sms import SmsSendError, send_sms
 from registration.core import ratelimit
 from registration.core.conf import app_settings
 from registration.core.errors import FlowError
 from registration.profile import flows as profile_flows
 from registration.support.models import CallerCheck, CallerVerificationAlert, CheckMethod
-
-logger = logging.getLogger(__name__)
 
 audit.register_actions(
     {
@@ -57,7 +37,6 @@ audit.register_actions(
     }
 )
 
-CODE_PURPOSE = "caller"
 IDENTIFIERS = ("passport", "snils", "inn")
 MESSAGES: dict[str, Any] = {
     "not_verifiable": _("This account cannot be verified by phone."),
@@ -96,16 +75,8 @@ def failure_window() -> timedelta:
     return timedelta(minutes=int(app_settings.CALLER_FAILURE_WINDOW_MINUTES))
 
 
-def code_validity() -> timedelta:
-    return timedelta(minutes=int(app_settings.CALLER_CODE_MINUTES))
-
-
 def code_required() -> bool:
     return bool(app_settings.CALLER_CODE_REQUIRED)
-
-
-def code_max_attempts() -> int:
-    return int(app_settings.CALLER_CODE_MAX_ATTEMPTS)
 
 
 # --- comparing ---------------------------------------------------------------------------------------
@@ -250,12 +221,12 @@ class CheckResult:
     locked: bool
 
 
-def _lock_account(account: Account) -> None:
+def lock_account(account: Account) -> None:
     """Serialise the checks of one account (counting failures and adding one must not interleave)."""
     Account.objects.select_for_update().only("pk").get(pk=account.pk)
 
 
-def _after_failure(account: Account, operator: Account, request: HttpRequest | None) -> bool:
+def after_failure(account: Account, operator: Account, request: HttpRequest | None) -> bool:
     """Lock verification and alert the supervisors when this failure reaches the limit."""
     now = timezone.now()
     until = locked_until(account, now)
@@ -280,7 +251,7 @@ def check_data(
         raise CallerError("rate_limited")
     kinds = ["name", "birth_date", facts.identifier_kind if facts.identifier_kind in IDENTIFIERS else "identifier"]
     with transaction.atomic():
-        _lock_account(account)
+        lock_account(account)
         if locked_until(account) is not None:
             raise CallerError("locked")
         applicant = Applicant.objects.get(account=account)
@@ -303,156 +274,5 @@ def check_data(
             request=request,
             data={"check": check.pk, "facts": kinds, "result": "match" if matched else "mismatch"},
         )
-        locked = False if matched else _after_failure(account, operator, request)
+        locked = False if matched else after_failure(account, operator, request)
     return CheckResult(matched=matched, verified=verified, locked=locked)
-
-
-def send_code(account: Account, *, operator: Account, request: HttpRequest | None = None) -> CallerCheck:
-    """Text a one-time code to the account's phone for the caller to read back (after a data match)."""
-    if locked_until(account) is not None:
-        raise CallerError("locked")
-    check = data_match(account, operator)
-    if check is None:
-        raise CallerError("not_verified")
-    if not account.phone:
-        raise CallerError("no_phone")
-    if not ratelimit.hit("caller_code_account", f"account:{account.pk}"):
-        raise CallerError("rate_limited")
-    code = onetime.generate_digits(6)
-    minutes = max(1, int(code_validity().total_seconds()) // 60)
-    with translation.override(account.preferred_language or settings.LANGUAGE_CODE):
-        text = " ".join(render_to_string("sms/caller_code.txt", {"code": code, "minutes": minutes}).split())
-    try:
-        send_sms(account.phone, text)
-    except (SmsSendError, ImproperlyConfigured):
-        logger.warning("A caller code could not be sent for account %s.", account.pk)
-        raise CallerError("send_failed") from None
-    now = timezone.now()
-    check.code_hash = onetime.hash_code(code, purpose=CODE_PURPOSE, subject=str(check.pk))
-    check.code_sent_at = now
-    check.code_expires_at = now + code_validity()
-    check.code_attempts = 0
-    check.code_matched_at = None
-    check.save(update_fields=["code_hash", "code_sent_at", "code_expires_at", "code_attempts", "code_matched_at"])
-    audit.record("caller.code_sent", account=account, actor=operator, request=request, data={"check": check.pk})
-    return check
-
-
-def check_code(account: Account, typed: str, *, operator: Account, request: HttpRequest | None = None) -> CheckResult:
-    """The caller reads the code back: a match (re)opens the verification; a wrong code is a failed check."""
-    with transaction.atomic():
-        _lock_account(account)
-        if locked_until(account) is not None:
-            raise CallerError("locked")
-        check = data_match(account, operator)
-        if check is None or not check.code_hash:
-            raise CallerError("no_code")
-        now = timezone.now()
-        if check.code_expires_at is None or check.code_expires_at <= now:
-            raise CallerError("code_expired")
-        if check.code_attempts >= code_max_attempts():
-            raise CallerError("too_many_attempts")
-        matched = onetime.matches(typed, check.code_hash, purpose=CODE_PURPOSE, subject=str(check.pk))
-        CallerCheck.objects.create(
-            account=account, operator=operator, method=CheckMethod.CODE, facts=["phone_code"], matched=matched
-        )
-        if matched:
-            check.code_hash = ""
-            check.code_matched_at = now
-            check.verified_until = now + verified_for()
-        else:
-            check.code_attempts += 1
-        check.save(update_fields=["code_hash", "code_matched_at", "verified_until", "code_attempts"])
-        audit.record(
-            "caller.code_checked",
-            account=account,
-            actor=operator,
-            request=request,
-            data={"check": check.pk, "result": "match" if matched else "mismatch"},
-        )
-        locked = False if matched else _after_failure(account, operator, request)
-    return CheckResult(matched=matched, verified=matched, locked=locked)
-
-
-# --- what a verified caller may ask for ---------------------------------------------------------------
-
-
-def lockout_usernames(account: Account) -> list[str]:
-    """Every key django-axes may count this account's failed log-ins under (see ``login.lockout_username``)."""
-    return [name for name in (account.email, account.phone) if name]
-
-
-def login_locked(account: Account) -> bool:
-    from axes.models import AccessAttempt
-
-    limit = int(getattr(settings, "AXES_FAILURE_LIMIT", 5))
-    return AccessAttempt.objects.filter(
-        username__in=lockout_usernames(account), failures_since_start__gte=limit
-    ).exists()
-
-
-def lift_lockout(account: Account, *, operator: Account, request: HttpRequest | None = None) -> int:
-    """Forget the account's failed log-ins (by e-mail or phone); returns how many records were removed."""
-    from axes.utils import reset
-
-    require_verified(account, operator)
-    removed = sum(reset(username=name) for name in lockout_usernames(account))
-    audit.record("caller.lockout_lifted", account=account, actor=operator, request=request, data={"records": removed})
-    return removed
-
-
-def resend_contact_code(
-    account: Account, purpose: str, *, operator: Account, request: HttpRequest | None = None
-) -> str:
-    """Send again the code of a contact change the person started in the cabinet; returns the outcome code."""
-    require_verified(account, operator)
-    try:
-        outcome = profile_flows.resend_contact_code(account, purpose, request=request)
-    except profile_flows.ProfileError:
-        raise CallerError("nothing_to_resend") from None
-    audit.record(
-        "caller.contact_code_resent",
-        account=account,
-        actor=operator,
-        request=request,
-        data={"contact": str(purpose), "outcome": outcome.code},
-    )
-    return outcome.code
-
-
-def send_password_reset(account: Account, *, operator: Account, request: HttpRequest) -> None:
-    """Start the ordinary password reset: the link goes to the account's own e-mail, never to the operator."""
-    require_verified(account, operator)
-    if not (account.is_active and account.has_usable_password()):
-        raise CallerError("cannot_reset")
-    if not ratelimit.hit("password_reset_email", account.email):
-        raise CallerError("rate_limited")
-    try:
-        passwords.send_reset_link(account, request)
-    except ValueError:  # pragma: no cover - the stored address is valid
-        raise CallerError("cannot_reset") from None
-    audit.record("caller.password_reset_sent", account=account, actor=operator, request=request)
-
-
-def add_note(
-    account: Account, support_request: Any, body: str, *, operator: Account, request: HttpRequest | None = None
-) -> Any:
-    """An internal note on one of the account's support requests, written during a verified call."""
-    from registration.support import desk as support_desk
-
-    require_verified(account, operator)
-    if support_request.account_id != account.pk:
-        raise CallerError("wrong_request")
-    return support_desk.add_note(support_request, by=operator, body=body, request=request)
-
-
-def acknowledge(alert: CallerVerificationAlert, *, by: Account, request: HttpRequest | None = None) -> bool:
-    """A supervisor marks an alert as dealt with (the lock itself ages out on its own)."""
-    updated = CallerVerificationAlert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
-        acknowledged_at=timezone.now(), acknowledged_by=by
-    )
-    if updated:
-        audit.record(
-            "caller.alert_acknowledged", account=alert.account, actor=by, request=request, data={"alert": alert.pk}
-        )
-    return bool(updated)
