@@ -19,6 +19,7 @@ from registration.accounts import audit
 from registration.accounts.models import Account, Document, DocumentRole
 from registration.codes import onetime
 from registration.core.form_messages import RequiredMessagesMixin
+from registration.core.masking import mask
 from registration.identity import codes, conf, flows
 from registration.identity.base import CodeEntry, Evidence, IdentityError, Method, Outcome
 from registration.identity.models import CodePurpose, IdentityCode, IdentityConfirmation
@@ -51,10 +52,6 @@ def passport_subject(number: str) -> str:
     return passport.compact(number or "")
 
 
-def mask_passport(number: str) -> str:
-    return "*" * max(len(number) - 4, 0) + number[-4:]
-
-
 def identity_document(account: Account) -> Document | None:
     return (
         Document.objects.filter(applicant__account=account, role=DocumentRole.IDENTITY)
@@ -76,7 +73,7 @@ def issue_code(passport_number: str, *, by: Account, request: HttpRequest | None
         max_attempts=conf.consulate_code_max_attempts(),
         generate=lambda: onetime.generate_crockford(CODE_LENGTH),
         by=by,
-        hint=mask_passport(number),
+        hint=mask(number),
     )
     audit.record(
         "consulate.code_issued",
