@@ -23,24 +23,15 @@ from registration.identity.models import (
     SignatureCertificate,
 )
 from registration.workspace import consulate, post, queue, support, video  # noqa: F401  (each registers its desk)
-from registration.workspace.base import SecretLookupsRefused
+from registration.workspace.base import ReadOnly, SecretLookupsRefused
 
 admin.site.site_header = _("Registration of foreign citizens: clerks' workspace")
 admin.site.site_title = _("Clerks' workspace")
 admin.site.index_title = _("Workspace")
 
 
-class ReadOnlyAdmin(SecretLookupsRefused, admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
     """Records kept for the history: superusers read them, nobody edits them here."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Account)

@@ -19,6 +19,19 @@ class SecretLookupsRefused:
         return super().lookup_allowed(lookup, value, request)  # type: ignore[misc]
 
 
+class ReadOnly:
+    """Records read on a desk: nobody adds, edits or deletes them through the admin."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class DefaultChoiceFilter(admin.SimpleListFilter):
     """A list filter that starts on ``default`` (what the desk works on) and never offers "All" twice."""
 

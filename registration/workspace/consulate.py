@@ -18,12 +18,12 @@ from registration import access
 from registration.identity import consulate
 from registration.identity.base import IdentityError
 from registration.identity.models import IdentityCode
-from registration.workspace.base import SecretLookupsRefused
+from registration.workspace.base import ReadOnly, SecretLookupsRefused
 from registration.workspace.forms import IssueConsulateCodeForm
 
 
 @admin.register(IdentityCode)
-class IdentityCodeAdmin(SecretLookupsRefused, admin.ModelAdmin):
+class IdentityCodeAdmin(ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
     """Codes as their issuers see them: masked subject, validity and use; never the code itself."""
 
     list_display = (
@@ -68,15 +68,6 @@ class IdentityCodeAdmin(SecretLookupsRefused, admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return access.is_superuser(request.user) or self._is_officer(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[IdentityCode]:
         queryset = super().get_queryset(request)

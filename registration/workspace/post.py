@@ -18,13 +18,13 @@ from django.views.decorators.http import require_POST
 from registration import access
 from registration.identity import post_letter
 from registration.identity.models import PostLetter
-from registration.workspace.base import SecretLookupsRefused
+from registration.workspace.base import ReadOnly, SecretLookupsRefused
 
 MAX_BATCH = 100
 
 
 @admin.register(PostLetter)
-class PostLetterAdmin(SecretLookupsRefused, admin.ModelAdmin):
+class PostLetterAdmin(ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
     list_display = ("pk", "requested_at", "state", "recipient", "application_number", "postcode", "address", "sent_at")
     list_filter = ("state",)
     list_select_related = ("account", "account__applicant")
@@ -34,15 +34,6 @@ class PostLetterAdmin(SecretLookupsRefused, admin.ModelAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     change_list_template = "admin/identity/postletter/change_list.html"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         user = request.user

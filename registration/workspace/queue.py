@@ -23,7 +23,7 @@ from registration.core.masking import mask, mask_email, mask_passport, mask_snil
 from registration.identity import registry
 from registration.identity.models import PendingApplication
 from registration.workspace.application import ApplicationPageMixin
-from registration.workspace.base import SecretLookupsRefused
+from registration.workspace.base import ReadOnly, SecretLookupsRefused
 from registration.workspace.changes import ChangeRequestFilter, ChangeReviewMixin, waiting_change
 from registration.workspace.filters import CentreFilter, MethodFilter, StatusFilter, WaitingFilter, shown_confirmation
 
@@ -33,7 +33,9 @@ _PHONE = re.compile(r"\+?[\d\s()-]{7,20}")
 
 
 @admin.register(PendingApplication)
-class PendingApplicationAdmin(SecretLookupsRefused, ApplicationPageMixin, ChangeReviewMixin, admin.ModelAdmin):
+class PendingApplicationAdmin(
+    ReadOnly, SecretLookupsRefused, ApplicationPageMixin, ChangeReviewMixin, admin.ModelAdmin
+):
     """The service-centre clerks' queue: oldest first, personal data masked, constant queries per page."""
 
     list_display = (
@@ -66,15 +68,6 @@ class PendingApplicationAdmin(SecretLookupsRefused, ApplicationPageMixin, Change
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         user = request.user
         return access.may(user, "view_queue") if obj is None else access.can_view_application(user, obj)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     # --- the list ----------------------------------------------------------------------------------
 
