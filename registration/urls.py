@@ -38,6 +38,6 @@ urlpatterns = [
     path("account/identity/service-centre/receipt/", identity_views.receipt, name="identity_receipt"),
     path("account/identity/requests/<int:pk>/upload/", identity_views.upload, name="identity_upload"),
     path("account/identity/<slug:code>/", identity_views.method_page, name="identity_method"),
-    path("account/documents/<int:pk>/scan/", scans.document_scan, name="document_scan"),
-    path("account/identity/uploads/<int:pk>/scan/", scans.requested_scan, name="requested_scan"),
+    path("account/documents/<int:pk>/scan/", scans.scan, {"kind": "document"}, name="document_scan"),
+    path("account/identity/uploads/<int:pk>/scan/", scans.scan, {"kind": "requested"}, name="requested_scan"),
 ]

@@ -17,13 +17,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from registration import access
 from registration.accounts.models import Account, Applicant
 from registration.core import ratelimit
 from registration.core.form_messages import RequiredMessagesMixin
 from registration.identity import flows, registry
 from registration.identity.base import IdentityError, Method, RateLimited
 from registration.identity.conf import max_requested_scans
-from registration.identity.models import DocumentRequest, IdentityConfirmation, RequestState
+from registration.identity.models import DocumentRequest, IdentityConfirmation
 from validators.django import ScanField
 
 
@@ -193,8 +194,10 @@ def _upload_key(request: HttpRequest) -> str:
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload the further documents a clerk asked for."""
     account = _account(request)
-    document_request = get_object_or_404(DocumentRequest, pk=pk, account=account)
-    if document_request.state != RequestState.OPEN:
+    document_request = get_object_or_404(DocumentRequest, pk=pk)
+    if not access.is_owner(account, document_request.account_id):
+        raise Http404
+    if not access.can_upload_requested_scans(account, document_request):
         messages.info(request, _("This request has already been answered."))
         return redirect("registration:cabinet")
     form = UploadForm(request.POST or None, request.FILES or None)

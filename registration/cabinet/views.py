@@ -21,6 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import View
 
+from registration import access
 from registration.accounts import audit, second_factor
 from registration.accounts.forms import ChosenPasswordForm, LoginForm, PasswordResetRequestForm
 from registration.accounts.models import Account
@@ -28,9 +29,9 @@ from registration.cabinet import checklist
 from registration.cabinet import second_factor as login_flow
 from registration.cabinet.forms import LoginCodeForm, SecondFactorForm
 from registration.codes import contact as codes
-from registration.codes.sms import masked
 from registration.core import ratelimit
 from registration.core.help import QUESTIONS
+from registration.core.masking import mask_phone
 from registration.profile import flows as profile_flows
 from registration.support import flows as support_flows
 from registration.support.forms import SupportReplyForm, SupportRequestForm
@@ -118,7 +119,7 @@ class LoginCodeView(View):
             "form": form,
             "send_message": message,
             "send_failed": send not in ("", codes.SENT),
-            "masked_phone": masked(self.account.phone or ""),
+            "masked_phone": mask_phone(self.account.phone or ""),
         }
         return render(self.request, self.template_name, context, status=status)
 
@@ -239,8 +240,8 @@ def support_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def support_detail(request: HttpRequest, number: str) -> HttpResponse:
     """One request: its status, the messages both ways, and a box to write again."""
-    support = SupportRequest.objects.filter(account=request.user, number=number[:16]).first()
-    if support is None:
+    support = SupportRequest.objects.filter(number=number[:16]).first()
+    if support is None or not access.can_write_as_person(request.user, support):
         raise Http404
     form = SupportReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST":

@@ -28,6 +28,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 from registration.core.conf import app_settings
+from registration.core.masking import mask_phone
 
 logger = logging.getLogger(__name__)
 
@@ -43,9 +44,7 @@ class SmsMessage:
     sent_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
-def masked(phone: str) -> str:
-    """``+79161234567`` → ``+7916***4567``: enough for an operator's log, not a full number."""
-    return phone[:5] + "***" + phone[-4:] if len(phone) > 9 else "***"
+masked = mask_phone  # the one masking of phone numbers lives in core.masking
 
 
 class BaseBackend:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 # Lookups on these parts of a path are refused in every list (whole passport, SNILS and INN numbers,
-# the MRZ that contains the passport number): clerks search by the last digits instead.
-SECRET_LOOKUP_PARTS = frozenset({"snils", "inn", "number", "series", "mrz", "code_hash"})
+# the MRZ that contains the passport number, hashes): clerks search by the last digits instead.
+SECRET_LOOKUP_PARTS = frozenset({"snils", "inn", "number", "series", "mrz", "code_hash", "subject", "password"})
 
 
 def mask(value: str | None, keep: int = 4) -> str:
@@ -13,6 +13,12 @@ def mask(value: str | None, keep: int = 4) -> str:
     if len(value) <= keep:
         return "*" * len(value)
     return "*" * (len(value) - keep) + value[-keep:]
+
+
+def mask_phone(phone: str | None) -> str:
+    """``+79161234567`` → ``+7916***4567``: what a person sees of their own number, and what logs keep."""
+    phone = phone or ""
+    return phone[:5] + "***" + phone[-4:] if len(phone) > 9 else "***"
 
 
 def mask_passport(last_digits: str | None) -> str:

@@ -22,6 +22,7 @@ from registration.accounts.models import Account, Document, DocumentRole
 from registration.codes import service
 from registration.codes.models import CodePurpose, OneTimeCode
 from registration.core.form_messages import RequiredMessagesMixin
+from registration.core.masking import mask
 from registration.identity import flows
 from registration.identity.base import IdentityError
 from registration.identity.codes import CodeEntryMethod
@@ -54,10 +55,6 @@ def passport_subject(number: str) -> str:
     return passport.compact(number or "")
 
 
-def mask_passport(number: str) -> str:
-    return "*" * max(len(number) - 4, 0) + number[-4:]
-
-
 def identity_document(account: Account) -> Document | None:
     return (
         Document.objects.filter(applicant__account=account, role=DocumentRole.IDENTITY)
@@ -72,7 +69,7 @@ def issue_code(passport_number: str, *, by: Account, request: HttpRequest | None
     number = passport_subject(passport_number)
     if not _PASSPORT.fullmatch(number):
         raise IdentityError("passport_invalid", _("Enter the passport number: 5 to 12 Latin letters and digits."))
-    record, code = service.issue(CodePurpose.CONSULATE, number, issued_by=by, hint=mask_passport(number))
+    record, code = service.issue(CodePurpose.CONSULATE, number, issued_by=by, hint=mask(number))
     audit.record(
         "consulate.code_issued",
         actor=by,

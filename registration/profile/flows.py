@@ -31,10 +31,9 @@ from registration.accounts import audit, status
 from registration.accounts.models import Account, AccountStatus, Applicant, Document, DocumentRole
 from registration.codes import contact as codes
 from registration.codes.models import CodePurpose, OneTimeCode
-from registration.codes.sms import masked as mask_phone
 from registration.core import mail
 from registration.core.errors import FlowError
-from registration.core.masking import mask_email
+from registration.core.masking import mask_email, mask_phone
 from registration.profile.models import ChangeKind, ChangeState, ProfileChangeRequest
 from validators import ValidationError as CheckFailed
 from validators import mrz as vmrz

@@ -12,9 +12,10 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from registration import access
 from registration.accounts import audit
 from registration.accounts.models import Account, Applicant, AuditEvent, Document
-from registration.core.masking import mask, refuses_lookup
+from registration.core.masking import mask, mask_passport
 from registration.identity.models import (
     DocumentRequest,
     IdentityConfirmation,
@@ -22,32 +23,19 @@ from registration.identity.models import (
     SignatureCertificate,
 )
 from registration.workspace import consulate, post, queue, support, video  # noqa: F401  (each registers its desk)
+from registration.workspace.base import ReadOnly, SecretLookupsRefused
 
 admin.site.site_header = _("Registration of foreign citizens: clerks' workspace")
 admin.site.site_title = _("Clerks' workspace")
 admin.site.index_title = _("Workspace")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
     """Records kept for the history: superusers read them, nobody edits them here."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
-        if refuses_lookup(lookup):
-            return False
-        return super().lookup_allowed(lookup, value, request)
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
+class AccountAdmin(SecretLookupsRefused, admin.ModelAdmin):
     list_display = ("email", "masked_phone", "status", "is_staff", "created_at")
     list_filter = ("status", "is_staff", "is_superuser", "groups")
     search_fields = ("email",)
@@ -74,27 +62,17 @@ class AccountAdmin(admin.ModelAdmin):
     def masked_phone(self, obj: Account) -> str:
         return mask(obj.phone or "")
 
-    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
-        if lookup.split("__")[0] == "password":
-            return False
-        return super().lookup_allowed(lookup, value, request)
-
 
 @admin.register(Applicant)
-class ApplicantAdmin(admin.ModelAdmin):
+class ApplicantAdmin(SecretLookupsRefused, admin.ModelAdmin):
     list_display = ("application_number", "surname", "given_names", "citizenship", "submitted_at")
     search_fields = ("=application_number", "surname", "given_names", "account__email")
     list_select_related = ("account",)
     ordering = ("submitted_at",)
 
-    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
-        if refuses_lookup(lookup):
-            return False
-        return super().lookup_allowed(lookup, value, request)
-
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(SecretLookupsRefused, admin.ModelAdmin):
     list_display = ("applicant", "role", "kind", "masked_number", "expiry_date")
     list_filter = ("role", "kind")
     list_select_related = ("applicant",)
@@ -102,12 +80,7 @@ class DocumentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("number"))
     def masked_number(self, obj: Document) -> str:
-        return f"******{obj.number_last_digits}" if obj.number_last_digits else ""
-
-    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
-        if refuses_lookup(lookup):
-            return False
-        return super().lookup_allowed(lookup, value, request)
+        return mask_passport(obj.number_last_digits)
 
 
 @admin.register(ServiceCentre)
@@ -115,6 +88,9 @@ class ServiceCentreAdmin(admin.ModelAdmin):
     list_display = ("name", "city", "region", "is_active")
     list_filter = ("is_active", "region")
     search_fields = ("name", "city", "address")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return access.may(request.user, "view_centres")
 
 
 class ActionFilter(admin.SimpleListFilter):

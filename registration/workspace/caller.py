@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from registration import access
 from registration.accounts.models import Account, Applicant
 from registration.codes import contact as codes
 from registration.core.masking import mask, mask_email
@@ -31,8 +32,6 @@ from registration.profile import flows as profile_flows
 from registration.support import caller
 from registration.support.models import SupportRequest
 from registration.workspace.forms import CallerCheckForm, CallerCodeForm, CallerSearchForm, SupportNoteForm
-
-PERMISSION = "support.{}".format
 
 RESEND_OUTCOMES: dict[str, Any] = {
     codes.SENT: _("The code was sent again to the new contact the person gave."),
@@ -86,12 +85,12 @@ class CallerDeskMixin:
 
     # --- helpers -------------------------------------------------------------------------------
 
-    def _allow(self, request: HttpRequest, permission: str) -> None:
-        if not request.user.has_perm(PERMISSION(permission)):
+    def _allow(self, request: HttpRequest, action: str) -> None:
+        if not access.may(request.user, action):
             raise PermissionDenied
 
-    def _caller_account(self, request: HttpRequest, account_id: int, permission: str) -> Account:
-        self._allow(request, permission)
+    def _caller_account(self, request: HttpRequest, account_id: int, action: str) -> Account:
+        self._allow(request, action)
         account = get_object_or_404(Account, pk=account_id)
         if not caller.verifiable(account):
             raise Http404
@@ -173,14 +172,14 @@ class CallerDeskMixin:
             "code_form": bound.get("code") or CallerCodeForm(),
             "note_form": bound.get("note") or SupportNoteForm(account=account),
             "can": {
-                name: user.has_perm(PERMISSION(name))
+                name: access.may(user, name)
                 for name in (
                     "verify_caller",
                     "lift_login_lockout",
                     "resend_contact_code",
                     "send_password_reset",
                     "add_support_note",
-                    "add_supportrequest",
+                    "open_support_request",
                 )
             },
         }

@@ -14,13 +14,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from registration.core.form_messages import RequiredMessagesMixin
+from registration import access
 from registration.identity.scans import mime_type
 from registration.profile import flows
 from registration.profile.models import ChangeState, ProfileChangeRequest
-from registration.workspace.forms import TEXTAREA
-
-REVIEW_PERMISSION = "profile.review_profile_change"
+from registration.workspace.forms import AcceptChangeForm, ReasonForm
 
 
 def waiting_change() -> Exists:
@@ -41,27 +39,6 @@ class ChangeRequestFilter(admin.SimpleListFilter):
         if self.value() == self.WAITING:
             return queryset.filter(waiting_change())
         return queryset
-
-
-class AcceptChangeForm(RequiredMessagesMixin, forms.Form):
-    required_messages = {
-        "compared": _("Confirm that you compared the proposed data with the new scan."),
-    }
-
-    compared = forms.BooleanField(label=_("I compared the proposed data with the new scan, and they agree"))
-
-
-class RejectChangeForm(RequiredMessagesMixin, forms.Form):
-    required_messages = {
-        "reason": _("Give the reason: the person reads it."),
-    }
-
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=1000,
-        widget=TEXTAREA,
-        help_text=_("The person reads it in the e-mail and in the account: be clear and polite."),
-    )
 
 
 class ChangeReviewMixin:
@@ -93,7 +70,7 @@ class ChangeReviewMixin:
                 "rows": flows.comparison(change, applicant),
                 "mime": mime_type(change.scan_type),
                 "accept_form": bound.get((change.pk, "accept")) or AcceptChangeForm(prefix=f"change{change.pk}"),
-                "reject_form": bound.get((change.pk, "reject")) or RejectChangeForm(prefix=f"change{change.pk}"),
+                "reject_form": bound.get((change.pk, "reject")) or ReasonForm(prefix=f"change{change.pk}"),
             }
             for change in changes
             if change.is_pending
@@ -103,19 +80,28 @@ class ChangeReviewMixin:
             "under_review": any(item["change"].was_active for item in waiting),
             "changes_waiting": waiting,
             "changes_decided": [change for change in changes if not change.is_pending],
-            "can_review_changes": request.user.has_perm(REVIEW_PERMISSION),
+            "can_review_changes": access.may(request.user, "review_change"),
         }
 
     def _change(self, request: HttpRequest, object_id: int, change_id: int) -> tuple[Any, ProfileChangeRequest]:
-        applicant = self._applicant(request, object_id, "review_profile_change")  # type: ignore[attr-defined]
+        applicant = self._applicant(request, object_id, "review_change")  # type: ignore[attr-defined]
         change = get_object_or_404(ProfileChangeRequest, pk=change_id, account=applicant.account)
         return applicant, change
+
+    def _not_waiting(self, request: HttpRequest, applicant: Any, change: ProfileChangeRequest) -> HttpResponse | None:
+        """A refusal when the change was already decided (the page was stale)."""
+        if access.can_review_change(request.user, change):
+            return None
+        messages.error(request, flows.ProfileError("not_pending").message)
+        return redirect(self._page_url(applicant))  # type: ignore[attr-defined]
 
     def _change_invalid(self, request: HttpRequest, applicant: Any, key: tuple[int, str], form: forms.Form):  # type: ignore[no-untyped-def]
         return self._invalid(request, applicant, "change_bound", {key: form})  # type: ignore[attr-defined]
 
     def accept_change_view(self, request: HttpRequest, object_id: int, change_id: int) -> HttpResponse:
         applicant, change = self._change(request, object_id, change_id)
+        if refused := self._not_waiting(request, applicant, change):
+            return refused
         form = AcceptChangeForm(request.POST, prefix=f"change{change.pk}")
         if not form.is_valid():
             return self._change_invalid(request, applicant, (change.pk, "accept"), form)
@@ -129,7 +115,9 @@ class ChangeReviewMixin:
 
     def reject_change_view(self, request: HttpRequest, object_id: int, change_id: int) -> HttpResponse:
         applicant, change = self._change(request, object_id, change_id)
-        form = RejectChangeForm(request.POST, prefix=f"change{change.pk}")
+        if refused := self._not_waiting(request, applicant, change):
+            return refused
+        form = ReasonForm(request.POST, prefix=f"change{change.pk}")
         if not form.is_valid():
             return self._change_invalid(request, applicant, (change.pk, "reject"), form)
         try:

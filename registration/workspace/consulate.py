@@ -14,17 +14,16 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from registration.core.masking import refuses_lookup
+from registration import access
 from registration.identity import consulate
 from registration.identity.base import IdentityError
 from registration.identity.models import IdentityCode
+from registration.workspace.base import ReadOnly, SecretLookupsRefused
 from registration.workspace.forms import IssueConsulateCodeForm
-
-ISSUE_PERMISSION = "identity.issue_consulate_code"
 
 
 @admin.register(IdentityCode)
-class IdentityCodeAdmin(admin.ModelAdmin):
+class IdentityCodeAdmin(ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
     """Codes as their issuers see them: masked subject, validity and use; never the code itself."""
 
     list_display = (
@@ -56,37 +55,23 @@ class IdentityCodeAdmin(admin.ModelAdmin):
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         # Officers see their codes, not which account used them.
-        return self.fields if request.user.is_superuser else tuple(f for f in self.fields if f != "account")
+        return self.fields if access.is_superuser(request.user) else tuple(f for f in self.fields if f != "account")
 
     change_list_template = "admin/identity/identitycode/change_list.html"
     actions = None
 
     def _is_officer(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_active and request.user.has_perm(ISSUE_PERMISSION))
+        return access.may(request.user, "issue_consulate_code")
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser or self._is_officer(request)
+        return access.is_superuser(request.user) or self._is_officer(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_superuser or self._is_officer(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
-        if refuses_lookup(lookup):
-            return False
-        return super().lookup_allowed(lookup, value, request)
+        return access.is_superuser(request.user) or self._is_officer(request)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[IdentityCode]:
         queryset = super().get_queryset(request)
-        if request.user.is_superuser:
+        if access.is_superuser(request.user):
             return queryset
         return queryset.filter(purpose="consulate", issued_by=request.user)
 

@@ -58,6 +58,14 @@ class ReasonForm(RequiredMessagesMixin, forms.Form):
     )
 
 
+class AcceptChangeForm(RequiredMessagesMixin, forms.Form):
+    required_messages = {
+        "compared": _("Confirm that you compared the proposed data with the new scan."),
+    }
+
+    compared = forms.BooleanField(label=_("I compared the proposed data with the new scan, and they agree"))
+
+
 class RequestDocumentsForm(RequiredMessagesMixin, forms.Form):
     required_messages = {
         "message": _("Say which documents are needed, and why: the person reads it."),

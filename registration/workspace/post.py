@@ -15,16 +15,16 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from registration.core.masking import refuses_lookup
+from registration import access
 from registration.identity import post_letter
 from registration.identity.models import PostLetter
+from registration.workspace.base import ReadOnly, SecretLookupsRefused
 
-PRINT_PERMISSION = "identity.print_post_letters"
 MAX_BATCH = 100
 
 
 @admin.register(PostLetter)
-class PostLetterAdmin(admin.ModelAdmin):
+class PostLetterAdmin(ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
     list_display = ("pk", "requested_at", "state", "recipient", "application_number", "postcode", "address", "sent_at")
     list_filter = ("state",)
     list_select_related = ("account", "account__applicant")
@@ -35,22 +35,12 @@ class PostLetterAdmin(admin.ModelAdmin):
     show_facets = admin.ShowFacets.NEVER
     change_list_template = "admin/identity/postletter/change_list.html"
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        user = request.user
+        return access.may(user, "view_letters") if obj is None else access.can_view_letter(user, obj)
 
     def has_print_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(PRINT_PERMISSION)
-
-    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
-        if refuses_lookup(lookup):
-            return False
-        return super().lookup_allowed(lookup, value, request)
+        return access.may(request.user, "print_letters")
 
     @admin.display(description=_("recipient"))
     def recipient(self, obj: PostLetter) -> str:

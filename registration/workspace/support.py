@@ -17,38 +17,28 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from registration import access
 from registration.accounts import audit
 from registration.accounts.models import Account
 from registration.core.masking import mask_email
 from registration.support import caller
 from registration.support import desk as support_desk
 from registration.support.models import CallerVerificationAlert, SupportMessage, SupportRequest, SupportStatus
+from registration.workspace.base import DefaultChoiceFilter
 from registration.workspace.caller import CallerDeskMixin
 from registration.workspace.forms import OperatorRequestForm, SupportAnswerForm, SupportStatusForm
 
-ANSWER_PERMISSION = "identity.answer_support"
 
-
-class OpenFilter(admin.SimpleListFilter):
+class OpenFilter(DefaultChoiceFilter):
     """Requests still to deal with, unless another status is chosen."""
 
     title = _("status")
     parameter_name = "status"
     OPEN = "open"
+    default = OPEN
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, Any]]:
         return [(self.OPEN, _("Open")), *SupportStatus.choices, ("all", _("All"))]
-
-    def value(self) -> str:
-        return super().value() or self.OPEN
-
-    def choices(self, changelist: Any):  # type: ignore[no-untyped-def]
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = self.value()
@@ -81,8 +71,12 @@ class SupportRequestAdmin(CallerDeskMixin, admin.ModelAdmin):
     show_facets = admin.ShowFacets.NEVER
     actions = None
 
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        user = request.user
+        return access.may(user, "view_support") if obj is None else access.can_view_support_thread(user, obj)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("support.add_supportrequest")
+        return access.may(request.user, "open_support_request")
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -91,7 +85,7 @@ class SupportRequestAdmin(CallerDeskMixin, admin.ModelAdmin):
         return False
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        if request.user.has_perm("support.view_callerverificationalert"):
+        if access.may(request.user, "view_caller_alerts"):
             waiting = CallerVerificationAlert.objects.filter(acknowledged_at__isnull=True).count()
             if waiting:
                 messages.warning(
@@ -105,7 +99,7 @@ class SupportRequestAdmin(CallerDeskMixin, admin.ModelAdmin):
                 )
         extra_context = {
             **(extra_context or {}),
-            "can_verify_callers": request.user.has_perm("support.verify_caller"),
+            "can_verify_callers": access.may(request.user, "verify_caller"),
         }
         return super().changelist_view(request, extra_context)
 
@@ -196,9 +190,15 @@ class SupportRequestAdmin(CallerDeskMixin, admin.ModelAdmin):
         ]
 
     def _request(self, request: HttpRequest, object_id: Any, *, answering: bool = False) -> SupportRequest:
-        if not self.has_view_permission(request) or (answering and not request.user.has_perm(ANSWER_PERMISSION)):
+        """The thread, if the role may open it (403 otherwise), and answer it with ``answering``; else 404."""
+        user = request.user
+        if not access.may(user, "view_support") or (answering and not access.may(user, "answer_support")):
             raise PermissionDenied
-        return get_object_or_404(SupportRequest.objects.select_related("account"), pk=object_id)
+        thread = get_object_or_404(SupportRequest.objects.select_related("account"), pk=object_id)
+        allowed = access.can_answer_support if answering else access.can_view_support_thread
+        if not allowed(user, thread):
+            raise Http404
+        return thread
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
@@ -220,9 +220,8 @@ class SupportRequestAdmin(CallerDeskMixin, admin.ModelAdmin):
                 "title": _("Support request %(number)s") % {"number": support_request.number},
                 "support_request": support_request,
                 "thread": support_request.messages.select_related("author").order_by("created_at", "pk"),
-                "can_answer": request.user.has_perm(ANSWER_PERMISSION),
-                "can_verify": request.user.has_perm("support.verify_caller")
-                and caller.verifiable(support_request.account),
+                "can_answer": access.can_answer_support(request.user, support_request),
+                "can_verify": access.may(request.user, "verify_caller") and caller.verifiable(support_request.account),
                 "answer_form": answer_form or SupportAnswerForm(),
                 "status_form": SupportStatusForm(initial={"status": support_request.status}),
             },
@@ -260,10 +259,10 @@ class SupportRequestAdmin(CallerDeskMixin, admin.ModelAdmin):
 
     def attachment_view(self, request: HttpRequest, message_id: int) -> FileResponse:
         """A screenshot attached to a message: support operators only, each view audited."""
-        if not request.user.has_perm(ANSWER_PERMISSION):
+        if not access.may(request.user, "answer_support"):
             raise PermissionDenied
         message = get_object_or_404(SupportMessage.objects.select_related("request"), pk=message_id)
-        if not message.attachment:
+        if not access.can_view_support_attachment(request.user, message):
             raise Http404
         try:
             handle = message.attachment.storage.open(message.attachment.name, "rb")
@@ -302,6 +301,12 @@ class CallerVerificationAlertAdmin(admin.ModelAdmin):
     actions = ["acknowledge"]
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return access.may(request.user, "view_caller_alerts")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return access.may(request.user, "deal_with_caller_alerts")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

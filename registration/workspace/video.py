@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,14 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from registration import access
 from registration.accounts import audit
 from registration.accounts.models import Document, DocumentRole
 from registration.identity import video_call
 from registration.identity.base import ClerkDecision, IdentityError
-from registration.identity.models import OPEN_STATES, VideoSlot
+from registration.identity.models import VideoSlot
 from registration.workspace.forms import PublishSlotsForm, VideoDecisionForm
-
-CALLS_PERMISSION = "identity.conduct_video_calls"
 
 
 @admin.register(VideoSlot)
@@ -41,12 +40,10 @@ class VideoSlotAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[VideoSlot]:
         queryset = super().get_queryset(request)
-        return queryset if request.user.is_superuser else queryset.filter(operator=request.user)
+        return queryset.filter(access.slots_visible_to(request.user))
 
     def _may_edit(self, request: HttpRequest, obj: VideoSlot | None) -> bool:
-        return obj is None or (
-            obj.booked_for_id is None and (request.user.is_superuser or obj.operator_id == request.user.pk)
-        )
+        return obj is None or (obj.booked_for_id is None and access.can_see_slot(request.user, obj))
 
     def has_change_permission(self, request: HttpRequest, obj: VideoSlot | None = None) -> bool:
         return super().has_change_permission(request, obj) and self._may_edit(request, obj)
@@ -70,7 +67,7 @@ class VideoSlotAdmin(admin.ModelAdmin):
         return obj.booked_for_id is not None
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        extra = {"can_conduct": request.user.has_perm(CALLS_PERMISSION)}
+        extra = {"can_conduct": access.may(request.user, "video_calls")}
         return super().changelist_view(request, {**(extra_context or {}), **extra})
 
     # --- publishing and the day's calls -------------------------------------------------------------
@@ -88,7 +85,7 @@ class VideoSlotAdmin(admin.ModelAdmin):
         ]
 
     def _check(self, request: HttpRequest) -> None:
-        if not request.user.has_perm(CALLS_PERMISSION):
+        if not access.may(request.user, "video_calls"):
             raise PermissionDenied
 
     def _context(self, request: HttpRequest, **extra: Any) -> dict:
@@ -137,9 +134,10 @@ class VideoSlotAdmin(admin.ModelAdmin):
                 "slot": call,
                 "applicant": getattr(call.booked_for.account, "applicant", None),
                 "documents": documents.get(call.booked_for.account_id, []),
-                "open": call.booked_for.state in OPEN_STATES,
+                "open": access.can_decide_call(request.user, call),
                 "started": call.starts_at <= now,
                 "form": VideoDecisionForm(prefix=f"slot{call.pk}"),
+                "can_view_scans": access.can_view_scans_of(request.user, call.booked_for.account_id),
             }
             for call in calls
         ]
@@ -153,7 +151,6 @@ class VideoSlotAdmin(admin.ModelAdmin):
                 previous=day - timedelta(days=1),
                 next=day + timedelta(days=1),
                 title=_("Video calls on %(day)s") % {"day": day.strftime("%d.%m.%Y")},
-                can_view_scans=request.user.has_perm("identity.view_scan"),
             ),
         )
 
@@ -161,9 +158,14 @@ class VideoSlotAdmin(admin.ModelAdmin):
         """After a call: confirm the identity, or reject with a reason."""
         self._check(request)
         slot = get_object_or_404(VideoSlot.objects.select_related("booked_for", "booked_for__account"), pk=slot_id)
+        if not access.can_see_slot(request.user, slot):
+            raise Http404
         back = reverse("admin:identity_videoslot_day") + f"?date={timezone.localtime(slot.starts_at).date()}"
         if slot.booked_for is None:
             messages.error(request, _("Nobody booked this slot."))
+            return redirect(back)
+        if not access.can_decide_call(request.user, slot):
+            messages.error(request, IdentityError("wrong_state").message)
             return redirect(back)
         form = VideoDecisionForm(request.POST, prefix=f"slot{slot.pk}")
         if not form.is_valid():

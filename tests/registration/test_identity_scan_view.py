@@ -1,4 +1,4 @@
-"""The private scan view: owner and permitted clerks only, every view audited, safe headers."""
+"""The private scan view: owner and clerks with work on the person only, every view audited, safe headers."""
 
 from __future__ import annotations
 
@@ -64,12 +64,18 @@ def test_staff_without_the_permission_get_404(client, make_applicant, role_user,
     assert client.get(_scan_url(applicant)).status_code == 404
 
 
-@pytest.mark.parametrize("role", ["clerk", "video"])
-def test_roles_with_the_permission_may_open_scans(client, make_applicant, role_user, role):
-    """Service-centre clerks and video operators hold the scan permission."""
+def test_clerk_opens_scans_of_an_application_in_the_queue(client, make_applicant, role_user):
+    """A service-centre clerk opens the scans of a pending application (work in their queue)."""
     applicant = make_applicant()
-    client.force_login(role_user(role))
+    client.force_login(role_user("clerk"))
     assert client.get(_scan_url(applicant)).status_code == 200
+
+
+def test_video_operator_needs_a_call_with_the_person(client, make_applicant, role_user):
+    """The scan permission alone is not enough: a video operator opens scans only of people booked with them."""
+    applicant = make_applicant()
+    client.force_login(role_user("video"))
+    assert client.get(_scan_url(applicant)).status_code == 404
 
 
 def test_anonymous_visitor_is_sent_to_log_in(client, make_applicant):

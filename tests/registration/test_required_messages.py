@@ -25,7 +25,6 @@ from registration.identity.video_call import BookingForm
 from registration.onboarding import forms as wizard
 from registration.onboarding import steps as S
 from registration.support.forms import SupportReplyForm, SupportRequestForm
-from registration.workspace import changes as workspace_changes
 from registration.workspace import forms as workspace
 
 GENERIC = forms.Field.default_error_messages["required"]
@@ -229,11 +228,10 @@ WORKSPACE = [
     (workspace.SupportNoteForm, "support_request", "Choose the request the note is about."),
     (workspace.SupportNoteForm, "body", "Write the note."),
     (
-        workspace_changes.AcceptChangeForm,
+        workspace.AcceptChangeForm,
         "compared",
         "Confirm that you compared the proposed data with the new scan.",
     ),
-    (workspace_changes.RejectChangeForm, "reason", "Give the reason: the person reads it."),
 ]
 
 
@@ -271,7 +269,7 @@ def _workspace_form_classes() -> list[type[forms.BaseForm]]:
 def test_the_workspace_forms_are_found():
     """The search for workspace forms finds the clerks' forms of every desk (it cannot silently find none)."""
     names = {form_class.__name__ for form_class in _workspace_form_classes()}
-    assert names >= {"ReasonForm", "IssueConsulateCodeForm", "PublishSlotsForm", "CallerCheckForm", "RejectChangeForm"}
+    assert names >= {"ReasonForm", "IssueConsulateCodeForm", "PublishSlotsForm", "CallerCheckForm", "AcceptChangeForm"}
     assert names == {form_class.__name__ for form_class, _field, _english in WORKSPACE}
 
 

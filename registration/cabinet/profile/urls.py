@@ -13,5 +13,5 @@ urlpatterns = [
     path("document/", views.document, name="profile_document"),
     path("address/", views.address, name="profile_address"),
     path("identifiers/", views.identifiers, name="profile_identifiers"),
-    path("changes/<int:pk>/scan/", scans.change_scan, name="profile_change_scan"),
+    path("changes/<int:pk>/scan/", scans.scan, {"kind": "change"}, name="profile_change_scan"),
 ]

@@ -28,9 +28,8 @@ from registration.cabinet.profile.forms import (
 )
 from registration.codes import contact as codes
 from registration.codes.models import CodePurpose
-from registration.codes.sms import masked as mask_phone
 from registration.core import ratelimit
-from registration.core.masking import mask_email
+from registration.core.masking import mask_email, mask_phone
 from registration.onboarding.forms import CODE_ERRORS
 from registration.profile import flows
 from registration.profile.models import ChangeKind
