@@ -26,13 +26,14 @@ from registration.onboarding.forms.contacts import (
     RegistrationTypeForm,
 )
 from registration.onboarding.forms.documents import IDENTITY_KINDS, IdentityDocumentForm
-from registration.onboarding.forms.person import NamesCyrillicForm, PersonalForm
+from registration.onboarding.forms.person import NAME_PAIRS, NamesCyrillicForm, PersonalForm, spelling_error
 from registration.onboarding.forms.stay import STAY_KINDS, STAY_LAYOUT, StayDocumentForm, StayTypeForm
 from registration.onboarding.forms.widgets import WizardScanField, text
 
 __all__ = [
     "CODE_ERRORS",
     "IDENTITY_KINDS",
+    "NAME_PAIRS",
     "STAY_KINDS",
     "STAY_LAYOUT",
     "AddressForm",
@@ -56,5 +57,6 @@ __all__ = [
     "password_hash_from_token",
     "password_token",
     "portal_captcha_field",
+    "spelling_error",
     "text",
 ]

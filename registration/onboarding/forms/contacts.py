@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from registration.accounts.forms import email_field
 from registration.accounts.models import Account
 from registration.codes import contact as codes
 from registration.codes.models import CodePurpose
@@ -42,15 +43,10 @@ class RegistrationTypeForm(StepForm):
 
 
 class ContactsForm(StepForm):
-    email = forms.EmailField(
-        label=_("E-mail address"),
-        help_text=_("You will log in with it. We will send a confirmation code to it."),
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={
-            "required": _("Enter your e-mail address."),
-            "invalid": _("Enter an e-mail address like name@example.com."),
-        },
+    email = email_field(
+        _("E-mail address"),
+        _("You will log in with it. We will send a confirmation code to it."),
+        _("Enter your e-mail address."),
     )
     phone = PhoneField(
         label=_("Mobile phone number"),

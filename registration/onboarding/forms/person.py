@@ -81,17 +81,31 @@ class PersonalForm(StepForm):
 
 # --- 6. name in Cyrillic ---------------------------------------------------------------------
 
+#: Each Latin name field and the Cyrillic field that spells it.
+NAME_PAIRS = (
+    ("surname", "surname_cyrillic"),
+    ("given_names", "given_names_cyrillic"),
+    ("patronymic", "patronymic_cyrillic"),
+)
+
+
+def spelling_error(latin: str, cyrillic: str) -> ValidationError | None:
+    """The error for a name in Russian letters that does not spell the Latin one (None when it does)."""
+    if vnames.matches(latin, cyrillic):
+        return None
+    return ValidationError(
+        _("This does not spell the name in your passport (%(latin)s). Check the letters."),
+        code="cyrillic_mismatch",
+        params={"latin": latin},
+    )
+
 
 class NamesCyrillicForm(StepForm):
     surname_cyrillic = CyrillicNameField(label=_("Surname in Russian letters"), widget=text())
     given_names_cyrillic = CyrillicNameField(label=_("Given names in Russian letters"), widget=text())
     patronymic_cyrillic = CyrillicNameField(label=_("Patronymic in Russian letters"), required=False, widget=text())
 
-    PAIRS = (
-        ("surname", "surname_cyrillic"),
-        ("given_names", "given_names_cyrillic"),
-        ("patronymic", "patronymic_cyrillic"),
-    )
+    PAIRS = NAME_PAIRS
     required_messages = {
         "surname_cyrillic": _("Enter your surname in Russian letters."),
         "given_names_cyrillic": _("Enter your given names in Russian letters."),
@@ -118,12 +132,9 @@ class NamesCyrillicForm(StepForm):
         value = self.cleaned_data.get(cyrillic_name, "")
         if not value:
             return value
-        if not vnames.matches(self.latin.get(latin_name, ""), value):
-            raise ValidationError(
-                _("This does not spell the name in your passport (%(latin)s). Check the letters."),
-                code="cyrillic_mismatch",
-                params={"latin": self.latin.get(latin_name, "")},
-            )
+        error = spelling_error(self.latin.get(latin_name, ""), value)
+        if error is not None:
+            raise error
         return value
 
     def clean_surname_cyrillic(self) -> str:
