@@ -7,7 +7,7 @@ from registration.onboarding import views as wizard
 app_name = "registration"
 
 urlpatterns = [
-    path("register/", views.start, name="start"),
+    path("register/", wizard.start, name="start"),
     path("register/resume/", wizard.wizard_view, name="wizard"),
     path("register/restart/", wizard.restart, name="wizard_restart"),
     path("register/for-russian-citizens/", wizard.russian_citizens, name="wizard_russian"),

@@ -123,7 +123,10 @@ CORE_LOGIC = [
     path
     for path in SITE_SOURCES
     if owner(path) not in ("cabinet", "workspace", "urls", "demo")
-    and (path.stem in ("flows", "status", "access", "submit", "desk", "caller", "codes") or "models" in path.parts)
+    and (
+        path.stem in ("flows", "status", "access", "submit", "desk", "caller", "codes")
+        or {"models", "flows"} & set(path.parts)
+    )
 ]
 
 

@@ -15,6 +15,20 @@ from registration.core.form_messages import RequiredMessagesMixin
 logger = logging.getLogger(__name__)
 
 
+def email_field(label: Any, help_text: Any, required_message: Any) -> forms.EmailField:
+    """An e-mail address field as every form of the site asks for one (log-in name, new contact, reset)."""
+    return forms.EmailField(
+        label=label,
+        help_text=help_text,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": required_message,
+            "invalid": _("Enter an e-mail address like name@example.com."),
+        },
+    )
+
+
 class LoginForm(RequiredMessagesMixin, AuthenticationForm):
     username = forms.CharField(
         label=_("E-mail or mobile phone"),
@@ -34,15 +48,10 @@ class LoginForm(RequiredMessagesMixin, AuthenticationForm):
 class PasswordResetRequestForm(PasswordResetForm):
     """Ask for a reset link by e-mail; the e-mail goes out in the person's language, from our templates."""
 
-    email = forms.EmailField(
-        label=_("E-mail address"),
-        help_text=_("The e-mail address you registered with. We will send a link to it."),
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={
-            "required": _("Enter your e-mail address."),
-            "invalid": _("Enter an e-mail address like name@example.com."),
-        },
+    email = email_field(
+        _("E-mail address"),
+        _("The e-mail address you registered with. We will send a link to it."),
+        _("Enter your e-mail address."),
     )
 
     def send_mail(

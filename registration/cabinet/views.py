@@ -52,14 +52,6 @@ SEND_MESSAGES: dict[str, Any] = {
 }
 
 
-@require_GET
-def start(request: HttpRequest) -> HttpResponse:
-    """The wizard's entry: what the service is, what to have at hand, and a start button."""
-    from registration.onboarding.views import has_draft
-
-    return render(request, "onboarding/start.html", {"has_draft": has_draft(request)})
-
-
 # --- log-in ----------------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ tried; it never does so with DEBUG off.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,11 +16,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from registration.accounts.models import Account, Applicant, Document, DocumentKind, DocumentRole
+from registration.accounts.models import Account, Applicant, DocumentKind, DocumentRole
 from registration.identity import conf, flows
 from registration.identity.models import (
     OPEN_STATES,
@@ -28,6 +29,7 @@ from registration.identity.models import (
     ServiceCentre,
     VideoSlot,
 )
+from registration.onboarding.submit import ApplicationData, DocumentData, ScanUpload, submit_application
 from validators.mrz import calc_check_digit
 
 STAFF = [
@@ -122,31 +124,14 @@ def _staff(password: Callable[[], str]) -> list[tuple[str, str, str]]:
 
 
 def _applicant(person: DemoPerson, index: int, secret: str) -> Applicant:
+    """The person's pending application, made the way the wizard makes one (``submit_application``)."""
     account = Account.objects.filter(email=person.email).first()
     if account is not None:
         _set_password(account, secret)
         return account.applicant
-    account = Account.objects.create_user(person.email, secret, phone=f"+7916555{index:04d}")
-    applicant = Applicant.objects.create(
-        account=account,
-        surname=person.surname,
-        given_names=person.given_names,
-        surname_cyrillic=person.surname_cyrillic,
-        given_names_cyrillic=person.given_names_cyrillic,
-        birth_date=person.birth,
-        birth_place="—",
-        sex=person.sex,
-        citizenship=person.citizenship,
-        region="77",
-        city="Москва",
-        street="ул. Тверская",
-        house=str(index + 1),
-        postcode="125009",
-        submitted_at=timezone.now() - timedelta(days=index),
-    )
     expiry = date(timezone.localdate().year + 5, 1, 31)
-    document = Document(
-        applicant=applicant,
+    scan = demo_scan_png(index)
+    passport = DocumentData(
         role=DocumentRole.IDENTITY,
         kind=DocumentKind.FOREIGN_PASSPORT,
         country=person.citizenship,
@@ -163,11 +148,37 @@ def _applicant(person: DemoPerson, index: int, secret: str) -> Applicant:
             sex=person.sex,
             expiry=expiry,
         ),
+        scan=ScanUpload(
+            file=io.BytesIO(scan),
+            name="passport.png",
+            mime_type="image/png",
+            size=len(scan),
+            sha256=hashlib.sha256(scan).hexdigest(),
+        ),
     )
-    data = demo_scan_png(index)
-    document.scan.save("passport.png", ContentFile(data), save=False)
-    document.scan_name, document.scan_type, document.scan_size = "passport.png", "png", len(data)
-    document.save()
+    applicant = submit_application(
+        ApplicationData(
+            email=person.email,
+            phone=f"+7916555{index:04d}",
+            password_hash=make_password(secret),
+            surname=person.surname,
+            given_names=person.given_names,
+            surname_cyrillic=person.surname_cyrillic,
+            given_names_cyrillic=person.given_names_cyrillic,
+            birth_date=person.birth,
+            birth_place="—",
+            sex=person.sex,
+            citizenship=person.citizenship,
+            region="77",
+            city="Москва",
+            street="ул. Тверская",
+            house=str(index + 1),
+            postcode="125009",
+            documents=[passport],
+        )
+    )
+    # Spread over the last days, so that the clerks' queue has an order to show.
+    Applicant.objects.filter(pk=applicant.pk).update(submitted_at=timezone.now() - timedelta(days=index))
     return applicant
 
 

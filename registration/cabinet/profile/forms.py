@@ -8,19 +8,22 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from registration.accounts.forms import email_field
 from registration.accounts.models import Account
 from registration.codes import contact as codes
 from registration.codes.models import CodePurpose
 from registration.onboarding.forms import (
     CODE_ERRORS,
+    NAME_PAIRS,
     AddressForm,
     IdentifiersForm,
     IdentityDocumentForm,
     PersonalForm,
+    spelling_error,
     text,
 )
+from registration.profile.flows import PERSONAL_FIELDS
 from validators import mrz as vmrz
-from validators import names as vnames
 from validators.django import CyrillicNameField, PhoneField, ScanField
 
 SCAN_HINT = _("PDF, JPEG or PNG, up to 5 MB, at least 300 dpi, sharp and not cropped.")
@@ -58,15 +61,10 @@ class PasswordCheckMixin(forms.Form):
 
 class EmailChangeForm(PasswordCheckMixin):
     use_required_attribute = False
-    address = forms.EmailField(
-        label=_("New e-mail address"),
-        help_text=_("We send a code to it. You will log in with it once it is confirmed."),
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={
-            "required": _("Enter the new e-mail address."),
-            "invalid": _("Enter an e-mail address like name@example.com."),
-        },
+    address = email_field(
+        _("New e-mail address"),
+        _("We send a code to it. You will log in with it once it is confirmed."),
+        _("Enter the new e-mail address."),
     )
     field_order = ("address", "password")
 
@@ -145,24 +143,8 @@ class PersonalChangeForm(PersonalForm):
         "scan": _("Attach a scan or photo of the passport page that shows the new data."),
     }
 
-    field_order = (
-        "surname",
-        "given_names",
-        "patronymic",
-        "surname_cyrillic",
-        "given_names_cyrillic",
-        "patronymic_cyrillic",
-        "birth_date",
-        "birth_place",
-        "sex",
-        "citizenship",
-        "scan",
-    )
-    PAIRS = (
-        ("surname", "surname_cyrillic"),
-        ("given_names", "given_names_cyrillic"),
-        ("patronymic", "patronymic_cyrillic"),
-    )
+    field_order = (*PERSONAL_FIELDS, "scan")  # the order of the change held for review
+    PAIRS = NAME_PAIRS
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -178,15 +160,8 @@ class PersonalChangeForm(PersonalForm):
             )
         for latin_name, cyrillic_name in self.PAIRS:
             latin, cyrillic = cleaned.get(latin_name), cleaned.get(cyrillic_name)
-            if latin and cyrillic and not vnames.matches(latin, cyrillic):
-                self.add_error(
-                    cyrillic_name,
-                    ValidationError(
-                        _("This does not spell the name in your passport (%(latin)s). Check the letters."),
-                        code="cyrillic_mismatch",
-                        params={"latin": latin},
-                    ),
-                )
+            if latin and cyrillic and (error := spelling_error(latin, cyrillic)) is not None:
+                self.add_error(cyrillic_name, error)
         return cleaned
 
 

@@ -1,0 +1,75 @@
+"""Steps 10–11: SNILS and INN, and the address in Russia."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from registration.onboarding.forms.base import StepForm
+from registration.onboarding.forms.widgets import QuickRegionField, QuickSelect, text
+from validators.django import InnField, PostcodeField, SnilsField
+
+# --- 10. identifiers ---------------------------------------------------------------------------
+
+
+class IdentifiersForm(StepForm):
+    snils = SnilsField(
+        label=_("SNILS (optional)"),
+        help_text=_("11 digits, for example 112-233-445 95. Leave empty if you do not have one."),
+        required=False,
+    )
+    inn = InnField(
+        kind="person",
+        label=_("INN (optional)"),
+        help_text=_("A personal INN has 12 digits. Leave empty if you do not have one."),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("snils", "inn"):
+            self.fields[name].widget.attrs.update(
+                {"inputmode": "numeric", "class": "input-short", "autocomplete": "off"}
+            )
+
+
+# --- 11. address ------------------------------------------------------------------------------
+
+
+class AddressForm(StepForm):
+    region = QuickRegionField(label=_("Region"), widget=QuickSelect())
+    city = forms.CharField(
+        label=_("City, town or settlement"),
+        max_length=100,
+        widget=text("address-level2"),
+        error_messages={"required": _("Enter the city, town or settlement.")},
+    )
+    street = forms.CharField(
+        label=_("Street"),
+        max_length=200,
+        widget=text("address-line1"),
+        error_messages={"required": _("Enter the street.")},
+    )
+    house = forms.CharField(
+        label=_("House"),
+        help_text=_("With the building or block, if there is one: 12, 12A, 12 bld. 3."),
+        max_length=20,
+        widget=text("address-line2", css="input-short"),
+        error_messages={"required": _("Enter the house number.")},
+    )
+    flat = forms.CharField(
+        label=_("Flat (optional)"), max_length=20, required=False, widget=text("address-line3", css="input-short")
+    )
+    postcode = PostcodeField(label=_("Postal code"), help_text=_("6 digits, for example 101000."))
+    required_messages = {
+        "region": _("Choose the region."),
+        "postcode": _("Enter the postal code."),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["postcode"].widget.attrs.update(
+            {"autocomplete": "postal-code", "inputmode": "numeric", "class": "input-short"}
+        )

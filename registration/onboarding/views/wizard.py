@@ -1,0 +1,220 @@
+"""The registration wizard: formtools' ``NamedUrlSessionWizardView`` with one URL per step."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from django.contrib.auth import login
+from django.core.files.storage import Storage, storages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from formtools.wizard.views import NamedUrlSessionWizardView
+
+from registration.codes import contact as codes
+from registration.core.ratelimit import too_many_requests
+from registration.onboarding import forms
+from registration.onboarding import steps as S
+from registration.onboarding import submit as services
+from registration.onboarding.storage import WizardStorage
+from registration.onboarding.views.application import application_data
+from registration.onboarding.views.code_steps import CodeStepsMixin
+from registration.onboarding.views.draft import RETURN_TO_CHECK, WIZARD_PREFIX, DraftMixin
+from registration.onboarding.views.summary import SummaryMixin, describe_meta
+
+LOGIN_BACKEND = "registration.accounts.backends.EmailOrPhoneBackend"
+
+
+@method_decorator(never_cache, name="dispatch")
+@method_decorator(sensitive_post_parameters("password-password1", "password-password2"), name="dispatch")
+class RegistrationWizard(DraftMixin, CodeStepsMixin, SummaryMixin, NamedUrlSessionWizardView):
+    form_list = S.FORM_LIST
+    condition_dict = S.CONDITIONS
+    storage_name = "registration.onboarding.storage.WizardStorage"
+    storage: WizardStorage
+
+    def get_prefix(self, request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+        return WIZARD_PREFIX
+
+    @property
+    def file_storage(self) -> Storage:
+        # Looked up per request, so that a changed STORAGES setting (tests) is honoured.
+        return storages["wizard"]
+
+    # --- HTTP --------------------------------------------------------------------------------
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        step = kwargs.get("step")
+        if step is None:
+            # Resume where the person stopped (formtools' ?reset is not honoured: starting again is a POST).
+            current = self.storage.current_step or self.steps.first
+            target = self.first_incomplete_before(current) or current
+            return redirect(self.get_step_url(target if target in self.get_form_list() else self.steps.first))
+        if step not in self.get_form_list():
+            return redirect(self.get_step_url(self.first_incomplete_before(None) or self.steps.first))
+        missing = self.first_incomplete_before(step)
+        if missing:
+            return redirect(self.get_step_url(missing))
+        self.storage.current_step = step
+        if step == S.CHECK:
+            failing = self.first_invalid_step()
+            if failing:
+                return redirect(self.step_url(failing, return_to=RETURN_TO_CHECK))
+        status = 200
+        if step in (S.PHONE_CODE, S.EMAIL_CODE):
+            outcome = self.send_code(step, force=False)
+            if outcome.code in (codes.RATE_LIMITED,):
+                status = 429
+            if outcome.code not in (codes.SENT, codes.ALREADY_CONFIRMED):
+                self._send_outcome = outcome
+        form = self.get_form(data=self.storage.current_step_data, files=self.storage.current_step_files)
+        response = self.render(form)
+        response.status_code = status
+        return response
+
+    def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        step = kwargs.get("step")
+        if step not in self.get_form_list():
+            return redirect(self.get_step_url(self.steps.first))
+        missing = self.first_incomplete_before(step)
+        if missing:
+            return redirect(self.get_step_url(missing))
+        self.storage.current_step = step
+        request = self.request
+
+        if step in (S.PHONE_CODE, S.EMAIL_CODE):
+            if "resend" in request.POST:
+                outcome = self.send_code(step, force=True)
+                self._send_outcome = outcome
+                form = self.get_form(data=None)
+                response = self.render(form)
+                if outcome.code in (codes.RATE_LIMITED, codes.COOLDOWN):
+                    response.status_code = 429
+                return response
+            if self.check_typed_code(step) == codes.RATE_LIMITED:
+                return too_many_requests(request)
+
+        form = self.get_form(data=self.posted_data(step), files=self.files_with_kept(step))
+        if not form.is_valid():
+            return self.render(form)
+
+        if step == S.TYPE and form.cleaned_data["registration_type"] == forms.RegistrationType.RUSSIAN:
+            return redirect("registration:wizard_russian")
+
+        self.store(step, form)
+        if step == S.CHECK:
+            return self.render_done(form, **kwargs)
+        if self.request.GET.get("return") == RETURN_TO_CHECK:
+            # Back to the check page, or first to a step this change made necessary.
+            missing = self.first_incomplete_before(S.CHECK)
+            return redirect(
+                self.step_url(missing, return_to=RETURN_TO_CHECK) if missing else self.get_step_url(S.CHECK)
+            )
+        next_step = self.get_next_step(step)
+        self.storage.current_step = next_step
+        return redirect(self.get_step_url(next_step))
+
+    def store(self, step: str, form: forms.StepForm) -> None:
+        before = self.storage.get_step_data(step)
+        self.storage.set_step_data(step, self.process_step(form))
+        self.storage.set_step_files(step, self.process_step_files(form))
+        if step == S.PASSWORD and "captcha" in form.fields:
+            extra = self.storage.extra_data
+            extra["captcha_passed"] = True
+            self.storage.extra_data = extra
+        self.mark_completed(step)
+        self._invalidate_dependents(step, before, form)
+        self._reset_caches()
+
+    def _invalidate_dependents(self, step: str, before: Any, form: forms.StepForm) -> None:
+        """A changed answer that later steps were built from: those steps are answered again."""
+        if before is None:
+            return
+        changed = [
+            name
+            for name in form.fields
+            if (before.get(form.add_prefix(name)) or "") != (form.data.get(form.add_prefix(name)) or "")
+        ]
+        if step == S.PERSONAL and {"surname", "given_names", "patronymic"} & set(changed):
+            self.storage.drop_step(S.NAMES_CYRILLIC)
+            self.unmark(S.NAMES_CYRILLIC)
+        if step == S.STAY_TYPE and "kind" in changed:
+            self.storage.drop_step(S.STAY_DOCUMENT)
+            self.unmark(S.STAY_DOCUMENT)
+
+    def first_invalid_step(self) -> str | None:
+        for name in self.get_form_list():
+            if name == S.CHECK:
+                continue
+            if self.valid_form(name) is None:
+                return name
+        return None
+
+    def render_done(self, form: Any, **kwargs: Any) -> HttpResponse:
+        """Re-validate every step (pure forms, stored files kept), then submit."""
+        final_forms: OrderedDict[str, Any] = OrderedDict()
+        self._reset_caches()
+        for name in self.get_form_list():
+            form_obj = self.valid_form(name)
+            if form_obj is None:
+                self.storage.current_step = name
+                return redirect(self.step_url(name, return_to=RETURN_TO_CHECK))
+            final_forms[name] = form_obj
+        return self.done(list(final_forms.values()), form_dict=final_forms, **kwargs)
+
+    def done(self, form_list: list[Any], form_dict: dict[str, Any] | None = None, **kwargs: Any) -> HttpResponse:
+        assert form_dict is not None
+        data = application_data(form_dict, language=translation.get_language() or "")
+        try:
+            applicant = services.submit_application(data, request=self.request)
+        except services.DuplicateContact:
+            self.storage.current_step = S.CONTACTS
+            return redirect(self.step_url(S.CONTACTS, return_to=RETURN_TO_CHECK))
+        draft = self.draft_id
+        self.storage.reset()
+        login(self.request, applicant.account, backend=LOGIN_BACKEND)
+        codes.forget(draft)
+        return redirect("registration:wizard_complete")
+
+    # --- rendering -------------------------------------------------------------------------------
+
+    def get_template_names(self) -> list[str]:
+        return [S.BY_NAME[self.steps.current].template, "onboarding/step.html"]
+
+    def get_context_data(self, form: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(form=form, **kwargs)
+        current = self.steps.current
+        names = list(self.get_form_list())
+        index = names.index(current) if current in names else 0
+        returning = self.returning_to_check()
+        prev = self.get_prev_step(current)
+        context.update(
+            step=S.BY_NAME[current],
+            step_number=index + 1,
+            step_count=len(names),
+            progress=round(100 * (index + 1) / len(names)),
+            back_url=self.get_step_url(S.CHECK)
+            if returning
+            else (self.get_step_url(prev) if prev else reverse("registration:start")),
+            returning_to_check=returning,
+            form_action=self.step_url(current, return_to=RETURN_TO_CHECK if returning else ""),
+            stored_files={
+                key.removeprefix(f"{current}-"): describe_meta(meta)
+                for key, meta in self.storage.file_meta(current).items()
+            },
+        )
+        if current in (S.PHONE_CODE, S.EMAIL_CODE):
+            context.update(self.code_context(current, form))
+        if current == S.CHECK:
+            context["sections"] = self.summary_sections()
+        if current == S.STAY_DOCUMENT:
+            context["stay_kind_label"] = dict(forms.STAY_KINDS).get(getattr(form, "kind", ""), "")
+        return context
+
+
+wizard_view = RegistrationWizard.as_view(url_name="registration:wizard_step", done_step_name="done")
