@@ -14,10 +14,10 @@ from registration.identity.models.confirmations import (
     PostLetter,
     RequestedScan,
     RequestState,
-    SignatureCertificate,
     VideoSlot,
     requested_scan_upload_to,
 )
+from registration.identity.models.signatures import SignatureCertificate
 
 __all__ = [
     "OPEN_STATES",
