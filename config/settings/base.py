@@ -261,7 +261,9 @@ REGISTRATION_RATE_LIMITS = env_mapping("REGISTRATION_RATE_LIMITS")
 REGISTRATION_ENCRYPTION_KEYS = env_list("REGISTRATION_ENCRYPTION_KEYS")
 REGISTRATION_LOOKUP_KEY = env_str("REGISTRATION_LOOKUP_KEY", "")
 REGISTRATION_LOOKUP_KEY_FALLBACKS = env_list("REGISTRATION_LOOKUP_KEY_FALLBACKS")
-REGISTRATION_TRUSTED_CA_DIR = env_str("REGISTRATION_TRUSTED_CA_DIR", str(BASE_DIR / "var" / "trusted-ca"))
+# Certificates and CRLs of the certification authorities trusted for electronic signatures: outside the
+# repository, under DJANGO_VAR_DIR; empty, the signature method is not offered (README, "Electronic signature").
+REGISTRATION_TRUSTED_CA_DIR = env_str("REGISTRATION_TRUSTED_CA_DIR", str(VAR_DIR / "trusted-ca"))
 
 # Identity confirmation (registration/identity/). Read where used, with these defaults written there too.
 # A service-centre clerk's confirmation activates the account at once (False), or issues a one-time code

@@ -15,3 +15,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 # Development: serve static files straight from the source folders, picking up changes.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Development trusts the demo certification authority that load_demo_data makes (with DEBUG on) in its own
+# folder, which production settings never read; set REGISTRATION_TRUSTED_CA_DIR to try real authorities.
+REGISTRATION_TRUSTED_CA_DIR = env_str("REGISTRATION_TRUSTED_CA_DIR", str(VAR_DIR / "demo" / "trusted-ca"))  # noqa: F405

@@ -20,6 +20,8 @@ _FILES = Path(tempfile.mkdtemp(prefix="registration-tests-"))
 SCANS_DIR = _FILES / "scans"
 WIZARD_FILES_DIR = _FILES / "wizard"
 MEDIA_ROOT = _FILES / "media"
+# No certification authority is trusted unless a test puts one there (tests/registration/identity_fixtures.py).
+REGISTRATION_TRUSTED_CA_DIR = str(_FILES / "trusted-ca")
 STORAGES = {
     **STORAGES,
     "default": {**STORAGES["default"], "OPTIONS": {**STORAGES["default"]["OPTIONS"], "location": str(MEDIA_ROOT)}},

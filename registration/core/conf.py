@@ -64,7 +64,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CONSULATE_CODE_DAYS", 30, "days a consulate code stays valid"),
     Setting("CONSULATE_CODE_MAX_ATTEMPTS", 5, "wrong entries one consulate code survives"),
     Setting("IDENTITY_CODE_MAX_ATTEMPTS", 10, "wrong entries a post or service-centre code survives"),
-    Setting("TRUSTED_CA_DIR", "", "folder of PEM certificates of trusted certification authorities"),
+    Setting(
+        "TRUSTED_CA_DIR",
+        None,
+        "folder of trusted certification authorities' certificates and CRLs (`None`: `<DJANGO_VAR_DIR>/trusted-ca`)",
+    ),
     Setting("SIGNATURE_MAX_FILE_SIZE", 65536, "the largest .p12/.pfx file accepted, in bytes"),
     Setting("VIDEO_BOOKING_NOTICE_MINUTES", 60, "a video call can be booked until this many minutes before it"),
     Setting("MAX_REQUESTED_SCANS", 5, "files a person may attach to one clerk's request for documents"),

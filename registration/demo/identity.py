@@ -1,9 +1,9 @@
 """Demo data for identity confirmation: staff per role, one pending application per method, video slots.
 
 Called by ``manage.py load_demo_data``. Idempotent: running it again resets the demo passwords and
-keeps one of everything. With DEBUG on it also makes a demo certification authority (added to the
-trusted folder) and a signature file for the demo applicant, so that the signature method can be
-tried; it never does so with DEBUG off.
+keeps one of everything. With DEBUG on it also makes a demo certification authority with its CRL (in
+the trusted folder, which local settings place at ``var/demo/trusted-ca``) and a signature file for the
+demo applicant, so that the signature method can be tried; it never does so with DEBUG off.
 """
 
 from __future__ import annotations
@@ -218,7 +218,8 @@ def _video_slots(operator: Account) -> None:
 
 
 def _signature_files(person: DemoPerson) -> tuple[Path, str] | None:
-    """With DEBUG on: a demo CA in the trusted folder and a .p12 for the demo applicant."""
+    """With DEBUG on: a demo CA and its CRL in the trusted folder, and a qualified-looking .p12 for the demo
+    applicant. Local settings point the trusted folder at ``var/demo/trusted-ca``, which production never reads."""
     if not settings.DEBUG:
         return None
     from cryptography import x509
@@ -235,34 +236,53 @@ def _signature_files(person: DemoPerson) -> tuple[Path, str] | None:
         [x509.NameAttribute(NameOID.COMMON_NAME, "Demo certification authority (not trusted anywhere else)")]
     )
     usage = dict.fromkeys(
-        (
-            "content_commitment",
-            "key_encipherment",
-            "data_encipherment",
-            "key_agreement",
-            "encipher_only",
-            "decipher_only",
-        ),
-        False,
+        ("key_encipherment", "data_encipherment", "key_agreement", "encipher_only", "decipher_only"), False
     )
     ca = (
         x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
         .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
         .not_valid_after(now + timedelta(days=365))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True, **usage), critical=True)
+        .add_extension(
+            x509.KeyUsage(digital_signature=True, content_commitment=False, key_cert_sign=True, crl_sign=True, **usage),
+            critical=True,
+        )
         .sign(ca_key, hashes.SHA256())
     )  # fmt: skip
     (folder / "demo-ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    # An empty CRL, fresh for as long as the demo CA lives: without one every demo signature is refused.
+    crl = (
+        x509.CertificateRevocationListBuilder().issuer_name(ca_name).last_update(now - timedelta(hours=1))
+        .next_update(now + timedelta(days=365)).sign(ca_key, hashes.SHA256())
+    )  # fmt: skip
+    (folder / "demo-ca.crl").write_bytes(crl.public_bytes(serialization.Encoding.PEM))
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"{person.surname} {person.given_names}")])
+
+    def utf8(text: str) -> bytes:
+        return bytes([0x0C, len(text)]) + text.encode()
+
+    tools = b"".join(utf8(name) for name in ("Demo CSP", "Demo CA", "-", "-"))
     certificate = (
         x509.CertificateBuilder().subject_name(subject).issuer_name(ca_name).public_key(key.public_key())
         .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
         .not_valid_after(now + timedelta(days=180))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
-            x509.KeyUsage(digital_signature=True, key_cert_sign=False, crl_sign=False, **usage), critical=True
+            x509.KeyUsage(
+                digital_signature=True, content_commitment=True, key_cert_sign=False, crl_sign=False, **usage
+            ),
+            critical=True,
+        )
+        # What a qualified certificate carries (FSB order 795): a protection class and the signature tools.
+        .add_extension(
+            x509.CertificatePolicies([x509.PolicyInformation(x509.ObjectIdentifier("1.2.643.100.113.1"), None)]),
+            critical=False,
+        )
+        .add_extension(x509.UnrecognizedExtension(x509.ObjectIdentifier("1.2.643.100.111"), utf8("Demo CSP")), False)
+        .add_extension(
+            x509.UnrecognizedExtension(x509.ObjectIdentifier("1.2.643.100.112"), bytes([0x30, len(tools)]) + tools),
+            critical=False,
         )
         .sign(ca_key, hashes.SHA256())
     )  # fmt: skip

@@ -7,3 +7,6 @@ class IdentityConfig(AppConfig):
     label = "identity"
     verbose_name = _("Identity confirmation")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from registration.identity.signature import checks  # noqa: F401  (registers the trusted-folder checks)

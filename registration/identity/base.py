@@ -131,6 +131,10 @@ class Method:
         """Whether the person may choose this method (for example: has the documents it needs)."""
         return True
 
+    def is_offered(self) -> bool:
+        """Whether the site can offer the method at all (for example: a signature needs a trusted CA)."""
+        return True
+
     def start(self, account: Account, *, request: HttpRequest | None = None, **data: Any) -> IdentityConfirmation:
         raise NotImplementedError
 

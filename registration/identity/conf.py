@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
+
 from registration.core.conf import app_settings
 
 
@@ -26,7 +28,14 @@ def post_letter_interval() -> timedelta:
 
 
 def trusted_ca_dir() -> Path:
-    return Path(app_settings.TRUSTED_CA_DIR)
+    """The folder of trusted CA certificates and their CRLs; unset, ``<DJANGO_VAR_DIR>/trusted-ca``.
+
+    Never the working directory: an empty setting means the default, not ``Path("")``.
+    """
+    configured = app_settings.TRUSTED_CA_DIR
+    if configured:
+        return Path(configured)
+    return Path(settings.VAR_DIR) / "trusted-ca"
 
 
 def signature_max_file_size() -> int:

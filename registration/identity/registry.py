@@ -42,9 +42,8 @@ def offered_methods() -> list[Method]:
     """The methods people may choose, in the configured order."""
     methods = _load()
     codes = enabled_methods()
-    if codes is None:
-        return list(methods.values())
-    return [methods[code] for code in codes if code in methods]
+    chosen = list(methods.values()) if codes is None else [methods[code] for code in codes if code in methods]
+    return [method for method in chosen if method.is_offered()]
 
 
 def get(code: str, *, offered_only: bool = False) -> Method:

@@ -142,14 +142,61 @@ def superuser(db):
 
 # --- certificates ----------------------------------------------------------------------------------
 
+QUALIFIED_POLICY = x509.ObjectIdentifier("1.2.643.100.113.1")  # KC1
+SUBJECT_SIGN_TOOL = x509.ObjectIdentifier("1.2.643.100.111")
+ISSUER_SIGN_TOOL = x509.ObjectIdentifier("1.2.643.100.112")
+SNILS_OID = x509.ObjectIdentifier("1.2.643.100.3")
+INN_OID = x509.ObjectIdentifier("1.2.643.3.131.1.1")
+INN_OF_ORGANISATION_OID = x509.ObjectIdentifier("1.2.643.100.4")
+
+
+def _utf8(text: str) -> bytes:
+    """DER UTF8String (short form: the tools' names are short)."""
+    data = text.encode()
+    return bytes([0x0C, len(data)]) + data
+
 
 @dataclass
 class Authority:
     key: ec.EllipticCurvePrivateKey
     certificate: x509.Certificate
+    folder: Path | None = None
 
     def pem(self) -> bytes:
         return self.certificate.public_bytes(serialization.Encoding.PEM)
+
+    def crl(
+        self,
+        *,
+        revoked: tuple[int, ...] = (),
+        next_update: datetime | None = None,
+        signer: ec.EllipticCurvePrivateKey | None = None,
+        der: bool = False,
+        name: str | None = None,
+    ) -> Path:
+        """Write this authority's CRL (listing ``revoked`` serials) into the trusted folder, and return its path."""
+        assert self.folder is not None, "only an authority of the trusted folder publishes a CRL there"
+        now = datetime.now(UTC)
+        next_update = next_update or now + timedelta(days=7)
+        builder = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(self.certificate.subject)
+            .last_update(min(now - timedelta(hours=1), next_update - timedelta(days=1)))
+            .next_update(next_update)
+        )
+        for serial in revoked:
+            builder = builder.add_revoked_certificate(
+                x509.RevokedCertificateBuilder()
+                .serial_number(serial)
+                .revocation_date(now - timedelta(minutes=5))
+                .build()
+            )
+        crl = builder.sign(signer or self.key, hashes.SHA256())
+        encoding = serialization.Encoding.DER if der else serialization.Encoding.PEM
+        common_name = self.certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
+        path = self.folder / (name or f"{str(common_name).replace(' ', '-')}.crl")
+        path.write_bytes(crl.public_bytes(encoding))
+        return path
 
 
 def _name(common_name: str, **extra: str) -> x509.Name:
@@ -158,10 +205,15 @@ def _name(common_name: str, **extra: str) -> x509.Name:
         attributes.append(x509.NameAttribute(NameOID.SURNAME, extra["surname"]))
     if "given_name" in extra:
         attributes.append(x509.NameAttribute(NameOID.GIVEN_NAME, extra["given_name"]))
+    for key, oid in (("snils", SNILS_OID), ("inn", INN_OID), ("inn_of_organisation", INN_OF_ORGANISATION_OID)):
+        if key in extra:
+            attributes.append(x509.NameAttribute(oid, extra[key], _type=x509.name._ASN1Type.NumericString))
     return x509.Name(attributes)
 
 
-def make_authority(name: str = "Test Qualified CA", *, issuer: Authority | None = None) -> Authority:
+def make_authority(
+    name: str = "Test Qualified CA", *, issuer: Authority | None = None, folder: Path | None = None
+) -> Authority:
     """A certification authority (self-signed, or signed by ``issuer`` as an intermediate)."""
     key = ec.generate_private_key(ec.SECP256R1())
     now = datetime.now(UTC)
@@ -190,7 +242,7 @@ def make_authority(name: str = "Test Qualified CA", *, issuer: Authority | None 
         )
     )
     certificate = builder.sign(issuer.key if issuer else key, hashes.SHA256())
-    return Authority(key, certificate)
+    return Authority(key, certificate, folder if folder is not None else (issuer.folder if issuer else None))
 
 
 def make_p12(
@@ -199,23 +251,45 @@ def make_p12(
     common_name: str = "ERIKSSON ANNA MARIA",
     surname: str | None = None,
     given_name: str | None = None,
+    snils: str | None = None,
+    inn: str | None = None,
+    inn_of_organisation: str | None = None,
     password: str = "Secret-123",
     valid_from: datetime | None = None,
     valid_until: datetime | None = None,
     digital_signature: bool = True,
+    content_commitment: bool | None = None,
     key_usage: bool = True,
+    qualified: bool = True,
+    policy: x509.ObjectIdentifier = QUALIFIED_POLICY,
+    sign_tools: bool = True,
+    serial: int | None = None,
     chain: list[x509.Certificate] | None = None,
 ) -> bytes:
-    """A PKCS #12 file holding a personal certificate issued by ``authority`` and its private key."""
+    """A PKCS #12 file holding a personal certificate issued by ``authority`` and its private key.
+
+    By default the certificate is qualified the Russian way (a KC1 policy and both signature-tool
+    extensions); ``qualified=False`` leaves the policy out, ``sign_tools=False`` the tools.
+    """
     key = ec.generate_private_key(ec.SECP256R1())
     now = datetime.now(UTC)
-    extra = {k: v for k, v in {"surname": surname, "given_name": given_name}.items() if v}
+    extra = {
+        k: v
+        for k, v in {
+            "surname": surname,
+            "given_name": given_name,
+            "snils": snils,
+            "inn": inn,
+            "inn_of_organisation": inn_of_organisation,
+        }.items()
+        if v
+    }
     builder = (
         x509.CertificateBuilder()
         .subject_name(_name(common_name, **extra))
         .issuer_name(authority.certificate.subject)
         .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
+        .serial_number(serial or x509.random_serial_number())
         .not_valid_before(valid_from or now - timedelta(days=1))
         .not_valid_after(valid_until or now + timedelta(days=365))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
@@ -224,7 +298,7 @@ def make_p12(
         builder = builder.add_extension(
             x509.KeyUsage(
                 digital_signature=digital_signature,
-                content_commitment=digital_signature,
+                content_commitment=digital_signature if content_commitment is None else content_commitment,
                 key_encipherment=not digital_signature,
                 data_encipherment=False,
                 key_agreement=False,
@@ -235,6 +309,18 @@ def make_p12(
             ),
             critical=True,
         )
+    if qualified:
+        builder = builder.add_extension(
+            x509.CertificatePolicies([x509.PolicyInformation(policy, None)]), critical=False
+        )
+    if sign_tools:
+        issuer_tools = b"".join(_utf8(t) for t in ("CryptoPro CSP", "CryptoPro CA", "SF/124-1", "SF/128-1"))
+        builder = builder.add_extension(
+            x509.UnrecognizedExtension(SUBJECT_SIGN_TOOL, _utf8("CryptoPro CSP 5.0")), critical=False
+        ).add_extension(
+            x509.UnrecognizedExtension(ISSUER_SIGN_TOOL, bytes([0x30, len(issuer_tools)]) + issuer_tools),
+            critical=False,
+        )
     certificate = builder.sign(authority.key, hashes.SHA256())
     encryption = serialization.BestAvailableEncryption(password.encode()) if password else serialization.NoEncryption()
     return pkcs12.serialize_key_and_certificates(b"signature", key, certificate, chain, encryption)
@@ -242,10 +328,11 @@ def make_p12(
 
 @pytest.fixture
 def trusted_ca(settings, tmp_path: Path) -> Authority:
-    """A certification authority whose certificate is in the trusted folder for this test."""
-    authority = make_authority()
+    """A certification authority whose certificate and a fresh, empty CRL are in the trusted folder for this test."""
     folder = tmp_path / "trusted-ca"
     folder.mkdir()
+    authority = make_authority(folder=folder)
     (folder / "test-ca.pem").write_bytes(authority.pem())
+    authority.crl()
     settings.REGISTRATION_TRUSTED_CA_DIR = str(folder)
     return authority

@@ -9,7 +9,7 @@ from registration.accounts import status
 from registration.accounts.models import AuditEvent
 from registration.identity import flows, registry
 from registration.identity.models import ConfirmationState
-from tests.registration.identity_fixtures import make_applicant, role_user
+from tests.registration.identity_fixtures import make_applicant, role_user, trusted_ca
 
 METHODS = reverse("registration:identity_methods")
 
@@ -29,7 +29,7 @@ def test_methods_page_lists_every_method_with_a_button(client, make_applicant):
 
 
 @pytest.mark.parametrize("code", [m.code for m in registry.all_methods()])
-def test_every_method_page_renders_before_and_after_starting(client, make_applicant, code):
+def test_every_method_page_renders_before_and_after_starting(client, make_applicant, trusted_ca, code):
     """A method's page renders for a pending person, before the choice and once it is the current one."""
     applicant = make_applicant()
     client.force_login(applicant.account)

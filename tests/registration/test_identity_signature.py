@@ -1,4 +1,5 @@
-"""Qualified electronic signature: a PKCS #12 file checked for validity, usage, trust and name."""
+"""Qualified electronic signature: a PKCS #12 file checked for validity, usage, qualification, trust,
+revocation, name and SNILS/INN; one certificate confirms one account."""
 
 from __future__ import annotations
 
@@ -56,6 +57,7 @@ def test_intermediate_authority_in_the_file_is_followed_to_the_trusted_root(make
     """A certificate issued by an intermediate CA (shipped in the file) chains to the trusted root."""
     applicant = make_applicant()
     intermediate = make_authority("Intermediate CA", issuer=trusted_ca)
+    intermediate.crl()
     assert _complete(applicant, make_p12(intermediate, chain=[intermediate.certificate])).activated
 
 
@@ -104,9 +106,13 @@ def test_rogue_authority_with_the_trusted_name_is_untrusted(make_applicant, trus
 
 
 def test_no_trusted_folder_means_untrusted(make_applicant, trusted_ca, settings, tmp_path):
-    """Without trusted certificates nothing is trusted."""
+    """Without trusted certificates nothing is trusted (for a confirmation started while a CA was trusted)."""
+    applicant = make_applicant()
+    confirmation = METHOD.start(applicant.account)
     settings.REGISTRATION_TRUSTED_CA_DIR = str(tmp_path / "missing")
-    assert _error(make_applicant(), make_p12(trusted_ca)) == "untrusted"
+    with pytest.raises(IdentityError) as caught:
+        METHOD.complete(confirmation, CertificateUpload(make_p12(trusted_ca), PASSWORD), by=applicant.account)
+    assert caught.value.code == "untrusted"
 
 
 @pytest.mark.parametrize("key_usage", [False, True])
@@ -173,3 +179,175 @@ def test_uploads_are_rate_limited(client, make_applicant, trusted_ca, settings):
     upload = SimpleUploadedFile("me.p12", data)
     response = client.post(URL, {"action": "complete", "complete-certificate": upload, "complete-password": PASSWORD})
     assert response.status_code == 429
+
+
+# --- revocation: the CRLs of the trusted folder --------------------------------------------------
+
+
+def test_revoked_certificate(make_applicant, trusted_ca):
+    """A certificate whose serial number the issuer's CRL lists is refused as revoked."""
+    trusted_ca.crl(revoked=(4242,))
+    assert _error(make_applicant(), make_p12(trusted_ca, serial=4242)) == "certificate_revoked"
+
+
+def test_revoked_intermediate_authority(make_applicant, trusted_ca):
+    """An intermediate CA that the root's CRL lists revokes everything it issued."""
+    intermediate = make_authority("Intermediate CA", issuer=trusted_ca)
+    intermediate.crl()
+    trusted_ca.crl(revoked=(intermediate.certificate.serial_number,))
+    data = make_p12(intermediate, chain=[intermediate.certificate])
+    assert _error(make_applicant(), data) == "certificate_revoked"
+
+
+def test_stale_crl(make_applicant, trusted_ca):
+    """A CRL past its next update cannot say "not revoked": the certificate is refused."""
+    trusted_ca.crl(next_update=datetime.now(UTC) - timedelta(minutes=1))
+    assert _error(make_applicant(), make_p12(trusted_ca)) == "crl_stale"
+
+
+def test_missing_crl(make_applicant, trusted_ca):
+    """Without a CRL of the issuer in the folder the certificate is refused (fail closed)."""
+    for path in trusted_ca.folder.glob("*.crl"):
+        path.unlink()
+    assert _error(make_applicant(), make_p12(trusted_ca)) == "crl_missing"
+
+
+def test_missing_crl_of_an_intermediate(make_applicant, trusted_ca):
+    """Every certificate of the path below the root needs its issuer's CRL, the intermediate's own too."""
+    intermediate = make_authority("Intermediate CA", issuer=trusted_ca)
+    assert _error(make_applicant(), make_p12(intermediate, chain=[intermediate.certificate])) == "crl_missing"
+
+
+def test_crl_signed_by_another_key_is_not_the_issuers(make_applicant, trusted_ca):
+    """A forged CRL with the issuer's name but another key is ignored, so the certificate has no CRL."""
+    for path in trusted_ca.folder.glob("*.crl"):
+        path.unlink()
+    trusted_ca.crl(signer=make_authority("Rogue CA").key)
+    assert _error(make_applicant(), make_p12(trusted_ca)) == "crl_missing"
+
+
+def test_newest_crl_wins(make_applicant, trusted_ca):
+    """With an old and a new CRL of one issuer, the newest decides (here: it lists the certificate)."""
+    import time
+
+    time.sleep(1.1)  # CRL times have one-second resolution
+    trusted_ca.crl(revoked=(777,), name="newer.crl", next_update=datetime.now(UTC) + timedelta(days=9))
+    assert _error(make_applicant(), make_p12(trusted_ca, serial=777)) == "certificate_revoked"
+
+
+def test_der_crl_and_der_certificate_in_the_folder(make_applicant, trusted_ca):
+    """The folder may hold DER files as well as PEM: a .cer anchor and a .crl in DER are read."""
+    from cryptography.hazmat.primitives import serialization
+
+    for path in trusted_ca.folder.iterdir():
+        path.unlink()
+    (trusted_ca.folder / "ca.cer").write_bytes(trusted_ca.certificate.public_bytes(serialization.Encoding.DER))
+    trusted_ca.crl(der=True)
+    assert _complete(make_applicant(), make_p12(trusted_ca)).activated
+
+
+# --- qualified certificates ----------------------------------------------------------------------
+
+
+def test_certificate_without_a_qualified_policy(make_applicant, trusted_ca):
+    """A certificate without a certificate-policies extension is not qualified."""
+    assert _error(make_applicant(), make_p12(trusted_ca, qualified=False)) == "not_qualified"
+
+
+def test_certificate_with_another_policy(make_applicant, trusted_ca):
+    """A policy other than the protection classes 1.2.643.100.113.1–6 does not make it qualified."""
+    from cryptography import x509
+
+    data = make_p12(trusted_ca, policy=x509.ObjectIdentifier("1.2.643.100.113.7"))
+    assert _error(make_applicant(), data) == "not_qualified"
+
+
+@pytest.mark.parametrize("policy", ["1.2.643.100.113.2", "1.2.643.100.113.6"])
+def test_every_protection_class_is_qualified(make_applicant, trusted_ca, policy):
+    """Each protection class KC1–KA1 is a qualified certificate's policy."""
+    from cryptography import x509
+
+    assert _complete(make_applicant(), make_p12(trusted_ca, policy=x509.ObjectIdentifier(policy))).activated
+
+
+def test_certificate_without_signature_tools(make_applicant, trusted_ca):
+    """Without the subjectSignTool and issuerSignTool extensions a certificate is not qualified."""
+    assert _error(make_applicant(), make_p12(trusted_ca, sign_tools=False)) == "not_qualified"
+
+
+def test_non_repudiation_alone_allows_signing(make_applicant, trusted_ca):
+    """Key usage with nonRepudiation (contentCommitment) but not digitalSignature is a signing certificate."""
+    data = make_p12(trusted_ca, digital_signature=False, content_commitment=True)
+    assert _complete(make_applicant(), data).activated
+
+
+# --- the whole name ------------------------------------------------------------------------------
+
+
+def test_a_longer_name_that_contains_the_applicants_is_refused(make_applicant, trusted_ca):
+    """A certificate of "ERIKSSON ANNA MARIA LOUISE" does not name "ERIKSSON ANNA MARIA": whole names only."""
+    assert _error(make_applicant(), make_p12(trusted_ca, common_name="ERIKSSON ANNA MARIA LOUISE")) == "name_mismatch"
+
+
+def test_the_same_words_in_another_order_are_refused(make_applicant, trusted_ca):
+    """A certificate of "ERIKSSON MARIA ANNA" (the same words, another person) does not name "ERIKSSON ANNA MARIA"."""
+    assert _error(make_applicant(), make_p12(trusted_ca, common_name="ERIKSSON MARIA ANNA")) == "name_mismatch"
+
+
+def test_given_names_first_is_the_same_name(make_applicant, trusted_ca):
+    """The given names before the surname, as a whole, name the applicant."""
+    assert _complete(make_applicant(), make_p12(trusted_ca, common_name="Anna-Maria Eriksson")).activated
+
+
+def test_patronymic_of_the_applicant_in_surname_and_given_name(make_applicant, trusted_ca):
+    """SN + GN with the patronymic the applicant gave (the Russian form) names them; the CN may be anything."""
+    applicant = make_applicant()
+    applicant.patronymic_cyrillic = "ИВАНОВНА"
+    applicant.save()
+    data = make_p12(trusted_ca, common_name="ООО Ромашка", surname="Эрикссон", given_name="Анна Мария Ивановна")
+    assert _complete(applicant, data).activated
+
+
+def test_a_patronymic_the_applicant_did_not_give_is_refused(make_applicant, trusted_ca):
+    """SN + GN with a patronymic is another name than the applicant's without one."""
+    data = make_p12(trusted_ca, common_name="ООО Ромашка", surname="Эрикссон", given_name="Анна Мария Ивановна")
+    assert _error(make_applicant(), data) == "name_mismatch"
+
+
+# --- SNILS and INN -------------------------------------------------------------------------------
+
+
+def test_matching_snils_and_inn(make_applicant, trusted_ca):
+    """A certificate carrying the applicant's SNILS and INN (in any spelling) confirms them."""
+    applicant = make_applicant(snils="112-233-445 95")
+    applicant.inn = "500100732259"
+    applicant.save()
+    assert _complete(applicant, make_p12(trusted_ca, snils="11223344595", inn="500100732259")).activated
+
+
+def test_snils_mismatch(make_applicant, trusted_ca):
+    """A certificate with another person's SNILS is refused even when the name matches."""
+    data = make_p12(trusted_ca, snils="02600238900")
+    assert _error(make_applicant(snils="11223344595"), data) == "identifier_mismatch"
+
+
+def test_inn_mismatch(make_applicant, trusted_ca):
+    """A certificate with another person's INN is refused."""
+    applicant = make_applicant()
+    applicant.inn = "500100732259"
+    applicant.save()
+    assert _error(applicant, make_p12(trusted_ca, inn="773400211252")) == "identifier_mismatch"
+
+
+def test_snils_in_the_certificate_but_not_in_the_application(make_applicant, trusted_ca):
+    """A SNILS the application lacks is refused (to be added to the profile first), never copied in."""
+    applicant = make_applicant(snils="")
+    assert _error(applicant, make_p12(trusted_ca, snils="11223344595")) == "identifier_missing"
+    applicant.refresh_from_db()
+    assert applicant.snils == ""
+
+
+def test_organisation_inn_is_not_the_persons(make_applicant, trusted_ca):
+    """An employer's INN (INNLE, or the old "00" + 10 digits form) is not compared with the person's INN."""
+    data = make_p12(trusted_ca, inn_of_organisation="7707083893", inn="007707083893")
+    assert _complete(make_applicant(), data).activated

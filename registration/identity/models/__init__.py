@@ -13,10 +13,10 @@ from registration.identity.models.confirmations import (
     PostLetter,
     RequestedScan,
     RequestState,
-    SignatureCertificate,
     VideoSlot,
     requested_scan_upload_to,
 )
+from registration.identity.models.signatures import SignatureCertificate
 
 __all__ = [
     "IDENTITY_CODE_PURPOSES",

@@ -229,36 +229,6 @@ class VideoSlot(models.Model):
         return self.starts_at + timedelta(minutes=self.duration_minutes)
 
 
-class SignatureCertificate(models.Model):
-    """The certificate of an electronic signature used to confirm identity (never its private key)."""
-
-    confirmation = models.ForeignKey(
-        IdentityConfirmation, verbose_name=_("confirmation"), on_delete=models.CASCADE, related_name="certificates"
-    )
-    account = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("account"),
-        on_delete=models.CASCADE,
-        related_name="signature_certificates",
-    )
-    fingerprint_sha256 = models.CharField(_("SHA-256 fingerprint"), max_length=64, db_index=True)
-    subject = models.TextField(_("subject"))
-    issuer = models.TextField(_("issuer"))
-    serial_number = models.CharField(_("serial number"), max_length=64)
-    not_valid_before = models.DateTimeField(_("valid from"))
-    not_valid_after = models.DateTimeField(_("valid until"))
-    pem = models.TextField(_("certificate (PEM)"))
-    created_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False)
-
-    class Meta:
-        verbose_name = _("signature certificate")
-        verbose_name_plural = _("signature certificates")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.fingerprint_sha256
-
-
 class RequestState(models.TextChoices):
     OPEN = "open", _("Waiting for the person")
     FULFILLED = "fulfilled", _("Documents uploaded")
