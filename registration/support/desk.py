@@ -147,7 +147,7 @@ def open_for_caller(
         raise SupportError("empty_answer")
     first_line = body.splitlines()[0]
     with saved_scans() as written, transaction.atomic():
-        support = SupportRequest.objects.create(
+        support = SupportRequest.objects.create_numbered(
             account=account,
             topic=topic,
             subject=(first_line[:117] + "…") if len(first_line) > 120 else first_line,
