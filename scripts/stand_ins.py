@@ -19,13 +19,14 @@ def free_port() -> int:
 
 
 class SmsGateway:
-    """An HTTP SMS gateway on loopback: records each message; ``down`` makes it answer 503."""
+    """An HTTP SMS gateway on loopback: records each message once per ``Idempotency-Key``; ``down`` answers 503."""
 
     def __init__(self, echo: bool = False) -> None:
         self.messages: list[dict[str, str]] = []
         self.down = False
         self.echo = echo
         self.lock = threading.Lock()
+        self.seen: set[str] = set()
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -37,9 +38,13 @@ class SmsGateway:
                     self.end_headers()
                     return
                 message = json.loads(body.decode())
+                key = self.headers.get("Idempotency-Key") or ""
                 with gateway.lock:
-                    gateway.messages.append(message)
-                if gateway.echo:
+                    repeated = bool(key) and key in gateway.seen
+                    gateway.seen.add(key)
+                    if not repeated:
+                        gateway.messages.append(message)
+                if gateway.echo and not repeated:
                     print(f"[SMS to {message['to']}] {message['text']}", flush=True)
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")

@@ -21,7 +21,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Model
 from django.utils import timezone
 
@@ -90,6 +90,18 @@ def live(purpose: str, subject: str | Iterable[str]) -> OneTimeCodeQuerySet:
     return OneTimeCode.objects.live().filter(purpose=purpose, subject__in=stored)
 
 
+def _serialise_issues(purpose: str, stored_subject: str) -> None:
+    """Queue simultaneous issues for one subject (until the transaction ends), so that each revokes the last.
+
+    Without it, several issues racing for one subject all insert and all but one hit
+    ``one_time_code_one_live_per_subject``, more times than a retry can absorb. SQLite writes one
+    transaction at a time already; PostgreSQL takes an advisory lock on the subject.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"code:{purpose}:{stored_subject}"])
+
+
 def issue(
     purpose: str,
     subject: str,
@@ -114,6 +126,7 @@ def issue(
     for retry in (False, True):
         try:
             with transaction.atomic():
+                _serialise_issues(purpose, stored)
                 now = timezone.now()
                 live(purpose, subject).update(revoked_at=now)
                 row = OneTimeCode.objects.create(

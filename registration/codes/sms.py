@@ -4,7 +4,9 @@
 * :class:`MemoryBackend` keeps messages in the module-level :data:`outbox` (tests);
 * :class:`FileBackend` appends one JSON line per message to ``REGISTRATION_SMS_FILE_PATH``;
 * :class:`HttpGatewayBackend` POSTs JSON with a bearer token to ``REGISTRATION_SMS_GATEWAY_URL``,
-  with a timeout per request and a few retries on network errors and 5xx answers.
+  with a timeout per request and a few retries on network errors and 5xx answers. Every try of one
+  message carries the same ``Idempotency-Key``, so a retry after a timeout (when the first request
+  may have been delivered) is de-duplicated by the gateway instead of texting the person twice.
 
 A backend raises :class:`SmsSendError` when the message could not be handed over; the caller tells
 the person "could not send, try again" and keeps everything else as it was.
@@ -19,6 +21,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -96,11 +99,23 @@ class FileBackend(BaseBackend):
             raise SmsSendError(f"Could not write to the SMS file: {exc.strerror}") from exc
 
 
+#: The header that names one message across the tries of :class:`HttpGatewayBackend`.
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def new_message_id() -> str:
+    """A random message id (UUID4, 32 hex digits): unguessable, so no one can suppress another's SMS."""
+    return uuid.uuid4().hex
+
+
 class HttpGatewayBackend(BaseBackend):
     """POST ``{"to": ..., "text": ...}`` as JSON with ``Authorization: Bearer <token>``.
 
     A 2xx answer means accepted. Network errors, timeouts and 5xx answers are retried
     ``REGISTRATION_SMS_GATEWAY_RETRIES`` times with a short growing pause; a 4xx answer is final.
+    Each message gets a random ``Idempotency-Key`` (:data:`IDEMPOTENCY_HEADER`) sent unchanged on every
+    try: the gateway delivers a key once, so retrying an unknown outcome (a timeout after the request
+    left) cannot send the message twice.
     """
 
     def __init__(self, **options: Any) -> None:
@@ -113,7 +128,7 @@ class HttpGatewayBackend(BaseBackend):
         if not self.url.startswith(("https://", "http://")):
             raise ImproperlyConfigured("REGISTRATION_SMS_GATEWAY_URL must be an http(s) URL.")
 
-    def _post(self, body: bytes) -> int:
+    def _post(self, body: bytes, message_id: str) -> int:
         request = urllib.request.Request(  # noqa: S310 (the scheme is checked in __init__)
             self.url,
             data=body,
@@ -122,6 +137,7 @@ class HttpGatewayBackend(BaseBackend):
                 "Content-Type": "application/json; charset=utf-8",
                 "Accept": "application/json",
                 "Authorization": f"Bearer {self.token}",
+                IDEMPOTENCY_HEADER: message_id,
             },
         )
         with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
@@ -130,12 +146,13 @@ class HttpGatewayBackend(BaseBackend):
 
     def send(self, to: str, text: str) -> None:
         body = json.dumps({"to": to, "text": text}, ensure_ascii=False).encode()
+        message_id = new_message_id()  # one per message, the same on every try
         last_error = "no attempt"
         for attempt in range(self.retries + 1):
             if attempt:
                 time.sleep(self.backoff * attempt)
             try:
-                self._post(body)
+                self._post(body, message_id)
                 return
             except urllib.error.HTTPError as exc:
                 last_error = f"HTTP {exc.code}"

@@ -104,6 +104,18 @@ def ensure_open(confirmation: IdentityConfirmation, method: str | None = None) -
     ensure_pending(confirmation.account)
 
 
+def lock_open(confirmation: IdentityConfirmation, method: str | None = None) -> None:
+    """Lock the confirmation's row and check again that it is open (inside a transaction).
+
+    Two decisions posted at once (a confirmation and a rejection, two clerks, a double click) queue
+    on the row: the second one sees the first's outcome and is refused like any stale page.
+    """
+    confirmation.state = (
+        IdentityConfirmation.objects.select_for_update().values_list("state", flat=True).get(pk=confirmation.pk)
+    )
+    ensure_open(confirmation, method)
+
+
 def check_rate(action: str, account: Account) -> None:
     """Raise ``RateLimited`` when ``account`` has used up ``action``'s limit (without counting one)."""
     if not ratelimit.is_allowed(action, f"account:{account.pk}"):
@@ -197,6 +209,7 @@ def confirm(
     ensure_open(confirmation)
     now = timezone.now()
     with transaction.atomic():
+        lock_open(confirmation)
         try:
             status.activate(account, by=by, reason=reason, request=request, method=confirmation.method)
         except status.TransitionNotAllowed:
@@ -228,6 +241,7 @@ def reject(
         raise IdentityError("reason_required")
     ensure_open(confirmation)
     with transaction.atomic():
+        lock_open(confirmation)
         registry.get(confirmation.method).cancel(confirmation)
         confirmation.document_requests.filter(state=RequestState.OPEN).update(state=RequestState.CANCELLED)
         confirmation.state = ConfirmationState.REJECTED
@@ -256,6 +270,7 @@ def request_documents(
         raise IdentityError("reason_required")
     ensure_open(confirmation)
     with transaction.atomic():
+        lock_open(confirmation)
         confirmation.document_requests.filter(state=RequestState.OPEN).update(state=RequestState.CANCELLED)
         document_request = DocumentRequest.objects.create(
             confirmation=confirmation, account=confirmation.account, requested_by=by, message=message
@@ -287,6 +302,13 @@ def submit_requested_documents(
         raise IdentityError("invalid_scan")
     checked = [(upload, check_scan(upload)) for upload in files]
     with transaction.atomic():
+        lock_open(confirmation)
+        # Two answers sent at once: the request's row decides which one counts.
+        if (
+            DocumentRequest.objects.select_for_update().values_list("state", flat=True).get(pk=document_request.pk)
+            != RequestState.OPEN
+        ):
+            raise IdentityError("no_open_request")
         uploads = []
         for upload, info in checked:
             upload.seek(0)

@@ -241,7 +241,11 @@ def print_letters(
 
 
 def mark_sent(letters: Iterable[PostLetter], *, by: Account, request: HttpRequest | None = None) -> int:
-    """Mark printed letters as sent and tell each person where to collect theirs; returns how many."""
+    """Mark printed letters as sent and tell each person where to collect theirs; returns how many.
+
+    Only a printed letter can be sent: one still waiting, already sent or cancelled is left as it is
+    (the conditional update decides, so two operators marking one letter send one e-mail).
+    """
     done = 0
     now = timezone.now()
     for letter in letters:

@@ -113,6 +113,10 @@ class VideoCallMethod(Method):
         flows.count_failure(RATE_ACTION, confirmation.account)  # every booking counts: it e-mails the person
         now = timezone.now()
         with transaction.atomic():
+            # One booking per person: simultaneous bookings of one confirmation queue on its row, so each
+            # releases what the previous one booked (a slot itself is taken by a conditional update).
+            locked = IdentityConfirmation.objects.select_for_update().select_related("account").get(pk=confirmation.pk)
+            flows.ensure_open(locked, self.code)
             self._release(confirmation, request=None, audited=False)
             booked = VideoSlot.objects.filter(
                 pk=slot.pk, booked_for__isnull=True, starts_at__gte=now + conf.video_booking_notice()
@@ -210,6 +214,9 @@ def publish_slots(
     step = timedelta(minutes=length_minutes)
     created: list[VideoSlot] = []
     with transaction.atomic():
+        # Two publications by one operator at once would both miss each other's slots and then collide
+        # on ``identity_video_slot_unique_start``: they queue on the operator's row instead.
+        Account.objects.select_for_update().only("pk").get(pk=operator.pk)
         existing = set(
             VideoSlot.objects.filter(operator=operator, starts_at__gte=start, starts_at__lt=end).values_list(
                 "starts_at", flat=True

@@ -40,6 +40,8 @@ audit.register_actions(
 class SupportError(FlowError):
     """The support desk refuses an action; ``code`` is stable."""
 
+    messages = {"same_status": _("The request already has this status: nothing was changed.")}
+
 
 def _tell(support_request: SupportRequest, body: str) -> None:
     account = support_request.account
@@ -95,10 +97,12 @@ def change_status(
     """Change the request's status (for example close it) and tell the person."""
     if status not in SupportStatus.values:
         raise SupportError("invalid_status")
-    previous = support_request.status
-    if previous == status:
-        return
     with transaction.atomic():
+        # The status on the operator's page may be stale: compare with the row, locked.
+        locked = SupportRequest.objects.select_for_update().values_list("status", flat=True)
+        previous = locked.get(pk=support_request.pk)
+        if previous == status:
+            raise SupportError("same_status")
         support_request.status = status
         support_request.assigned_to = support_request.assigned_to or by
         support_request.save(update_fields=["status", "assigned_to", "updated_at"])
@@ -147,7 +151,7 @@ def open_for_caller(
         raise SupportError("empty_answer")
     first_line = body.splitlines()[0]
     with saved_scans() as written, transaction.atomic():
-        support = SupportRequest.objects.create(
+        support = SupportRequest.objects.create_numbered(
             account=account,
             topic=topic,
             subject=(first_line[:117] + "…") if len(first_line) > 120 else first_line,

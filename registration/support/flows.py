@@ -40,7 +40,7 @@ def create_support_request(
 ) -> SupportRequest:
     """Open a support request with its first message (and an optional screenshot)."""
     with saved_scans() as written, transaction.atomic():
-        support = SupportRequest.objects.create(account=account, topic=topic, subject=subject[:200])
+        support = SupportRequest.objects.create_numbered(account=account, topic=topic, subject=subject[:200])
         message = SupportMessage(request=support, author=account, body=body)
         if attachment is not None:
             attachment.seek(0)

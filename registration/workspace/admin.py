@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from registration import access
 from registration.accounts import audit
 from registration.accounts.models import Account, Applicant, AuditEvent, Document
-from registration.core.masking import mask, mask_passport
+from registration.core.masking import mask, mask_email, mask_passport, mask_phone
 from registration.identity.models import (
     DocumentRequest,
     IdentityConfirmation,
@@ -28,6 +29,11 @@ from registration.workspace.base import ReadOnly, SecretLookupsRefused
 admin.site.site_header = _("Registration of foreign citizens: clerks' workspace")
 admin.site.site_title = _("Clerks' workspace")
 admin.site.index_title = _("Workspace")
+
+audit.register_actions({"account.corrected": _("Account corrected by an administrator")})
+
+#: How each correctable account field is masked in the audit log's before/after.
+CORRECTION_MASKS = {"email": mask_email, "phone": mask_phone}
 
 
 class ReadOnlyAdmin(ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
@@ -62,9 +68,30 @@ class AccountAdmin(SecretLookupsRefused, admin.ModelAdmin):
     def masked_phone(self, obj: Account) -> str:
         return mask(obj.phone or "")
 
+    def save_model(self, request: HttpRequest, obj: Account, form: ModelForm, change: bool) -> None:
+        """Save, and audit a correction of the contacts with their before and after, masked."""
+        super().save_model(request, obj, form, change)
+        corrected = {
+            name: {"from": masker(form.initial.get(name) or ""), "to": masker(getattr(obj, name) or "")}
+            for name, masker in CORRECTION_MASKS.items()
+            if change and name in form.changed_data
+        }
+        others = sorted(name for name in form.changed_data if name not in CORRECTION_MASKS)
+        if change and (corrected or others):
+            audit.record(
+                "account.corrected",
+                account=obj,
+                actor=request.user,
+                request=request,
+                data={"fields": sorted(corrected) + others, **corrected},
+            )
+
 
 @admin.register(Applicant)
-class ApplicantAdmin(SecretLookupsRefused, admin.ModelAdmin):
+class ApplicantAdmin(ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
+    """Identity data, read-only for everybody (superusers too): it changes only through the review of a
+    change request (``registration.profile``), which keeps the scan and the clerk's decision."""
+
     list_display = ("application_number", "surname", "given_names", "citizenship", "submitted_at")
     search_fields = ("=application_number", "surname", "given_names", "account__email")
     list_select_related = ("account",)
@@ -72,7 +99,9 @@ class ApplicantAdmin(SecretLookupsRefused, admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(SecretLookupsRefused, admin.ModelAdmin):
+class DocumentAdmin(ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
+    """Identity documents: read-only for everybody, like ``ApplicantAdmin``."""
+
     list_display = ("applicant", "role", "kind", "masked_number", "expiry_date")
     list_filter = ("role", "kind")
     list_select_related = ("applicant",)

@@ -73,8 +73,17 @@ class PostLetterAdmin(ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
 
     @admin.action(description=_("Mark the selected letters as sent"), permissions=["print"])
     def mark_selected_sent(self, request: HttpRequest, queryset: QuerySet[PostLetter]) -> None:
-        done = post_letter.mark_sent(list(queryset), by=request.user, request=request)
-        messages.success(request, _("Letters marked as sent: %(count)s.") % {"count": done})
+        chosen = list(queryset)
+        done = post_letter.mark_sent(chosen, by=request.user, request=request)
+        if done:
+            messages.success(request, _("Letters marked as sent: %(count)s.") % {"count": done})
+        if done < len(chosen):
+            # Waiting, already sent or cancelled: the page was stale, nothing happened to those.
+            messages.error(
+                request,
+                _("Letters not marked as sent because they are not printed: %(count)s.")
+                % {"count": len(chosen) - done},
+            )
 
     def get_urls(self) -> list:
         return [

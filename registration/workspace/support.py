@@ -249,10 +249,14 @@ class SupportRequestAdmin(CallerDeskMixin, admin.ModelAdmin):
         support_request = self._request(request, object_id, answering=True)
         form = SupportStatusForm(request.POST)
         if form.is_valid():
-            support_desk.change_status(
-                support_request, by=request.user, status=form.cleaned_data["status"], request=request
-            )
-            messages.success(request, _("Status changed."))
+            try:
+                support_desk.change_status(
+                    support_request, by=request.user, status=form.cleaned_data["status"], request=request
+                )
+            except support_desk.SupportError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Status changed."))
         else:
             messages.error(request, _("Choose a valid status."))
         return redirect(reverse("admin:support_supportrequest_change", args=[support_request.pk]))

@@ -267,6 +267,14 @@ class DocumentRequest(models.Model):
         verbose_name = _("document request")
         verbose_name_plural = _("document requests")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            # A new request replaces the open one (flows.request_documents); never two open at once.
+            models.UniqueConstraint(
+                fields=["confirmation"],
+                condition=Q(state="open"),
+                name="identity_one_open_document_request",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{_('Document request')} #{self.pk}"

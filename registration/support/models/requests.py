@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +14,29 @@ from registration.accounts.models import scan_upload_to, scans_storage
 
 def new_request_number() -> str:
     return f"S-{secrets.randbelow(9 * 10**7) + 10**7}"
+
+
+#: Numbers drawn before giving up (a collision is rare: two in a row would mean a broken generator).
+NUMBER_TRIES = 5
+
+
+class SupportRequestManager(models.Manager["SupportRequest"]):
+    def create_numbered(self, **fields: object) -> SupportRequest:
+        """Insert a request under a fresh random number, drawing again when another request holds it.
+
+        The unique index on ``number`` decides between two requests that drew the same number at once
+        (a check before inserting would not); each try runs in a savepoint so the caller's transaction
+        survives a collision.
+        """
+        for attempt in range(NUMBER_TRIES):
+            number = new_request_number()
+            try:
+                with transaction.atomic():
+                    return self.create(number=number, **fields)
+            except IntegrityError:
+                if attempt == NUMBER_TRIES - 1 or not self.filter(number=number).exists():
+                    raise
+        raise AssertionError("unreachable")
 
 
 class SupportTopic(models.TextChoices):
@@ -63,6 +86,8 @@ class SupportRequest(models.Model):
         on_delete=models.SET_NULL,
         related_name="assigned_support_requests",
     )
+
+    objects = SupportRequestManager()
 
     class Meta:
         verbose_name = _("support request")
