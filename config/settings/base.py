@@ -135,16 +135,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "registration.accounts.passwords.CharacterClassValidator"},
 ]
 
-# Log-in lockout (django-axes): 5 failures lock the account and the address for 15 minutes.
+# Log-in lockout (django-axes counts): 5 failures from one client address lock that address for 15
+# minutes. 5 failures against one account never lock it (anyone could then keep its owner out): within
+# those 15 minutes its log-in asks for a one-time code after the password (registration.accounts.login).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 # Off: axes would also forget the address's failures, guesses at other accounts included, so that an
 # attacker's own log-in (or registration) between guesses reset them. A correct log-in forgets the
 # failures counted against that account only (registration.accounts.login.forget_own_failures).
 AXES_RESET_ON_SUCCESS = False
 AXES_USERNAME_FORM_FIELD = "username"
-# Count failures per account, whether the person typed the e-mail (in any case) or the phone.
+# Count failures per account, whether the person typed the e-mail (in any case or Unicode form, or a
+# look-alike of it) or the phone.
 AXES_USERNAME_CALLABLE = "registration.accounts.login.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "cabinet/locked_out.html"
 AXES_VERBOSE = False

@@ -7,20 +7,18 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
+from registration.accounts import identifiers
 from registration.accounts.models import Account
 
 
 def find_account(identifier: str) -> Account | None:
-    """The account whose e-mail or phone is ``identifier`` (a phone may be typed with spaces)."""
-    identifier = (identifier or "").strip()
-    if not identifier:
+    """The account whose e-mail or phone is exactly ``identifier`` once normalised (never ``iexact``)."""
+    normal = identifiers.normalise_identifier(identifier)
+    if not normal:
         return None
-    if "@" in identifier:
-        return Account.objects.filter(email__iexact=identifier).first()
-    phone = "".join(ch for ch in identifier if ch.isdigit() or ch == "+")
-    if phone and not phone.startswith("+"):
-        phone = "+" + phone
-    return Account.objects.filter(phone=phone).first() if phone else None
+    if identifiers.is_email(normal):
+        return Account.objects.filter(email=normal).first()
+    return Account.objects.filter(phone=normal).first()
 
 
 class EmailOrPhoneBackend(ModelBackend):

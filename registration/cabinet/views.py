@@ -31,7 +31,7 @@ from registration.cabinet.forms import LoginCodeForm, SecondFactorForm
 from registration.codes import contact as codes
 from registration.core import ratelimit
 from registration.core.help import QUESTIONS
-from registration.core.masking import mask_phone
+from registration.core.masking import mask_email, mask_phone
 from registration.profile import flows as profile_flows
 from registration.support import flows as support_flows
 from registration.support.forms import SupportReplyForm, SupportRequestForm
@@ -59,6 +59,10 @@ class LoginView(auth_views.LoginView):
     template_name = "cabinet/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    @method_decorator(ratelimit.limit("login_ip"))
+    def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        return super().dispatch(*args, **kwargs)
 
     def form_valid(self, form: LoginForm) -> HttpResponse:
         account = form.get_user()
@@ -111,7 +115,7 @@ class LoginCodeView(View):
             "form": form,
             "send_message": message,
             "send_failed": send not in ("", codes.SENT),
-            "masked_phone": mask_phone(self.account.phone or ""),
+            "masked_phone": mask_phone(self.account.phone) if self.account.phone else mask_email(self.account.email),
         }
         return render(self.request, self.template_name, context, status=status)
 

@@ -146,7 +146,7 @@ def confirmed_addresses(owner: str) -> set[tuple[str, str]]:
 
 def _limits_allow(purpose: str, address: str, request: HttpRequest | None) -> bool:
     ip = client_ip(request) or "unknown"
-    if purpose == CodePurpose.EMAIL:
+    if purpose == CodePurpose.EMAIL or "@" in address:  # a log-in code goes by e-mail to an account without phone
         checks = (("send_email", address), ("send_email_ip", ip))
     else:
         checks = (("send_sms_phone", address), ("send_sms_ip", ip))
@@ -182,6 +182,9 @@ def _deliver(
             "link_minutes": max(1, int(app_settings.EMAIL_LINK_MAX_AGE) // 60),
         }
         mail.send_templated(email_template, address, context)
+        return
+    if "@" in address:  # a log-in code for an account without a phone
+        mail.send_templated("login_code", address, {"code": code, "minutes": minutes})
         return
     template = "sms/login_code.txt" if purpose == CodePurpose.LOGIN else "sms/phone_code.txt"
     text = " ".join(render_to_string(template, {"code": code, "minutes": minutes}).split())

@@ -1,14 +1,16 @@
 """Rate limits declared as data and applied in one place, on the shared cache.
 
 ``REGISTRATION_RATE_LIMITS`` maps an action to ``"count/period"`` (``"5/1h"``, ``"3/10m"``,
-``"1/60s"``, ``"3/30d"``). The counters live in Django's cache (Redis in production), so every app
-server sees the same numbers. A view that exceeds a limit answers HTTP 429.
+``"1/60s"``, ``"3/30d"``) over a sliding window (no double burst at a window's edge). The counters
+live in Django's cache (Redis in production), so every app server sees the same numbers, under keyed
+hashes of what they count. A view that exceeds a limit answers HTTP 429.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import re
 import time
 from collections.abc import Callable
@@ -19,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from registration.core.conf import app_settings
+from registration.core.crypto import derived_keys
 from registration.core.http import client_ip
 
 DEFAULT_LIMITS: dict[str, str] = {
@@ -72,25 +75,46 @@ def rate_for(action: str) -> Rate:
     return parse(limits[action])
 
 
-def _key(action: str, key: str, window: int) -> str:
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]  # never store a phone or address in clear
-    return f"rl:{action}:{digest}:{window}"
+RATE_LIMIT_KEY = b"rate-limit"
+
+
+def cache_key(action: str, key: str, window: int) -> str:
+    """The cache key of ``key``'s counter in ``window``: a keyed hash (HMAC under a key derived from
+    ``SECRET_KEY``), so that the cache never holds a phone or address, nor an unkeyed hash that
+    trying every phone number would reverse."""
+    digest = hmac.new(derived_keys(RATE_LIMIT_KEY)[0], f"{action}\x00{key}".encode(), hashlib.sha256).hexdigest()
+    return f"rl:{action}:{digest[:32]}:{window}"
+
+
+def _used(action: str, key: str, rate: Rate, now: float, *, add: int) -> float:
+    """Attempts in the sliding window ending ``now`` (after adding ``add``).
+
+    A sliding-window counter: the current fixed window's count plus the previous window's, weighted by
+    how much of the previous window the sliding one still covers. So a burst at the end of one window
+    still counts just after the edge (no double burst), with two cache counters per key.
+    """
+    window, into = divmod(now, rate.seconds)
+    window = int(window)
+    current_key = cache_key(action, key, window)
+    if add:
+        cache.add(current_key, 0, timeout=2 * rate.seconds + 5)
+        try:
+            current = cache.incr(current_key, add)
+        except ValueError:  # expired between add and incr
+            cache.set(current_key, add, timeout=2 * rate.seconds + 5)
+            current = add
+    else:
+        current = int(cache.get(current_key, 0))
+    previous = int(cache.get(cache_key(action, key, window - 1), 0))
+    return previous * (1 - into / rate.seconds) + current
 
 
 def hit(action: str, key: str, *, consume: bool = True) -> bool:
     """Count one attempt of ``action`` by ``key``; False when the limit is already reached."""
     rate = rate_for(action)
-    window = int(time.time() // rate.seconds)
-    cache_key = _key(action, key, window)
     if not consume:
-        return int(cache.get(cache_key, 0)) < rate.count
-    cache.add(cache_key, 0, timeout=rate.seconds + 5)
-    try:
-        used = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=rate.seconds + 5)
-        used = 1
-    return used <= rate.count
+        return _used(action, key, rate, time.time(), add=0) + 1 <= rate.count
+    return _used(action, key, rate, time.time(), add=1) <= rate.count
 
 
 def is_allowed(action: str, key: str) -> bool:
@@ -100,7 +124,8 @@ def is_allowed(action: str, key: str) -> bool:
 
 def reset(action: str, key: str) -> None:
     rate = rate_for(action)
-    cache.delete(_key(action, key, int(time.time() // rate.seconds)))
+    window = int(time.time() // rate.seconds)
+    cache.delete_many([cache_key(action, key, window), cache_key(action, key, window - 1)])
 
 
 def too_many_requests(request: HttpRequest) -> HttpResponse:

@@ -7,9 +7,10 @@ from typing import Any, ClassVar
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from registration.accounts.identifiers import normalise_email
 
 
 class AccountStatus(models.TextChoices):
@@ -27,11 +28,11 @@ class AccountManager(BaseUserManager["Account"]):
 
     @classmethod
     def normalize_email(cls, email: str | None) -> str:
-        """Lower-case the whole address: people type it in every case, and it is the login."""
-        return (email or "").strip().lower()
+        """The address in its one stored form (``registration.accounts.identifiers``): it is the login."""
+        return normalise_email(email)
 
     def get_by_natural_key(self, username: str | None) -> Account:
-        return self.get(email__iexact=self.normalize_email(username))
+        return self.get(email=self.normalize_email(username))
 
     def _create(self, email: str, password: str | None, **extra: Any) -> Account:
         if not email:
@@ -54,6 +55,8 @@ class AccountManager(BaseUserManager["Account"]):
 class Account(AbstractBaseUser, PermissionsMixin):
     """A person's (or a clerk's) log-in. Statuses change only through ``registration.accounts.status``."""
 
+    # Stored normalised (NFKC, case-folded, IDNA domain), so this unique index is the case-insensitive
+    # one, by Python's Unicode rules on every database (not PostgreSQL's upper()/lower()).
     email = models.EmailField(_("e-mail"), unique=True)
     phone = models.CharField(
         _("mobile phone"),
@@ -90,9 +93,6 @@ class Account(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
         ordering = ["created_at"]
-        constraints = [
-            models.UniqueConstraint(Lower("email"), name="account_email_case_insensitive_unique"),
-        ]
 
     def __str__(self) -> str:
         return self.email

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from registration.accounts.forms import email_field
+from registration.accounts.identifiers import check_registration_email
 from registration.accounts.models import Account
 from registration.codes import contact as codes
 from registration.codes.models import CodePurpose
@@ -69,7 +70,7 @@ class EmailChangeForm(PasswordCheckMixin):
     field_order = ("address", "password")
 
     def clean_address(self) -> str:
-        address = Account.objects.normalize_email(self.cleaned_data["address"])
+        address = check_registration_email(self.cleaned_data["address"])
         if address == self.account.email:
             raise ValidationError(_("This is already your e-mail address. Enter a new one."), code="same_address")
         if Account.objects.filter(email=address).exclude(pk=self.account.pk).exists():

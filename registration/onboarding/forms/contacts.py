@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from registration.accounts.forms import email_field
-from registration.accounts.models import Account
+from registration.accounts.identifiers import check_registration_email
 from registration.codes import contact as codes
 from registration.codes.models import CodePurpose
 from registration.onboarding import submit as services
@@ -60,8 +60,8 @@ class ContactsForm(StepForm):
         self.fields["phone"].widget.input_type = "tel"
 
     def clean_email(self) -> str:
-        # Accounts store the address lower-cased (Account.save), so an exact match uses the unique index.
-        return Account.objects.normalize_email(self.cleaned_data["email"])
+        # Accounts store the normal form (Account.save), so an exact match uses the unique index.
+        return check_registration_email(self.cleaned_data["email"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
