@@ -44,7 +44,7 @@ load: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy validators
+	$(VENV)/bin/mypy validators registration config
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -59,7 +59,7 @@ def pending_account(request: HttpRequest) -> tuple[Account | None, dict[str, Any
     if time.time() - float(state.get("at", 0)) > max_age:
         request.session.pop(SESSION_KEY, None)
         return None, {}
-    account = Account.objects.filter(pk=state.get("account"), is_active=True).first()
+    account = Account.objects.filter(pk=state.get("account"), is_active=True).first()  # type: ignore[misc]  # None: no account
     return account, state
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -64,7 +64,7 @@ class LoginView(auth_views.LoginView):
     def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponse:
         return super().dispatch(*args, **kwargs)
 
-    def form_valid(self, form: LoginForm) -> HttpResponse:
+    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]  # authentication_form
         account = form.get_user()
         if login_flow.needs_second_factor(account):
             outcome = login_flow.begin_second_factor(
@@ -81,7 +81,7 @@ class LoginCodeView(View):
 
     template_name = "cabinet/login_code.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.account, self.state = login_flow.pending_account(request)
         if self.account is None:
             return redirect("registration:login")
@@ -92,6 +92,8 @@ class LoginCodeView(View):
         return self.page(LoginCodeForm(), send=sent if sent != codes.SENT else "")
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        assert self.account is not None  # dispatch() redirected otherwise
+        outcome: codes.SendOutcome | codes.CheckOutcome  # a resent code's, or a typed code's
         if "resend" in request.POST:
             outcome = login_flow.resend_second_factor(request, self.account)
             status = 429 if outcome.code in (codes.RATE_LIMITED, codes.COOLDOWN) else 200
@@ -111,6 +113,7 @@ class LoginCodeView(View):
 
     def page(self, form: LoginCodeForm, *, send: str = "", retry_after: int = 0, status: int = 200) -> HttpResponse:
         message = SEND_MESSAGES[send] % {"seconds": retry_after} if send in SEND_MESSAGES else ""
+        assert self.account is not None  # dispatch() redirected otherwise
         context = {
             "form": form,
             "send_message": message,
@@ -136,7 +139,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("registration:password_reset_done")
 
     @method_decorator(ratelimit.limit("password_reset_ip"))
-    def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return super().dispatch(*args, **kwargs)
 
     def form_valid(self, form: PasswordResetRequestForm) -> HttpResponse:

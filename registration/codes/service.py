@@ -129,7 +129,7 @@ def issue(
                 _serialise_issues(purpose, stored)
                 now = timezone.now()
                 live(purpose, subject).update(revoked_at=now)
-                row = OneTimeCode.objects.create(
+                row = OneTimeCode.objects.create(  # type: ignore[misc]  # Model: codes does not import accounts
                     purpose=purpose,
                     subject=stored,
                     subject_hint=hint,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.http import HttpRequest
@@ -89,7 +89,7 @@ class ConsulateMethod(CodeEntryMethod):
         "here within 30 days."
     )
     template_name = "cabinet/identity/consulate.html"
-    person_forms: Mapping[str, type[forms.Form]] = {"complete": ConsulateCodeForm}
+    person_forms: ClassVar[Mapping[str, type[forms.Form]]] = {"complete": ConsulateCodeForm}
 
     def is_available(self, account: Account) -> bool:
         return identity_document(account) is not None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.db import transaction
@@ -122,7 +122,7 @@ class PostLetterMethod(CodeEntryMethod):
         "type the code here. The code is valid for 30 days."
     )
     template_name = "cabinet/identity/post_letter.html"
-    person_forms: Mapping[str, type[forms.Form]] = {"start": PostOfficeForm, "complete": LetterCodeForm}
+    person_forms: ClassVar[Mapping[str, type[forms.Form]]] = {"start": PostOfficeForm, "complete": LetterCodeForm}
 
     def start(
         self,

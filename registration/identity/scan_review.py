@@ -7,7 +7,7 @@ cabinet and uploads replacement scans (checked like the wizard's), and the revie
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.http import HttpRequest
@@ -44,7 +44,7 @@ class ScanReviewMethod(Method):
     )
     template_name = "cabinet/identity/scan_review.html"
     decided_by_clerk = True
-    person_forms: Mapping[str, type[forms.Form]] = {"start": StartReviewForm}
+    person_forms: ClassVar[Mapping[str, type[forms.Form]]] = {"start": StartReviewForm}
 
     def is_available(self, account: Account) -> bool:
         return bool(documents_with_scans(account))

@@ -8,7 +8,7 @@ types in the cabinet; without it (the default) the clerk's confirmation activate
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.http import HttpRequest
@@ -47,6 +47,7 @@ class CentreForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        assert isinstance(self.fields["centre"], forms.ModelChoiceField)
         self.fields["centre"].queryset = ServiceCentre.objects.filter(is_active=True)
 
 
@@ -74,7 +75,7 @@ class ServiceCentreMethod(CodeEntryMethod):
     )
     template_name = "cabinet/identity/service_centre.html"
     decided_by_clerk = True
-    person_forms: Mapping[str, type[forms.Form]] = {"start": CentreForm, "complete": CodeForm}
+    person_forms: ClassVar[Mapping[str, type[forms.Form]]] = {"start": CentreForm, "complete": CodeForm}
 
     def start(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.db import transaction
@@ -53,6 +53,7 @@ class BookingForm(RequiredMessagesMixin, forms.Form):
 
     def __init__(self, *args: Any, slots: QuerySet[VideoSlot] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        assert isinstance(self.fields["slot"], forms.ModelChoiceField)
         self.fields["slot"].queryset = slots if slots is not None else free_slots()
 
 
@@ -78,7 +79,7 @@ class VideoCallMethod(Method):
         "your application. You need a camera and a microphone."
     )
     template_name = "cabinet/identity/video_call.html"
-    person_forms: Mapping[str, type[forms.Form]] = {"book": BookingForm, "cancel_booking": CancelBookingForm}
+    person_forms: ClassVar[Mapping[str, type[forms.Form]]] = {"book": BookingForm, "cancel_booking": CancelBookingForm}
 
     def start(self, account: Account, *, request: HttpRequest | None = None, **data: Any) -> IdentityConfirmation:
         return flows.open_confirmation(account, self.code, request=request)

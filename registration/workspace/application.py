@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from registration import access
 from registration.accounts import audit
 from registration.accounts.models import AuditEvent, DocumentRole
+from registration.accounts.signed_in import signed_in
 from registration.identity import conf, flows, registry
 from registration.identity.base import ClerkDecision, IdentityError
 from registration.identity.models import ConfirmationState, PendingApplication, RequestedScan
@@ -99,7 +100,7 @@ class ApplicationPageMixin:
         )
         events = list(AuditEvent.objects.filter(account=account).select_related("actor").order_by("-at", "-pk")[:100])
         can = access.application_actions(user, applicant)
-        changes = self.change_context(request, applicant, forms_.get("change_bound"))  # type: ignore[arg-type]
+        changes = self.change_context(request, applicant, forms_.get("change_bound"))  # type: ignore[attr-defined]  # ChangeReviewMixin's, same admin
         return {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -161,7 +162,7 @@ class ApplicationPageMixin:
             return self._invalid(request, applicant, "confirm", form)
         decision = ClerkDecision(originals=tuple(form.cleaned_data["originals"]), note=form.cleaned_data["note"])
         try:
-            outcome = confirm_in_person(applicant.account, decision, by=request.user, request=request)
+            outcome = confirm_in_person(applicant.account, decision, by=signed_in(request), request=request)
         except IdentityError as error:
             return self._failed(request, applicant, error)
         if outcome.issued_code:
@@ -176,7 +177,7 @@ class ApplicationPageMixin:
         if current is None:
             return self._failed(request, applicant, IdentityError("no_confirmation"))
         try:
-            outcome = SERVICE_CENTRE.issue_code(current, by=request.user, request=request)
+            outcome = SERVICE_CENTRE.issue_code(current, by=signed_in(request), request=request)
         except IdentityError as error:
             return self._failed(request, applicant, error)
         return self._show_code(request, applicant, outcome.issued_code)
@@ -209,7 +210,7 @@ class ApplicationPageMixin:
             return self._failed(request, applicant, IdentityError("wrong_method"))
         decision = ClerkDecision(checks=tuple(form.cleaned_data["checks"]), note=form.cleaned_data["note"])
         try:
-            registry.get("scan_review").complete(current, decision, by=request.user, request=request)
+            registry.get("scan_review").complete(current, decision, by=signed_in(request), request=request)
         except IdentityError as error:
             return self._failed(request, applicant, error)
         return self._done(request, applicant, _("Identity confirmed; the account is active and the person is told."))
@@ -225,7 +226,7 @@ class ApplicationPageMixin:
         if current is None:
             return self._failed(request, applicant, IdentityError("no_confirmation"))
         try:
-            flows.reject(current, by=request.user, reason=form.cleaned_data["reason"], request=request)
+            flows.reject(current, by=signed_in(request), reason=form.cleaned_data["reason"], request=request)
         except IdentityError as error:
             return self._failed(request, applicant, error)
         return self._done(request, applicant, _("Rejected; the person is told why and may try again."))
@@ -241,7 +242,9 @@ class ApplicationPageMixin:
         if current is None:
             return self._failed(request, applicant, IdentityError("no_confirmation"))
         try:
-            flows.request_documents(current, by=request.user, message=form.cleaned_data["message"], request=request)
+            flows.request_documents(
+                current, by=signed_in(request), message=form.cleaned_data["message"], request=request
+            )
         except IdentityError as error:
             return self._failed(request, applicant, error)
         return self._done(request, applicant, _("Request sent; the person uploads the documents in the account."))

@@ -64,7 +64,7 @@ class ChangeReviewMixin:
         """The waiting changes beside the confirmed data, with their forms; the last decided ones."""
         bound = bound or {}
         changes = list(ProfileChangeRequest.objects.filter(account=applicant.account).select_related("decided_by")[:10])
-        waiting = [
+        waiting: list[dict[str, Any]] = [
             {
                 "change": change,
                 "rows": flows.comparison(change, applicant),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from registration import access
+from registration.accounts.signed_in import signed_in
 from registration.identity import consulate
 from registration.identity.base import IdentityError
 from registration.identity.models import IdentityCode
@@ -98,7 +99,7 @@ class IdentityCodeAdmin(ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 record, code = consulate.issue_code(
-                    form.cleaned_data["passport_number"], by=request.user, request=request
+                    form.cleaned_data["passport_number"], by=signed_in(request), request=request
                 )
             except IdentityError as error:
                 form.add_error("passport_number", error.message)

@@ -113,6 +113,7 @@ class PublishSlotsForm(RequiredMessagesMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("first") and data.get("last") and data["first"] >= data["last"]:
             raise forms.ValidationError(_("The end must come after the start."), code="time_order")
         return data
@@ -139,6 +140,7 @@ class VideoDecisionForm(RequiredMessagesMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("decision") == self.REJECT and not (data.get("reason") or "").strip():
             self.add_error("reason", forms.ValidationError(_("Give the reason."), code="reason_required"))
         return data
@@ -299,6 +301,7 @@ class SupportNoteForm(RequiredMessagesMixin, forms.Form):
 
     def __init__(self, *args: Any, account: Account, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        assert isinstance(self.fields["support_request"], forms.ModelChoiceField)
         self.fields["support_request"].queryset = SupportRequest.objects.filter(account=account).order_by(
             "-created_at", "-pk"
         )

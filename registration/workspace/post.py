@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from registration import access
+from registration.accounts.signed_in import signed_in
 from registration.identity import post_letter
 from registration.identity.models import PostLetter
 from registration.workspace.base import ReadOnly, SecretLookupsRefused
@@ -53,7 +54,7 @@ class PostLetterAdmin(ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
         return applicant.application_number if applicant else ""
 
     def _printed_page(self, request: HttpRequest, letters: list[PostLetter]) -> HttpResponse:
-        printed = post_letter.print_letters(letters, by=request.user, request=request)
+        printed = post_letter.print_letters(letters, by=signed_in(request), request=request)
         if not printed:
             messages.warning(request, _("No letter was waiting to be printed among those chosen."))
             return redirect("admin:identity_postletter_changelist")
@@ -74,7 +75,7 @@ class PostLetterAdmin(ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
     @admin.action(description=_("Mark the selected letters as sent"), permissions=["print"])
     def mark_selected_sent(self, request: HttpRequest, queryset: QuerySet[PostLetter]) -> None:
         chosen = list(queryset)
-        done = post_letter.mark_sent(chosen, by=request.user, request=request)
+        done = post_letter.mark_sent(chosen, by=signed_in(request), request=request)
         if done:
             messages.success(request, _("Letters marked as sent: %(count)s.") % {"count": done})
         if done < len(chosen):

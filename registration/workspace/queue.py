@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -26,6 +26,20 @@ from registration.workspace.application import ApplicationPageMixin
 from registration.workspace.base import ReadOnly, SecretLookupsRefused
 from registration.workspace.changes import ChangeRequestFilter, ChangeReviewMixin, waiting_change
 from registration.workspace.filters import CentreFilter, MethodFilter, StatusFilter, WaitingFilter, shown_confirmation
+
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
+    class Shown(TypedDict):
+        """What ``get_queryset`` annotates each application with."""
+
+        shown_method: str | None
+        shown_centre_name: str | None
+        passport_last_digits: str | None
+        has_waiting_change: bool
+
 
 _APPLICATION_NUMBER = re.compile(r"\d{10}")
 _LAST_DIGITS = re.compile(r"\d{4}")
@@ -139,7 +153,7 @@ class PendingApplicationAdmin(
         return mask(obj.account.phone)
 
     @admin.display(description=_("passport"))
-    def masked_passport(self, obj: PendingApplication) -> str:
+    def masked_passport(self, obj: WithAnnotations[PendingApplication, Shown]) -> str:
         return mask_passport(obj.passport_last_digits)
 
     @admin.display(description=_("SNILS"))
@@ -151,15 +165,15 @@ class PendingApplicationAdmin(
         return obj.account.get_status_display()
 
     @admin.display(description=_("method"))
-    def method_label(self, obj: PendingApplication) -> str:
+    def method_label(self, obj: WithAnnotations[PendingApplication, Shown]) -> str:
         return registry.label(obj.shown_method) if obj.shown_method else "—"
 
     @admin.display(description=_("centre"))
-    def centre_label(self, obj: PendingApplication) -> str:
+    def centre_label(self, obj: WithAnnotations[PendingApplication, Shown]) -> str:
         return obj.shown_centre_name or "—"
 
     @admin.display(description=_("change to review"), boolean=True)
-    def change_waiting(self, obj: PendingApplication) -> bool:
+    def change_waiting(self, obj: WithAnnotations[PendingApplication, Shown]) -> bool:
         return bool(obj.has_waiting_change)
 
     # --- the application's page and its actions ----------------------------------------------------

@@ -3,7 +3,7 @@ requests typed in for a caller, the caller desk (``caller.py``) and the supervis
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from registration import access
 from registration.accounts import audit
 from registration.accounts.models import Account
+from registration.accounts.signed_in import signed_in
 from registration.core.masking import mask_email
 from registration.support import caller
 from registration.support import desk as support_desk
@@ -27,6 +28,16 @@ from registration.support.models import CallerVerificationAlert, SupportMessage,
 from registration.workspace.base import DefaultChoiceFilter
 from registration.workspace.caller import CallerDeskMixin
 from registration.workspace.forms import OperatorRequestForm, SupportAnswerForm, SupportStatusForm
+
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
+    class Counted(TypedDict):
+        """What ``get_queryset`` annotates each request with."""
+
+        message_total: int
 
 
 class OpenFilter(DefaultChoiceFilter):
@@ -165,7 +176,7 @@ class SupportRequestAdmin(CallerDeskMixin, admin.ModelAdmin):
         return mask_email(obj.account.email)
 
     @admin.display(description=_("messages"))
-    def messages_count(self, obj: SupportRequest) -> int:
+    def messages_count(self, obj: WithAnnotations[SupportRequest, Counted]) -> int:
         return obj.message_total
 
     def get_urls(self) -> list:
@@ -237,7 +248,7 @@ class SupportRequestAdmin(CallerDeskMixin, admin.ModelAdmin):
             return self._page(request, support_request, answer_form=form)
         support_desk.answer(
             support_request,
-            by=request.user,
+            by=signed_in(request),
             body=form.cleaned_data["body"],
             status=form.cleaned_data["status"],
             request=request,
@@ -251,7 +262,7 @@ class SupportRequestAdmin(CallerDeskMixin, admin.ModelAdmin):
         if form.is_valid():
             try:
                 support_desk.change_status(
-                    support_request, by=request.user, status=form.cleaned_data["status"], request=request
+                    support_request, by=signed_in(request), status=form.cleaned_data["status"], request=request
                 )
             except support_desk.SupportError as error:
                 messages.error(request, error.message)

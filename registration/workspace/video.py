@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from registration import access
 from registration.accounts import audit
 from registration.accounts.models import Document, DocumentRole
+from registration.accounts.signed_in import signed_in
 from registration.identity import video_call
 from registration.identity.base import ClerkDecision, IdentityError
 from registration.identity.models import VideoSlot
@@ -34,7 +35,7 @@ class VideoSlotAdmin(admin.ModelAdmin):
     ordering = ("starts_at",)
     change_list_template = "admin/identity/videoslot/change_list.html"
 
-    def get_fields(self, request: HttpRequest, obj: VideoSlot | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: VideoSlot | None = None) -> list[str]:  # type: ignore[override]  # list[str] is a valid _FieldGroups; list is invariant
         fields = ["starts_at", "duration_minutes", "meeting_link"]
         return ["operator", *fields] if request.user.is_superuser else fields
 
@@ -53,11 +54,11 @@ class VideoSlotAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: VideoSlot, form: ModelForm, change: bool) -> None:
         if not request.user.is_superuser or not obj.operator_id:
-            obj.operator = request.user
+            obj.operator = signed_in(request)
         super().save_model(request, obj, form, change)
         audit.record(
             "video.slots_published",
-            actor=request.user,
+            actor=signed_in(request),
             request=request,
             data={"slot": obj.pk, "changed": change},
         )
@@ -98,7 +99,7 @@ class VideoSlotAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             created = video_call.publish_slots(
-                request.user,
+                signed_in(request),
                 data["day"],
                 data["first"],
                 data["last"],
@@ -121,8 +122,8 @@ class VideoSlotAdmin(admin.ModelAdmin):
             day = date.fromisoformat(request.GET.get("date", ""))
         except ValueError:
             day = timezone.localdate()
-        calls = list(video_call.day_calls(request.user, day))
-        accounts = [call.booked_for.account_id for call in calls]
+        calls = list(video_call.day_calls(signed_in(request), day))
+        accounts = [call.booked_for.account_id for call in calls]  # type: ignore[union-attr]  # day_calls: booked only
         documents: dict[int, list[Document]] = {}
         for document in Document.objects.filter(
             applicant__account__in=accounts, role=DocumentRole.IDENTITY
@@ -132,12 +133,12 @@ class VideoSlotAdmin(admin.ModelAdmin):
         rows = [
             {
                 "slot": call,
-                "applicant": getattr(call.booked_for.account, "applicant", None),
-                "documents": documents.get(call.booked_for.account_id, []),
+                "applicant": getattr(call.booked_for.account, "applicant", None),  # type: ignore[union-attr]
+                "documents": documents.get(call.booked_for.account_id, []),  # type: ignore[union-attr]
                 "open": access.can_decide_call(request.user, call),
                 "started": call.starts_at <= now,
                 "form": VideoDecisionForm(prefix=f"slot{call.pk}"),
-                "can_view_scans": access.can_view_scans_of(request.user, call.booked_for.account_id),
+                "can_view_scans": access.can_view_scans_of(request.user, call.booked_for.account_id),  # type: ignore[union-attr]
             }
             for call in calls
         ]
@@ -171,17 +172,17 @@ class VideoSlotAdmin(admin.ModelAdmin):
         if not form.is_valid():
             for errors in form.errors.values():
                 for error in errors:
-                    messages.error(request, error)
+                    messages.error(request, error)  # type: ignore[arg-type]  # iterating an ErrorList yields str
             return redirect(back)
         reason = (form.cleaned_data.get("reason") or "").strip()
         try:
             if form.cleaned_data["decision"] == VideoDecisionForm.CONFIRM:
                 video_call.METHOD.complete(
-                    slot.booked_for, ClerkDecision(note=reason), by=request.user, request=request
+                    slot.booked_for, ClerkDecision(note=reason), by=signed_in(request), request=request
                 )
                 messages.success(request, _("Identity confirmed; the person is told."))
             else:
-                video_call.METHOD.reject(slot.booked_for, by=request.user, reason=reason, request=request)
+                video_call.METHOD.reject(slot.booked_for, by=signed_in(request), reason=reason, request=request)
                 messages.success(request, _("Not confirmed; the person is told why."))
         except IdentityError as error:
             messages.error(request, error.message)

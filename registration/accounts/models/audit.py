@@ -65,7 +65,7 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AuditLogIsAppendOnly("Audit events cannot be changed.")
-        super().save(*args, **kwargs)
+        super().save(*args, **kwargs)  # type: ignore[unreachable]  # pk is None until saved; the stubs say int
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditLogIsAppendOnly("Audit events cannot be deleted.")

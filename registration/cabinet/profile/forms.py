@@ -149,6 +149,7 @@ class PersonalChangeForm(PersonalForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         if cleaned.get("patronymic") and not cleaned.get("patronymic_cyrillic") and "patronymic_cyrillic" in cleaned:
             self.add_error(
                 "patronymic_cyrillic",
@@ -169,7 +170,7 @@ class PersonalChangeForm(PersonalForm):
 class DocumentChangeForm(IdentityDocumentForm):
     """The wizard's identity document form; its scan is required, as for a new application."""
 
-    scan = new_scan_field(_("Scan or photo of the page with your photo"))
+    scan = new_scan_field(_("Scan or photo of the page with your photo"))  # type: ignore[assignment]  # no draft here
     required_messages = {"scan": _("Attach a scan or photo of the page with your photo.")}
 
     def clean(self) -> dict[str, Any]:

@@ -152,6 +152,7 @@ def contact_code(request: HttpRequest, kind: str) -> HttpResponse:
             flows.cancel_contact_change(account, purpose, request=request)
             messages.info(request, _("The change was cancelled. Your contact details stay as they were."))
             return redirect("registration:profile")
+        outcome: codes.SendOutcome | codes.CheckOutcome  # a resent code's, or a typed code's
         if "resend" in request.POST:
             outcome = flows.resend_contact_code(account, purpose, request=request)
             notice = str(SEND_NOTICES[outcome.code] % {"seconds": outcome.retry_after})
@@ -251,7 +252,7 @@ def personal(request: HttpRequest) -> HttpResponse:
 @ratelimit.limit("profile_identity", key=_account_key)
 def document(request: HttpRequest) -> HttpResponse:
     """A new or corrected identity document with its scan: held for review."""
-    return _identity_change(request, ChangeKind.DOCUMENT, _document_form, lambda form: form.values(), "document.html")
+    return _identity_change(request, ChangeKind.DOCUMENT, _document_form, lambda form: form.values(), "document.html")  # type: ignore[attr-defined]  # a DocumentChangeForm
 
 
 # --- address and identifiers: changed at once ----------------------------------------------------

@@ -8,6 +8,7 @@ or a password.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -112,7 +113,7 @@ class IdentityCodeManager(models.Manager.from_queryset(OneTimeCodeQuerySet)):  #
 class IdentityCode(OneTimeCode):
     """The identity codes (service centre, post letter, consulate) among the one-time codes, for the clerks' desks."""
 
-    objects = IdentityCodeManager()
+    objects: ClassVar[IdentityCodeManager] = IdentityCodeManager()
 
     class Meta:
         proxy = True

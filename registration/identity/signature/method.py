@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -80,7 +80,7 @@ class SignatureMethod(Method):
         "a moment and confirms your identity at once."
     )
     template_name = "cabinet/identity/signature.html"
-    person_forms: Mapping[str, type[forms.Form]] = {"complete": CertificateForm}
+    person_forms: ClassVar[Mapping[str, type[forms.Form]]] = {"complete": CertificateForm}
 
     def is_offered(self) -> bool:
         """Offered only while the trusted folder holds a certification authority: else nothing could pass."""

@@ -103,6 +103,7 @@ class PasswordForm(StepForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         first, second = cleaned.get("password1") or "", cleaned.get("password2") or ""
         stored = password_hash_from_token(cleaned.get("password_token") or "")
         if not first and not second and stored:
@@ -115,7 +116,7 @@ class PasswordForm(StepForm):
             email=self.contacts.get("email", ""), phone=self.contacts.get("phone", ""), _meta=Account._meta
         )
         try:
-            password_validation.validate_password(first, user=user)
+            password_validation.validate_password(first, user=user)  # type: ignore[arg-type]  # a stand-in Account
         except ValidationError as exc:
             self.add_error("password1", exc)
             return cleaned

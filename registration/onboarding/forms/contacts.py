@@ -65,6 +65,7 @@ class ContactsForm(StepForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         # Both contacts in one query: the code steps, the password step and the check page validate it again.
         taken = services.taken_contacts(cleaned.get("email", ""), cleaned.get("phone", ""))
         if "email" in taken:
@@ -135,6 +136,7 @@ class CodeForm(StepForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         if self.address and self.is_confirmed():
             return cleaned
         typed = "".join((cleaned.get("code") or "").split())

@@ -86,6 +86,7 @@ class IdentityDocumentForm(StepForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         number = cleaned.get("number")
         if number and cleaned.get("kind") == DocumentKind.FOREIGN_PASSPORT and self.country:
             try:

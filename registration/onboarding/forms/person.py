@@ -120,7 +120,7 @@ class NamesCyrillicForm(StepForm):
                 kwargs["initial"].setdefault(cyrillic_name, vnames.to_cyrillic(self.latin[latin_name]))
         super().__init__(*args, **kwargs)
         for latin_name, cyrillic_name in self.PAIRS:
-            field = self.fields[cyrillic_name]
+            field: Any = self.fields[cyrillic_name]  # it carries latin_value for the template
             field.latin_value = self.latin.get(latin_name, "")
             field.help_text = _("In your passport: %(name)s") % {"name": field.latin_value} if field.latin_value else ""
         if not self.latin.get("patronymic"):

@@ -20,7 +20,7 @@ from validators.django import DateField, to_django_error, validate_document
 
 # --- 8–9. document of stay ---------------------------------------------------------------------
 
-STAY_KINDS = [
+STAY_KINDS: list[tuple[str, Any]] = [
     (DocumentKind.RESIDENCE_PERMIT, DocumentKind.RESIDENCE_PERMIT.label),
     (DocumentKind.TEMPORARY_RESIDENCE, DocumentKind.TEMPORARY_RESIDENCE.label),
     (DocumentKind.MIGRATION_CARD, DocumentKind.MIGRATION_CARD.label),
@@ -171,6 +171,7 @@ class StayDocumentForm(StepForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         if "number" in cleaned and ("series" in cleaned or "series" not in self.fields):
             try:
                 series, number = validate_document(self.kind, cleaned.get("series", ""), cleaned.get("number", ""))

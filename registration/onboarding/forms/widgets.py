@@ -9,7 +9,7 @@ from django.conf import settings
 from django.forms.utils import flatatt
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -33,7 +33,7 @@ class QuickSelect(forms.Select):
     templates costs more than the whole rest of the page.
     """
 
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         final_attrs = self.build_attrs(self.attrs, attrs)
         final_attrs["name"] = name
         selected = {str(v) for v in self.format_value(value)}
@@ -83,7 +83,7 @@ def citizenship_choices() -> list[tuple[str, str]]:
 class WizardScanField(ScanField):
     """A scan already checked and kept in the wizard's storage is not decoded again on every visit."""
 
-    widget = forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"})
+    widget = forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"})  # type: ignore[assignment]  # no "clear" box
 
     def clean(self, data: Any, initial: Any = None) -> Any:
         if getattr(data, "scan_info", None) and getattr(data, "tmp_name", None):

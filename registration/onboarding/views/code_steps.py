@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from registration.codes import contact as codes
 from registration.codes.models import CodePurpose
 from registration.onboarding import steps as S
+from registration.onboarding.views.draft import WizardView
 
 SEND_MESSAGES: dict[str, Any] = {
     codes.SENT: _("We have sent a new code."),
@@ -19,7 +20,7 @@ SEND_MESSAGES: dict[str, Any] = {
 }
 
 
-class CodeStepsMixin:
+class CodeStepsMixin(WizardView):
     """Sending, checking and explaining the phone and e-mail codes of the wizard's draft."""
 
     def confirmed_contacts(self) -> set[tuple[str, str]]:

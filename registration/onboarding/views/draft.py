@@ -4,7 +4,7 @@ is stored (only the form's own fields, never the password (a signed hash instead
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.http import urlencode
@@ -16,8 +16,15 @@ from registration.onboarding.storage import WizardStorage
 WIZARD_PREFIX = "registration_wizard"  # formtools' prefix for RegistrationWizard (its name, snake_case)
 RETURN_TO_CHECK = "check"
 
+if TYPE_CHECKING:
+    # What the wizard's mixins are read against: formtools' view (untyped, so its attributes and the
+    # other mixins' are Any to the checker). At run time the mixins stay plain classes.
+    from formtools.wizard.views import NamedUrlSessionWizardView as WizardView
+else:
+    WizardView = object
 
-class DraftMixin:
+
+class DraftMixin(WizardView):
     """The draft's bookkeeping, for :class:`~registration.onboarding.views.wizard.RegistrationWizard`."""
 
     storage: WizardStorage

@@ -9,7 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from registration.onboarding import forms
 from registration.onboarding import steps as S
 from registration.onboarding.storage import scan_info_dict
-from registration.onboarding.views.draft import RETURN_TO_CHECK
+from registration.onboarding.views.draft import RETURN_TO_CHECK, WizardView
 
 
 def describe_file(upload: Any) -> str:
@@ -25,7 +25,7 @@ def describe_meta(meta: dict[str, Any]) -> str:
     return ", ".join(part for part in parts if part)
 
 
-class SummaryMixin:
+class SummaryMixin(WizardView):
     """The sections of the check page, built from the steps' valid forms."""
 
     def summary_sections(self) -> list[dict[str, Any]]:

@@ -81,6 +81,7 @@ class RegistrationWizard(DraftMixin, CodeStepsMixin, SummaryMixin, NamedUrlSessi
         step = kwargs.get("step")
         if step not in self.get_form_list():
             return redirect(self.get_step_url(self.steps.first))
+        assert isinstance(step, str)  # one of the form list's names
         missing = self.first_incomplete_before(step)
         if missing:
             return redirect(self.get_step_url(missing))
