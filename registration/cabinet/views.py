@@ -61,7 +61,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     @method_decorator(ratelimit.limit("login_ip"))
-    def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return super().dispatch(*args, **kwargs)
 
     def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]  # authentication_form

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from registration import access
 from registration.accounts import audit
 from registration.accounts.models import Account, Applicant, AuditEvent, Document
+from registration.accounts.signed_in import signed_in
 from registration.core.masking import mask, mask_email, mask_passport, mask_phone
 from registration.identity.models import (
     DocumentRequest,
@@ -81,7 +82,7 @@ class AccountAdmin(SecretLookupsRefused, admin.ModelAdmin):
             audit.record(
                 "account.corrected",
                 account=obj,
-                actor=request.user,
+                actor=signed_in(request),
                 request=request,
                 data={"fields": sorted(corrected) + others, **corrected},
             )
