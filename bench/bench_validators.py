@@ -10,8 +10,12 @@ Run as ``python bench/bench_validators.py`` (``make bench``). It prints:
   tracemalloc (Python allocations: the bytes read, copies, parser objects) and as the growth of the
   peak resident set size (VmHWM, Linux) of a fresh child process, which also sees Pillow's pixel
   buffers, allocated outside Python's allocator;
+* ``scans.sanitise`` (the check, then the scan stripped of everything but the image) on the same
+  files, and the two ways of stripping an image measured apart against the same decode: lossless
+  segment stripping (what ``sanitise`` does) and re-encoding (what it does only to turn a photo
+  upright: JPEG with the original's tables and subsampling, PNG compressed again);
 * a verdict against the targets: throughput at least python-stdnum's, a scan check at most one full
-  decode, peak memory at most 3 × the file's size.
+  decode, peak memory at most 3 × the file's size; sanitising is judged on separate lines.
 
 Exit status 0 whatever the verdicts: the figures are for reading, not a test.
 """
@@ -238,6 +242,33 @@ def rss_growth(what: str, path: Path) -> int:
     return int(result.stdout.strip()) if result.returncode == 0 else -1
 
 
+def sanitising(kind: str, data: bytes, path: Path, decode_time: float) -> list[tuple[str, bool]]:
+    """Print sanitise's figures and the two ways of stripping apart, against the same run's decode."""
+    from validators.scans.pdfclean import clean_pdf
+    from validators.scans.stripping import reencode, strip_jpeg, strip_png
+
+    ways: dict[str, Callable[[], object]] = {"sanitise": lambda: scans.sanitise(path)}
+    if kind == "jpeg":
+        ways["lossless"] = lambda: strip_jpeg(data, 300)
+        ways["re-encode"] = lambda: reencode(data, "jpeg", 300)
+    elif kind == "png":
+        ways["lossless"] = lambda: strip_png(data)
+        ways["re-encode"] = lambda: reencode(data, "png", 300)
+    else:
+        ways["rewrite"] = lambda: clean_pdf(data)
+    verdicts = []
+    for way, function in ways.items():
+        spent, peak = timed(function), traced_peak(function)
+        print(
+            f"       {way:9} time {spent * 1000:6.1f} ms = {spent / decode_time:4.2f}x decode   "
+            f"tracemalloc peak {peak / MB:5.2f} MB = {peak / len(data):4.2f}x file"
+        )
+        if way == "sanitise":
+            verdicts.append((f"{kind} sanitise (check + strip) <= 1 full decode", spent <= decode_time))
+            verdicts.append((f"{kind} sanitise peak (tracemalloc) <= 3x file size", peak <= 3 * len(data)))
+    return verdicts
+
+
 def main() -> int:
     started = time.perf_counter()
     print(f"validators benchmark (Python {sys.version.split()[0]}, best of {REPEAT})\n")
@@ -283,6 +314,7 @@ def main() -> int:
         )
         verdicts.append((f"{kind} check <= 1 full decode", check_time <= decode_time))
         verdicts.append((f"{kind} peak (tracemalloc) <= 3x file size", check_peak <= 3 * len(data)))
+        verdicts += sanitising(kind, data, path, decode_time)
     print("\nTargets")
     for label, passed in verdicts:
         print(f"  {'PASS' if passed else 'FAIL'}  {label}")

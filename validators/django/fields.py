@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.functional import lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,7 @@ from validators import dates as _dates
 from validators import names as _names
 from validators import regions as _regions
 from validators import scans as _scans
-from validators.django.errors import MESSAGES
+from validators.django.errors import MESSAGES, call
 from validators.django.validators import (
     BirthDateValidator,
     CyrillicNameValidator,
@@ -264,9 +265,12 @@ class RegionField(forms.ChoiceField):
 
 
 class ScanField(forms.FileField):
-    """An uploaded scan checked with :func:`validators.scans.check`.
+    """An uploaded scan checked and stripped with :func:`validators.scans.sanitise`.
 
-    The clean value is the uploaded file, with the check's ``ScanInfo`` as ``file.scan_info``.
+    The clean value is a new in-memory upload holding only the image (no EXIF, GPS, comments, text,
+    XMP or trailing bytes; upright), under the uploaded name, with the ``ScanInfo`` of those bytes
+    as ``file.scan_info`` and the :class:`~validators.scans.Sanitised` result as ``file.sanitised``:
+    whatever the form's owner stores is the clean file, never the upload.
     """
 
     default_error_messages = {"required": _("Attach a scan or photo of the document.")}
@@ -292,5 +296,8 @@ class ScanField(forms.FileField):
         data = super().to_python(data)
         if data is None:
             return None
-        data.scan_info = self.validator(data)
-        return data
+        clean: _scans.Sanitised = call(self.validator.sanitise, data)
+        upload = SimpleUploadedFile(data.name, clean.data, content_type=clean.content_type)
+        upload.scan_info = clean.info  # type: ignore[attr-defined]
+        upload.sanitised = clean  # type: ignore[attr-defined]
+        return upload

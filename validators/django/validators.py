@@ -242,14 +242,11 @@ class ScanValidator(LibraryValidator):
         self.allowed, self.min_sharpness = tuple(allowed), min_sharpness
 
     def clean(self, value: Any) -> _scans.ScanInfo:
-        return _scans.check(
-            value,
-            getattr(value, "name", None),
-            max_bytes=self.max_bytes,
-            min_dpi=self.min_dpi,
-            allowed=self.allowed,
-            min_sharpness=self.min_sharpness,
-        )
+        return _scans.check(value, getattr(value, "name", None), **self._options())
+
+    def sanitise(self, value: Any) -> _scans.Sanitised:
+        """The scan checked with these options, with nothing but the image (see :func:`validators.scans.sanitise`)."""
+        return _scans.sanitise(value, getattr(value, "name", None), **self._options())
 
     def get_help_text(self) -> str:
         return str(

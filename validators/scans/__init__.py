@@ -10,8 +10,8 @@ other, nothing else. In this order:
    When a name is given (or the file has one) and has an extension, the extension must agree:
    ``.jpg``/``.jpeg``/``.jpe``/``.jfif`` for JPEG, ``.png``, ``.pdf``; a name without extension is not
    judged.
-3. Markup (``<script``, ``<html``, ``<svg``, ``<iframe``, ``<object``, ``<embed``, ``<body`` or
-   ``javascript:``, in any case) where the file can be read as text makes it a polyglot, refused as
+3. Markup (``<script``, ``<html``, ``<svg``, ``<iframe``, ``<object``, ``<embed``, ``<body``,
+   ``<img`` or ``javascript:``, in any case) where the file can be read as text makes it a polyglot, refused as
    HTML. Compressed pixel data is not searched (by chance, ``<svg`` occurs in about one 5 MB file in
    70), everything else is: the first 1024 bytes (what browsers sniff); a PNG's chunks but the
    IDAT/fdAT payloads, the text of zTXt and compressed iTXt chunks inflated (a chunk over 1 MiB
@@ -51,6 +51,10 @@ release the GIL). Warnings raised by Pillow and pypdf are silenced, and Pillow's
 error, inside ``warnings.catch_warnings()`` only for the duration of the check; on Python before 3.14
 that context manager is not thread-safe, so a threaded server may briefly see the filters changed.
 
+:func:`sanitise` checks the same way and returns what to store: a :class:`Sanitised` holding the
+image and nothing else (no EXIF, GPS, comments, text chunks, XMP, ICC profile, nothing after the end;
+upright; a PDF rewritten with its pages only), see its docstring.
+
 More information:
 
 * https://pillow.readthedocs.io/en/stable/reference/Image.html#PIL.Image.open (decompression bombs)
@@ -76,7 +80,9 @@ validators.FileTypeNotAllowed: This is a GIF file; upload a PDF, JPEG or PNG fil
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import io
 import threading
 import warnings
 from collections.abc import Sequence
@@ -98,9 +104,11 @@ from validators.scans.images import ANALYSIS_SIZE as ANALYSIS_SIZE  # importable
 from validators.scans.images import check_image
 from validators.scans.markup import has_markup
 from validators.scans.pdf import PdfLimits, check_pdf
+from validators.scans.pdfclean import clean_pdf
 from validators.scans.sniffing import EXTENSIONS, KIND_NAMES, MIME_TYPES, FileInput, extension, read, sniff
+from validators.scans.stripping import orientation, reencode, strip_jpeg, strip_png
 
-__all__ = ["MAX_BYTES", "MAX_PIXELS", "MIN_DPI", "MIN_SHARPNESS", "ScanInfo", "check"]
+__all__ = ["MAX_BYTES", "MAX_PIXELS", "MIN_DPI", "MIN_SHARPNESS", "Sanitised", "ScanInfo", "check", "sanitise"]
 
 #: Largest file accepted: 5 MB.
 MAX_BYTES = 5 * 1024 * 1024
@@ -202,3 +210,119 @@ def check(
         sharpness=None if sharpness is None else round(sharpness, 1),
         mime_type=MIME_TYPES[kind],
     )
+
+
+@dataclass(frozen=True)
+class Sanitised:
+    """What :func:`sanitise` made of an accepted scan: the bytes to store and what was taken out."""
+
+    data: bytes
+    #: The stored bytes described (size, SHA-256 and, once turned upright, width and height are theirs).
+    info: ScanInfo
+    #: What was removed, sorted: ``actions``, ``comment``, ``document_info``, ``exif``, ``icc_profile``,
+    #: ``iptc``, ``metadata``, ``orientation``, ``text``, ``trailing_data``, ``xmp``.
+    removed: tuple[str, ...]
+    #: Whether the pixels were encoded again (to turn the image upright, or to shed markup), not copied.
+    reencoded: bool
+
+    @property
+    def kind(self) -> str:
+        return self.info.kind
+
+    @property
+    def content_type(self) -> str:
+        return self.info.mime_type
+
+
+def sanitise(
+    file: FileInput,
+    name: str | None = None,
+    *,
+    max_bytes: int = MAX_BYTES,
+    min_dpi: int = MIN_DPI,
+    allowed: Sequence[str] = ("pdf", "jpeg", "png"),
+    min_sharpness: float = MIN_SHARPNESS,
+    max_pixels: int = MAX_PIXELS,
+    require_images: bool = True,
+) -> Sanitised:
+    """Check a scan as :func:`check` does, then return it with nothing but the image.
+
+    A JPEG keeps only its frame, tables and scans behind a fresh JFIF header with the resolution;
+    the Adobe colour-transform segment is rebuilt; EXIF (GPS, camera, dates), XMP, IPTC, ICC
+    profiles, comments and anything after EOI are dropped, without decoding: the pixels are the
+    same bytes. A PNG keeps only its image, palette, transparency, colour rendering and resolution
+    chunks, up to IEND. An image whose EXIF orientation is not upright is decoded, turned and
+    encoded again (a JPEG with its own quantisation tables and subsampling), since a lossless turn
+    needs dimensions that are multiples of the JPEG blocks. The ICC profile goes too: browsers
+    show an untagged scan as sRGB, which reads the same, and a profile is up to megabytes of
+    free-form tags. If markup is still found where a browser would sniff it (compressed data moved
+    to the front), the image is encoded again; a PDF with markup left is refused as HTML. A PDF is
+    rewritten with its pages only (:func:`validators.scans.pdfclean.clean_pdf`).
+
+    >>> import io
+    >>> from PIL import Image
+    >>> image = Image.linear_gradient('L').resize((1200, 800))
+    >>> exif = Image.Exif()
+    >>> exif[0x0112] = 6  # the camera was held upright: turn the stored pixels 90 degrees
+    >>> buffer = io.BytesIO()
+    >>> image.save(buffer, 'JPEG', dpi=(300, 300), exif=exif, comment=b'<p onclick=alert(1)>')
+    >>> clean = sanitise(buffer.getvalue() + b'<p onclick=alert(2)>', 'photo.jpg', min_sharpness=0)
+    >>> clean.removed, clean.reencoded, clean.content_type
+    (('comment', 'exif', 'orientation', 'trailing_data'), True, 'image/jpeg')
+    >>> clean.info.width, clean.info.height, clean.info.size == len(clean.data)
+    (800, 1200, True)
+    >>> b'<p' in clean.data or b'Exif' in clean.data
+    False
+    >>> sanitise(b'%PDF-1.7', 'scan.pdf')
+    Traceback (most recent call last):
+        ...
+    validators.FileDamaged: The file is damaged or incomplete: save or scan it again.
+    """
+    data, own_name = read(file, max_bytes + 1)
+    info = check(
+        data,
+        name if name is not None else own_name,
+        max_bytes=max_bytes,
+        min_dpi=min_dpi,
+        allowed=allowed,
+        min_sharpness=min_sharpness,
+        max_pixels=max_pixels,
+        require_images=require_images,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            clean, removed, reencoded = _strip(data, info)
+        except ValidationError:
+            raise
+        except Exception:  # check() has read the same bytes; a failure to write them is damage too
+            raise FileDamaged() from None
+    width, height = info.width, info.height
+    if "orientation" in removed and width is not None:
+        width, height = Image.open(io.BytesIO(clean)).size
+    stored = dataclasses.replace(
+        info, size=len(clean), sha256=hashlib.sha256(clean).hexdigest(), width=width, height=height
+    )
+    return Sanitised(data=clean, info=stored, removed=tuple(sorted(removed)), reencoded=reencoded)
+
+
+def _strip(data: bytes, info: ScanInfo) -> tuple[bytes, set[str], bool]:
+    """The scan with nothing but the image, what was removed, and whether it was encoded again."""
+    if info.kind == "pdf":
+        clean, removed = clean_pdf(data)
+        if has_markup(clean, "pdf"):
+            raise FileTypeNotAllowed(params={"kind": "HTML"})
+        return clean, removed, False
+    clean, removed, exif = strip_jpeg(data, info.dpi) if info.kind == "jpeg" else strip_png(data)
+    turn = orientation(exif)
+    if turn != 1:
+        removed.add("orientation")
+    elif not has_markup(clean, info.kind):
+        return clean, removed, False
+    # Turned upright, or markup moved within a browser's reach: new pixels, no metadata at all.
+    clean = reencode(data, info.kind, info.dpi, turn)
+    if has_markup(clean, info.kind):
+        clean = reencode(data, info.kind, info.dpi, turn, quality=92)
+        if has_markup(clean, info.kind):
+            raise FileTypeNotAllowed(params={"kind": "HTML"})
+    return clean, removed, True

@@ -12,7 +12,7 @@ __all__ = ["has_markup"]
 # Markup inside a scan makes it a polyglot: a browser that sniffed it as HTML or SVG would run it.
 # Searched, case-sensitively, in lower-cased copies of the parts that can be read as text only: in
 # compressed pixel data "<svg" occurs by chance (about one 5 MB PNG in 70 matched the whole file).
-_MARKUP = re.compile(rb"<(?:script|html|svg|iframe|object|embed|body)\b|javascript:")
+_MARKUP = re.compile(rb"<(?:script|html|svg|iframe|object|embed|body|img)\b|javascript:")
 #: What browsers sniff: always searched, whatever the structure says.
 _HEAD = 1024
 #: Bytes kept searched at each edge of a skipped payload, so markup straddling its edge is found.

@@ -31,6 +31,18 @@ def check_pdf(
 
     # Not a bare BytesIO: pypdf asks a BytesIO for its buffer, which copies the whole file.
     reader = PdfReader(io.BufferedReader(io.BytesIO(data)), strict=False)
+    try:
+        return _check_reader(reader, min_dpi, max_pixels, require_images, limits)
+    finally:
+        # The parsed objects and the reader refer to each other: without this, the streams read
+        # (as large as the file) stay until the garbage collector runs, under the next step's feet.
+        reader.resolved_objects.clear()
+        reader.flattened_pages = None
+
+
+def _check_reader(
+    reader: Any, min_dpi: int, max_pixels: int, require_images: bool, limits: PdfLimits
+) -> tuple[int | None, int | None, int | None, int, float | None]:
     if reader.is_encrypted:
         raise FileEncrypted()
     _check_objects(reader, limits.max_objects)
