@@ -144,3 +144,18 @@ def make_pdf() -> Callable[..., bytes]:
         return buffer.getvalue()
 
     return build
+
+
+@pytest.fixture(scope="session")
+def scan_jpeg(page, encode) -> bytes:
+    """A greyscale JPEG of an A4 page at 150 dpi of pixels (shown at 300 dpi on a smaller page)."""
+    return encode(page(1240, 1754), "JPEG", quality=85)
+
+
+def scan_error_code(function: Callable[..., object], *args: object, **kwargs: object) -> str:
+    """The code of the ScanError that ``function`` raises."""
+    from validators import ScanError
+
+    with pytest.raises(ScanError) as info:
+        function(*args, **kwargs)
+    return info.value.code
