@@ -97,8 +97,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": cache_from_url(env_str("CACHE_URL", "locmem://"))}
 
-# Sessions live in the database (or the cache in production): never in one process's memory.
-SESSION_ENGINE = env_str("DJANGO_SESSION_ENGINE", "django.contrib.sessions.backends.db")
+# Sessions live in the database (or the cache in production): never in one process's memory. They hold
+# wizard drafts, so they are stored encrypted (registration/core/sessions/: db, cached_db or cache).
+SESSION_ENGINE = env_str("DJANGO_SESSION_ENGINE", "registration.core.sessions.db")
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -184,9 +185,11 @@ STORAGES: dict[str, dict[str, Any]] = {
         "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": None},
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Encrypted at rest (registration/core/storage.py): the wrapped storage holds only ciphertext.
     "scans": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "registration.core.storage.EncryptedStorage",
         "OPTIONS": {
+            "storage": "django.core.files.storage.FileSystemStorage",
             "location": str(SCANS_DIR),
             "base_url": None,
             "file_permissions_mode": 0o600,
@@ -194,8 +197,9 @@ STORAGES: dict[str, dict[str, Any]] = {
         },
     },
     "wizard": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "registration.core.storage.EncryptedStorage",
         "OPTIONS": {
+            "storage": "django.core.files.storage.FileSystemStorage",
             "location": str(WIZARD_FILES_DIR),
             "base_url": None,
             "file_permissions_mode": 0o600,
