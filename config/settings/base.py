@@ -309,6 +309,11 @@ REGISTRATION_CALLER_CODE_REQUIRED = env_bool("REGISTRATION_CALLER_CODE_REQUIRED"
 REGISTRATION_CALLER_CODE_MINUTES = 5  # validity of the code texted to the account's phone
 REGISTRATION_CALLER_CODE_MAX_ATTEMPTS = 3  # wrong read-backs one code survives
 
+# Server-error reports (the e-mails of AdminEmailHandler) hide every value that may be personal data:
+# POST and query values, the user's e-mail, frame variables (registration/core/reporting.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "registration.core.reporting.PersonalDataReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "registration.core.reporting.PersonalDataExceptionReporter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
