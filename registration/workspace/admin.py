@@ -24,18 +24,19 @@ from registration.identity.models import (
 )
 from registration.workspace import consulate, post, queue, support, video  # noqa: F401  (each registers its desk)
 from registration.workspace.base import ReadOnly, SecretLookupsRefused
+from registration.workspace.search import PostedSearch
 
 admin.site.site_header = _("Registration of foreign citizens: clerks' workspace")
 admin.site.site_title = _("Clerks' workspace")
 admin.site.index_title = _("Workspace")
 
 
-class ReadOnlyAdmin(ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
+class ReadOnlyAdmin(PostedSearch, ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
     """Records kept for the history: superusers read them, nobody edits them here."""
 
 
 @admin.register(Account)
-class AccountAdmin(SecretLookupsRefused, admin.ModelAdmin):
+class AccountAdmin(PostedSearch, SecretLookupsRefused, admin.ModelAdmin):
     list_display = ("email", "masked_phone", "status", "is_staff", "created_at")
     list_filter = ("status", "is_staff", "is_superuser", "groups")
     search_fields = ("email",)
@@ -64,7 +65,7 @@ class AccountAdmin(SecretLookupsRefused, admin.ModelAdmin):
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(SecretLookupsRefused, admin.ModelAdmin):
+class ApplicantAdmin(PostedSearch, SecretLookupsRefused, admin.ModelAdmin):
     list_display = ("application_number", "surname", "given_names", "citizenship", "submitted_at")
     search_fields = ("=application_number", "surname", "given_names", "account__email")
     list_select_related = ("account",)
@@ -84,7 +85,7 @@ class DocumentAdmin(SecretLookupsRefused, admin.ModelAdmin):
 
 
 @admin.register(ServiceCentre)
-class ServiceCentreAdmin(admin.ModelAdmin):
+class ServiceCentreAdmin(PostedSearch, admin.ModelAdmin):
     list_display = ("name", "city", "region", "is_active")
     list_filter = ("is_active", "region")
     search_fields = ("name", "city", "address")

@@ -27,6 +27,7 @@ from registration.support.models import CallerVerificationAlert, SupportMessage,
 from registration.workspace.base import DefaultChoiceFilter
 from registration.workspace.caller import CallerDeskMixin
 from registration.workspace.forms import OperatorRequestForm, SupportAnswerForm, SupportStatusForm
+from registration.workspace.search import PostedSearch
 
 
 class OpenFilter(DefaultChoiceFilter):
@@ -50,7 +51,7 @@ class OpenFilter(DefaultChoiceFilter):
 
 
 @admin.register(SupportRequest)
-class SupportRequestAdmin(CallerDeskMixin, admin.ModelAdmin):
+class SupportRequestAdmin(PostedSearch, CallerDeskMixin, admin.ModelAdmin):
     list_display = (
         "number",
         "subject",
