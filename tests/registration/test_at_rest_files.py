@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.management import call_command
@@ -68,3 +69,15 @@ def test_a_file_stored_in_clear_is_read_and_then_encrypted(db, scan_bytes):
     assert not on_disk("scans", name).startswith(b"\x89PNG")
     assert storage.open(name).read() == scan_bytes["png"]
     assert not storage.rotate(name)  # already under the newest key: not written again
+
+
+def test_an_altered_file_is_refused(scan_bytes):
+    """A stored file changed by one byte is not returned (the token's MAC fails), rather than read wrong."""
+    storage = storages["scans"]
+    name = storage.save("drafts/altered.png", ContentFile(scan_bytes["png"]))
+    path = Path(storage.path(name))
+    raw = bytearray(path.read_bytes())
+    raw[100] ^= 1
+    path.write_bytes(bytes(raw))
+    with pytest.raises(ImproperlyConfigured):
+        storage.open(name)
