@@ -97,8 +97,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": cache_from_url(env_str("CACHE_URL", "locmem://"))}
 
-# Sessions live in the database (or the cache in production): never in one process's memory.
-SESSION_ENGINE = env_str("DJANGO_SESSION_ENGINE", "django.contrib.sessions.backends.db")
+# Sessions live in the database (or the cache in production): never in one process's memory. They hold
+# wizard drafts, so they are stored encrypted (registration/core/sessions/: db, cached_db or cache).
+SESSION_ENGINE = env_str("DJANGO_SESSION_ENGINE", "registration.core.sessions.db")
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -187,9 +188,11 @@ STORAGES: dict[str, dict[str, Any]] = {
         "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": None},
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Encrypted at rest (registration/core/storage.py): the wrapped storage holds only ciphertext.
     "scans": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "registration.core.storage.EncryptedStorage",
         "OPTIONS": {
+            "storage": "django.core.files.storage.FileSystemStorage",
             "location": str(SCANS_DIR),
             "base_url": None,
             "file_permissions_mode": 0o600,
@@ -197,8 +200,9 @@ STORAGES: dict[str, dict[str, Any]] = {
         },
     },
     "wizard": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "registration.core.storage.EncryptedStorage",
         "OPTIONS": {
+            "storage": "django.core.files.storage.FileSystemStorage",
             "location": str(WIZARD_FILES_DIR),
             "base_url": None,
             "file_permissions_mode": 0o600,
@@ -309,6 +313,11 @@ REGISTRATION_CALLER_FAILURE_WINDOW_MINUTES = 60  # ...within this many minutes (
 REGISTRATION_CALLER_CODE_REQUIRED = env_bool("REGISTRATION_CALLER_CODE_REQUIRED", False)
 REGISTRATION_CALLER_CODE_MINUTES = 5  # validity of the code texted to the account's phone
 REGISTRATION_CALLER_CODE_MAX_ATTEMPTS = 3  # wrong read-backs one code survives
+
+# Server-error reports (the e-mails of AdminEmailHandler) hide every value that may be personal data:
+# POST and query values, the user's e-mail, frame variables (registration/core/reporting.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "registration.core.reporting.PersonalDataReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "registration.core.reporting.PersonalDataExceptionReporter"
 
 LOGGING = {
     "version": 1,

@@ -44,8 +44,10 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.Compresse
 # default for a single machine.
 if env_str("SCANS_STORAGE", "local") == "s3":
     _s3: dict[str, Any] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        # The bucket holds ciphertext (registration/core/storage.py), whatever the server-side setting.
+        "BACKEND": "registration.core.storage.EncryptedStorage",
         "OPTIONS": {
+            "storage": "storages.backends.s3.S3Storage",
             "bucket_name": env_required("SCANS_S3_BUCKET"),
             "endpoint_url": env_str("SCANS_S3_ENDPOINT_URL") or None,
             "region_name": env_str("SCANS_S3_REGION") or None,
@@ -68,7 +70,7 @@ if env_str("SCANS_STORAGE", "local") == "s3":
 # With Redis as the cache, sessions (and so wizard drafts) are read from Redis and written through to
 # the database, so that losing Redis loses no draft.
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
-    SESSION_ENGINE = env_str("DJANGO_SESSION_ENGINE", "django.contrib.sessions.backends.cached_db")
+    SESSION_ENGINE = env_str("DJANGO_SESSION_ENGINE", "registration.core.sessions.cached_db")
 
 LOGGING = {
     "version": 1,

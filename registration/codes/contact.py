@@ -16,12 +16,14 @@ never put a code or a phone number in a log.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
+import string
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -33,6 +35,7 @@ from registration.codes.models import CodePurpose, OneTimeCode, OneTimeCodeQuery
 from registration.codes.sms import SmsSendError, send_sms
 from registration.core import mail, ratelimit
 from registration.core.conf import app_settings
+from registration.core.crypto import derived_keys
 from registration.core.http import client_ip
 
 logger = logging.getLogger(__name__)
@@ -49,7 +52,10 @@ EXPIRED = "code_expired"
 TOO_MANY_ATTEMPTS = "code_too_many_attempts"
 NO_CODE = "code_not_sent"
 
-EMAIL_LINK_SALT = "registration.contact.email-link"
+#: The e-mail link's token: a selector (hex, from the code's hash) and a MAC (hex), see link_token().
+LINK_KEY = b"email-link"
+LINK_SELECTOR_LENGTH = 16
+LINK_MAC_LENGTH = 32
 
 
 CONTACT_PURPOSES = (CodePurpose.PHONE, CodePurpose.EMAIL, CodePurpose.LOGIN)
@@ -157,11 +163,36 @@ def _limits_allow(purpose: str, address: str, request: HttpRequest | None) -> bo
     return all(counted)
 
 
+def _link_mac(code_hash: str, key: bytes) -> str:
+    return hmac.new(key, code_hash.encode(), hashlib.sha256).hexdigest()[:LINK_MAC_LENGTH]
+
+
+def link_token(code_hash: str) -> str:
+    """The opaque token of the e-mail link that stands for the code whose keyed hash is ``code_hash``.
+
+    It says nothing about the person (the address, the draft): a selector (the start of the code's
+    keyed hash, to find the row) and a MAC of the whole hash under a key derived from ``SECRET_KEY``.
+    The database keeps only the code's hash, from which the token cannot be made without the key.
+    """
+    return code_hash[:LINK_SELECTOR_LENGTH] + _link_mac(code_hash, derived_keys(LINK_KEY)[0])
+
+
 def email_link(row_owner: str, address: str, code_hash: str, request: HttpRequest | None) -> str:
-    """A signed link that confirms ``address`` for the draft in any browser; the next code voids it."""
-    token = signing.dumps({"o": row_owner, "a": address, "h": code_hash[:16]}, salt=EMAIL_LINK_SALT, compress=True)
-    path = reverse("registration:contact_email_link", kwargs={"token": token})
+    """A link that confirms the e-mail code's address in any browser; the next code voids it."""
+    path = reverse("registration:contact_email_link", kwargs={"token": link_token(code_hash)})
     return request.build_absolute_uri(path) if request is not None else path
+
+
+def _link_row(token: str) -> OneTimeCode | None:
+    """The e-mail code that ``token`` stands for (constant-time MAC check under every key in use)."""
+    if len(token) != LINK_SELECTOR_LENGTH + LINK_MAC_LENGTH or token.strip(string.hexdigits):
+        return None
+    selector, mac = token[:LINK_SELECTOR_LENGTH], token[LINK_SELECTOR_LENGTH:]
+    keys = derived_keys(LINK_KEY)
+    for row in OneTimeCode.objects.filter(purpose=CodePurpose.EMAIL, code_hash__startswith=selector.lower()):
+        if any(hmac.compare_digest(_link_mac(row.code_hash, key), mac.lower()) for key in keys):
+            return row
+    return None
 
 
 def _deliver(
@@ -273,23 +304,19 @@ class LinkOutcome:
 
 def read_email_link(token: str) -> LinkOutcome:
     """Check an e-mail link without acting on it (what the confirmation page shows)."""
-    max_age = int(app_settings.EMAIL_LINK_MAX_AGE)
-    try:
-        payload = signing.loads(token, salt=EMAIL_LINK_SALT, max_age=max_age)
-    except signing.SignatureExpired:
+    row = _link_row(token)
+    if row is None:
+        return LinkOutcome("link_invalid")
+    if timezone.now() - row.created_at > timedelta(seconds=int(app_settings.EMAIL_LINK_MAX_AGE)):
         return LinkOutcome("link_expired")
-    except (signing.BadSignature, ValueError):
-        return LinkOutcome("link_invalid")
-    if not isinstance(payload, dict) or not all(isinstance(payload.get(k), str) for k in ("o", "a", "h")):
-        return LinkOutcome("link_invalid")
-    row = current(CodePurpose.EMAIL, payload["o"])
-    if row is None or row.address != payload["a"] or not row.code_hash.startswith(payload["h"]):
+    latest = current(CodePurpose.EMAIL, row.subject)
+    if latest is None or latest.pk != row.pk or row.revoked_at is not None:
         return LinkOutcome("link_replaced")
     return LinkOutcome(CONFIRMED if row.is_confirmed else "link_valid", address=row.address, owner=row.subject)
 
 
 def confirm_email_link(token: str) -> LinkOutcome:
-    """Mark the e-mail confirmed from its signed link (works in any browser or device)."""
+    """Mark the e-mail confirmed from its link (works in any browser or device; the code is then used)."""
     outcome = read_email_link(token)
     if outcome.code != "link_valid":
         return outcome

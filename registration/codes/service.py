@@ -211,5 +211,5 @@ def verify(purpose: str, subject: str | Iterable[str], typed: str) -> Verdict:
 
 
 def mark_used(row: OneTimeCode) -> bool:
-    """Use ``row`` without typing it (an e-mail's signed link stands for its code); False if no longer live."""
+    """Use ``row`` without typing it (an e-mail link stands for its code); False if no longer live."""
     return bool(OneTimeCode.objects.live().filter(pk=row.pk).update(used_at=timezone.now()))

@@ -93,3 +93,25 @@ def lockout_survives_other_log_ins(app_configs: Any = None, **kwargs: Any) -> li
             )
         ]
     return []
+
+
+#: Session engines that store sessions (and so wizard drafts) encrypted (registration/core/sessions/).
+ENCRYPTED_SESSION_ENGINES = (
+    "registration.core.sessions.db",
+    "registration.core.sessions.cached_db",
+    "registration.core.sessions.cache",
+)
+
+
+@register(Tags.security)
+def sessions_are_encrypted(app_configs: Any = None, **kwargs: Any) -> list:
+    """Wizard drafts hold passport numbers, SNILS and INN: Django's own engines would store them readable."""
+    if settings.SESSION_ENGINE in ENCRYPTED_SESSION_ENGINES:
+        return []
+    return [
+        Warning(
+            f"SESSION_ENGINE is {settings.SESSION_ENGINE}: wizard drafts would be stored unencrypted.",
+            hint="Use registration.core.sessions.db, .cached_db or .cache.",
+            id="registration.W010",
+        )
+    ]

@@ -14,7 +14,8 @@ every revalidation. Here:
   forgotten, so the step simply asks for it again.
 
 Everything lives in the session (database-backed) and in ``STORAGES["wizard"]``, shared by every app
-server: a draft survives a restart and continues on another process.
+server: a draft survives a restart and continues on another process. Both are encrypted at rest
+(``registration.core.sessions`` and ``registration.core.storage``).
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ import uuid
 from pathlib import PurePosixPath
 from typing import Any
 
-from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
 from formtools.wizard.storage.session import SessionStorage
+
+from registration.core.storage import local_folder
 
 #: Folder inside the wizard storage; purge_wizard_files walks it.
 DRAFTS_FOLDER = "drafts"
@@ -84,9 +86,13 @@ class StoredFile(UploadedFile):
     def file(self, value: Any) -> None:
         self._file = value
 
+    @property
+    def storage(self) -> Any:
+        return self._storage
+
     def local_path(self) -> str | None:
-        """Where the file lies on this machine's disk, if its storage is a file system (else ``None``)."""
-        if not isinstance(self._storage, FileSystemStorage):  # S3 and the like; InMemoryStorage
+        """Where the file's bytes (ciphertext in an encrypted storage) lie on this machine's disk, else ``None``."""
+        if local_folder(self._storage) is None:  # S3 and the like; InMemoryStorage
             return None
         return str(self._storage.path(self.tmp_name))
 

@@ -14,7 +14,6 @@ from functools import reduce
 from typing import IO
 
 from django.core.files import File
-from django.core.files.storage import FileSystemStorage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
@@ -23,6 +22,7 @@ from registration.accounts import audit
 from registration.accounts.models import Account, AccountStatus, Applicant, Document
 from registration.core.crypto import compact, lookup_hashes
 from registration.core.files import MovableScan, saved_scans
+from registration.core.storage import renames_between
 
 logger = logging.getLogger(__name__)
 
@@ -175,7 +175,9 @@ def _create(data: ApplicationData, request: HttpRequest | None) -> Applicant:
                 document.scan_size = doc.scan.size
                 document.scan_sha256 = doc.scan.sha256
                 local = getattr(doc.scan.file, "local_path", None)
-                path = local() if local is not None and isinstance(document.scan.storage, FileSystemStorage) else None
+                source = getattr(doc.scan.file, "storage", None)
+                movable = local is not None and source is not None and renames_between(source, document.scan.storage)
+                path = local() if movable else None
                 if path is not None:
                     # Same disk: a rename instead of a copy; a failure moves it back (saved_scans).
                     document.scan.save(doc.scan.name, MovableScan(doc.scan.file, path), save=False)

@@ -26,6 +26,7 @@ from registration.identity.models import (
 )
 from registration.workspace import consulate, post, queue, support, video  # noqa: F401  (each registers its desk)
 from registration.workspace.base import ReadOnly, SecretLookupsRefused
+from registration.workspace.search import PostedSearch
 
 admin.site.site_header = _("Registration of foreign citizens: clerks' workspace")
 admin.site.site_title = _("Clerks' workspace")
@@ -37,12 +38,12 @@ audit.register_actions({"account.corrected": _("Account corrected by an administ
 CORRECTION_MASKS = {"email": mask_email, "phone": mask_phone}
 
 
-class ReadOnlyAdmin(ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
+class ReadOnlyAdmin(PostedSearch, ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
     """Records kept for the history: superusers read them, nobody edits them here."""
 
 
 @admin.register(Account)
-class AccountAdmin(SecretLookupsRefused, admin.ModelAdmin):
+class AccountAdmin(PostedSearch, SecretLookupsRefused, admin.ModelAdmin):
     list_display = ("email", "masked_phone", "status", "is_staff", "created_at")
     list_filter = ("status", "is_staff", "is_superuser", "groups")
     search_fields = ("email",)
@@ -89,7 +90,7 @@ class AccountAdmin(SecretLookupsRefused, admin.ModelAdmin):
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
+class ApplicantAdmin(PostedSearch, ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
     """Identity data, read-only for everybody (superusers too): it changes only through the review of a
     change request (``registration.profile``), which keeps the scan and the clerk's decision."""
 
@@ -114,7 +115,7 @@ class DocumentAdmin(ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
 
 
 @admin.register(ServiceCentre)
-class ServiceCentreAdmin(admin.ModelAdmin):
+class ServiceCentreAdmin(PostedSearch, admin.ModelAdmin):
     list_display = ("name", "city", "region", "is_active")
     list_filter = ("is_active", "region")
     search_fields = ("name", "city", "address")

@@ -110,7 +110,8 @@ class CallerDeskMixin:
         from registration.support.desk import find_account
 
         self._allow(request, "verify_caller")
-        form = CallerSearchForm(request.GET or None)
+        # Posted, so that the e-mail or phone searched for never appears in a URL (or an access log).
+        form = CallerSearchForm(request.POST if request.method == "POST" else None)
         if form.is_bound and form.is_valid():
             account = find_account(form.cleaned_data["term"])
             if account is not None and caller.verifiable(account):

@@ -26,6 +26,7 @@ from registration.workspace.application import ApplicationPageMixin
 from registration.workspace.base import ReadOnly, SecretLookupsRefused
 from registration.workspace.changes import ChangeRequestFilter, ChangeReviewMixin, waiting_change
 from registration.workspace.filters import CentreFilter, MethodFilter, StatusFilter, WaitingFilter, shown_confirmation
+from registration.workspace.search import PostedSearch
 
 if TYPE_CHECKING:
     from typing import TypedDict
@@ -48,7 +49,7 @@ _PHONE = re.compile(r"\+?[\d\s()-]{7,20}")
 
 @admin.register(PendingApplication)
 class PendingApplicationAdmin(
-    ReadOnly, SecretLookupsRefused, ApplicationPageMixin, ChangeReviewMixin, admin.ModelAdmin
+    PostedSearch, ReadOnly, SecretLookupsRefused, ApplicationPageMixin, ChangeReviewMixin, admin.ModelAdmin
 ):
     """The service-centre clerks' queue: oldest first, personal data masked, constant queries per page."""
 

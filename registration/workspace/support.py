@@ -28,6 +28,7 @@ from registration.support.models import CallerVerificationAlert, SupportMessage,
 from registration.workspace.base import DefaultChoiceFilter
 from registration.workspace.caller import CallerDeskMixin
 from registration.workspace.forms import OperatorRequestForm, SupportAnswerForm, SupportStatusForm
+from registration.workspace.search import PostedSearch
 
 if TYPE_CHECKING:
     from typing import TypedDict
@@ -61,7 +62,7 @@ class OpenFilter(DefaultChoiceFilter):
 
 
 @admin.register(SupportRequest)
-class SupportRequestAdmin(CallerDeskMixin, admin.ModelAdmin):
+class SupportRequestAdmin(PostedSearch, CallerDeskMixin, admin.ModelAdmin):
     list_display = (
         "number",
         "subject",

@@ -20,7 +20,7 @@ def s3_stack(binaries):
 
 
 def test_two_servers_keep_scans_in_the_bucket(s3_stack):
-    """Uploads on either server land in the private bucket; the person's scan view streams them back."""
+    """Uploads on either server land encrypted in the private bucket; the scan view streams them back."""
     stack = s3_stack
     browser = Browser([server.url for server in stack.servers])
     person = Person.random()
@@ -35,3 +35,6 @@ def test_two_servers_keep_scans_in_the_bucket(s3_stack):
         assert scan.status == 200 and scan.body == scans()["png"]
     head = stack.s3_client().head_object(Bucket=stack.S3_BUCKET, Key=stored[0])
     assert head.get("ServerSideEncryption") == "AES256"
+    for key in stored:  # the bucket holds ciphertext (registration.core.storage), not the files
+        body = stack.s3_client().get_object(Bucket=stack.S3_BUCKET, Key=key)["Body"].read()
+        assert body[:1] == b"\x80" and body not in scans().values()

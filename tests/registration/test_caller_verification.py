@@ -227,9 +227,9 @@ def test_search_finds_the_account_exactly(client, person, operator):
     """The search page leads to the caller page by application number, e-mail or phone, and nothing else."""
     search = reverse("admin:registration_caller_search")
     for term in (person.application_number, "Anna@Example.org", "+7 916 123-45-67"):
-        response = client.get(search, {"term": term})
+        response = client.post(search, {"term": term})
         assert response.status_code == 302 and response["Location"] == url("", person.account)
-    response = client.get(search, {"term": "Eriksson"})
+    response = client.post(search, {"term": "Eriksson"})
     assert response.status_code == 200 and response.context["form"].errors.as_data()["term"][0].code == "not_found"
 
 

@@ -31,8 +31,8 @@ from django.conf import settings
 print(json.dumps({
     "cache": settings.CACHES["default"]["BACKEND"],
     "session": settings.SESSION_ENGINE,
-    "scans": settings.STORAGES["scans"]["BACKEND"],
-    "wizard": settings.STORAGES["wizard"]["BACKEND"],
+    "scans": [settings.STORAGES["scans"]["BACKEND"], settings.STORAGES["scans"]["OPTIONS"]["storage"]],
+    "wizard": [settings.STORAGES["wizard"]["BACKEND"], settings.STORAGES["wizard"]["OPTIONS"]["storage"]],
     "scans_acl": settings.STORAGES["scans"]["OPTIONS"]["default_acl"],
     "static": settings.STORAGES["staticfiles"]["BACKEND"],
     "proxies": settings.REGISTRATION_TRUSTED_PROXY_COUNT,
@@ -67,9 +67,9 @@ def test_scale_out_settings_use_redis_s3_and_the_proxy(tmp_path):
     shown = json.loads(result.stdout.strip().splitlines()[-1])
     assert shown == {
         "cache": "django.core.cache.backends.redis.RedisCache",
-        "session": "django.contrib.sessions.backends.cached_db",
-        "scans": "storages.backends.s3.S3Storage",
-        "wizard": "storages.backends.s3.S3Storage",
+        "session": "registration.core.sessions.cached_db",
+        "scans": ["registration.core.storage.EncryptedStorage", "storages.backends.s3.S3Storage"],
+        "wizard": ["registration.core.storage.EncryptedStorage", "storages.backends.s3.S3Storage"],
         "scans_acl": "private",
         "static": "whitenoise.storage.CompressedManifestStaticFilesStorage",
         "proxies": 1,

@@ -172,12 +172,12 @@ def local_wizard_storage():
     import shutil
     import tempfile
 
-    from django.core.files.storage import FileSystemStorage
+    from registration.core.storage import EncryptedStorage
 
     parent = os.path.dirname(os.path.abspath(storages["scans"].location))
     os.makedirs(parent, exist_ok=True)
     folder = tempfile.mkdtemp(prefix="wizard-", dir=parent)
-    yield FileSystemStorage(location=folder)
+    yield EncryptedStorage(location=folder)
     shutil.rmtree(folder, ignore_errors=True)
 
 

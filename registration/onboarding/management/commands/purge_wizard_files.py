@@ -11,24 +11,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import storages
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from registration.codes import contact
+from registration.core.storage import walk
 from registration.onboarding.storage import DRAFTS_FOLDER
-
-
-def walk(storage: Storage, folder: str) -> list[str]:
-    """Every file name under ``folder`` (through the storage API, so that S3-like storages work too)."""
-    try:
-        directories, files = storage.listdir(folder)
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    names = [f"{folder}/{name}" for name in files]
-    for directory in directories:
-        names.extend(walk(storage, f"{folder}/{directory}"))
-    return names
 
 
 class Command(BaseCommand):

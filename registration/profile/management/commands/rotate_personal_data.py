@@ -2,18 +2,24 @@
 
 Run it after putting a new key first in ``REGISTRATION_ENCRYPTION_KEYS`` (or after rotating
 ``SECRET_KEY`` with the old one in ``SECRET_KEY_FALLBACKS``), and after changing
-``REGISTRATION_LOOKUP_KEY``. When it has finished, the old keys can be removed. It works in batches,
-each in its own transaction, and can be run again safely.
+``REGISTRATION_LOOKUP_KEY``. It also re-encrypts every file of the ``scans`` and ``wizard`` storages
+(scans, requested documents, support attachments, draft uploads; files stored in clear before
+encryption are encrypted) and every stored session (wizard drafts). When it has finished, the old keys
+can be removed. It works in batches, each in its own transaction, and can be run again safely.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import storages
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from registration.accounts.models import Applicant, Document
+from registration.core import sessions
+from registration.core.storage import EncryptedStorage, walk
 from registration.profile.models import ProfileChangeRequest
 
 #: The models with encrypted columns, and what each save must write.
@@ -22,6 +28,9 @@ ROTATED = (
     (Document, ["series", "number", "mrz", "number_hash", "number_last_digits"]),
     (ProfileChangeRequest, ["proposed_json"]),
 )
+
+#: The storages whose files are re-encrypted.
+ENCRYPTED_STORAGES = ("scans", "wizard")
 
 
 class Command(BaseCommand):
@@ -41,3 +50,19 @@ class Command(BaseCommand):
                         row.save(update_fields=fields)
                         done += 1
             self.stdout.write(f"{model._meta.label}: {done} rows re-encrypted")
+        for alias in ENCRYPTED_STORAGES:
+            storage = storages[alias]
+            if not isinstance(storage, EncryptedStorage):
+                self.stdout.write(f"{alias}: not an encrypted storage, left alone")
+                continue
+            rotated, unreadable = 0, 0
+            for name in walk(storage):
+                try:
+                    rotated += storage.rotate(name)
+                except ImproperlyConfigured:
+                    unreadable += 1
+            self.stdout.write(f"{alias}: {rotated} files re-encrypted")
+            if unreadable:
+                # Left as they are: dropping the key that wrote them would lose them.
+                self.stderr.write(f"{alias}: {unreadable} files open with none of the configured keys")
+        self.stdout.write(f"sessions: {sessions.rotate_stored(batch_size)} re-encrypted")
