@@ -66,9 +66,9 @@ class PersonalDataReporterFilter(SafeExceptionReporterFilter):
             return super().get_post_parameters(request)
         return hidden(request.POST)
 
-    def get_cleansed_multivaluedict(self, request: Any, multivaluedict: MultiValueDict) -> MultiValueDict:
+    def get_cleansed_multivaluedict(self, request: Any, multivaluedict: MultiValueDict) -> MultiValueDict:  # type: ignore[override]
         if not self.is_active(request):
-            return super().get_cleansed_multivaluedict(request, multivaluedict)
+            return super().get_cleansed_multivaluedict(request, multivaluedict)  # type: ignore[arg-type]
         return hidden(multivaluedict)
 
     def get_safe_request_meta(self, request: Any) -> dict[str, Any]:
@@ -92,7 +92,7 @@ class PersonalDataExceptionReporter(ExceptionReporter):
         if self.request is None or not self.filter.is_active(self.request):
             return data
         user = getattr(self.request, "user", None)
-        data["user_str"] = f"account {user.pk}" if getattr(user, "pk", None) else "anonymous"
+        data["user_str"] = f"account {user.pk}" if getattr(user, "pk", None) else "anonymous"  # type: ignore[union-attr]
         data["request_GET_items"] = hidden(self.request.GET, frozenset()).items()
         data["request_FILES_items"] = [(field, self.filter.cleansed_substitute) for field in self.request.FILES]
         data["request_insecure_uri"] = mask(data.get("request_insecure_uri", "").split("?", 1)[0])

@@ -166,18 +166,19 @@ class EncryptedStorage(Storage):
     def _save(self, name: str, content: Any) -> str:
         moving = getattr(content, "temporary_file_path", None)
         if moving is not None and isinstance(self.inner, FileSystemStorage) and _starts_sealed(moving()):
-            return self.inner._save(name, content)  # ciphertext on this disk already: renamed into place
+            # Ciphertext on this disk already: renamed into place.
+            return self.inner._save(name, content)  # type: ignore[attr-defined]
         if hasattr(content, "seek"):
             content.seek(0)
         data = content.read()
         if isinstance(data, str):
             data = data.encode()
-        return self.inner._save(name, ContentFile(seal(data), name=name))
+        return self.inner._save(name, ContentFile(seal(data), name=name))  # type: ignore[attr-defined]
 
     def get_available_name(self, name: str, max_length: int | None = None) -> str:
         return self.inner.get_available_name(name, max_length=max_length)
 
-    def generate_filename(self, filename: str) -> str:
+    def generate_filename(self, filename: str) -> str:  # type: ignore[override]
         return self.inner.generate_filename(filename)
 
     def delete(self, name: str) -> None:
@@ -236,7 +237,7 @@ class EncryptedStorage(Storage):
                 raise
             return
         # Object stores (S3) replace an object whole when it is written again under its name.
-        self.inner._save(name, ContentFile(raw, name=name))
+        self.inner._save(name, ContentFile(raw, name=name))  # type: ignore[attr-defined]
 
 
 def walk(storage: Storage, folder: str = "") -> list[str]:

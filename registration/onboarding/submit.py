@@ -177,7 +177,7 @@ def _create(data: ApplicationData, request: HttpRequest | None) -> Applicant:
                 local = getattr(doc.scan.file, "local_path", None)
                 source = getattr(doc.scan.file, "storage", None)
                 movable = local is not None and source is not None and renames_between(source, document.scan.storage)
-                path = local() if movable else None
+                path = local() if movable else None  # type: ignore[misc]
                 if path is not None:
                     # Same disk: a rename instead of a copy; a failure moves it back (saved_scans).
                     document.scan.save(doc.scan.name, MovableScan(doc.scan.file, path), save=False)

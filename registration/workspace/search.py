@@ -61,7 +61,7 @@ class PostedSearch:
 
             def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> Any:
                 # The id in the URL stands for the term: searched for, and shown in the box.
-                self.query = recall(request, self.query)
+                self.query = recall(request, self.query)  # type: ignore[has-type]
                 self.csrf_token = get_token(request)
                 return super().get_queryset(request, exclude_parameters)
 

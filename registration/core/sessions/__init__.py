@@ -36,7 +36,7 @@ class EncryptedSessionMixin(SessionBase):
     def encode(self, session_dict: dict[str, Any]) -> str:
         return crypto.fernet().encrypt(self.serializer().dumps(session_dict)).decode()
 
-    def decode(self, session_data: str) -> dict[str, Any]:
+    def decode(self, session_data: str) -> dict[str, Any]:  # type: ignore[override]
         if not crypto.is_encrypted(session_data or ""):
             return super().decode(session_data)  # stored before encryption: read, re-encrypted on save
         return self.decrypt(session_data) or {}

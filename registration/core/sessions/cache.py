@@ -10,4 +10,4 @@ from registration.core.sessions import EncryptedCache, EncryptedSessionMixin
 class SessionStore(EncryptedSessionMixin, cache.SessionStore):
     def __init__(self, session_key: Any = None) -> None:
         super().__init__(session_key)
-        self._cache = EncryptedCache(self._cache, self)
+        self._cache = EncryptedCache(self._cache, self)  # type: ignore[has-type]
