@@ -24,14 +24,25 @@ class ExistingAccountMixin:
         """The contacts ("email", "phone") that this draft confirmed by code and that an account already has."""
         if "_taken_confirmed" not in self.__dict__:
             contacts: dict[str, Any] = self.earlier(S.CONTACTS)  # type: ignore[attr-defined]
+            key = [contacts.get("email", ""), contacts.get("phone", "")]
+            storage = self.storage  # type: ignore[attr-defined]
+            if storage.extra_data.get("contacts_free") == key:
+                # Both confirmed and free when last looked at: later steps need no query. A registration
+                # with them meanwhile is refused at submission by the database's unique constraints.
+                self._taken_confirmed: list[str] = []
+                return self._taken_confirmed
             confirmed = self.confirmed_contacts()  # type: ignore[attr-defined]
             mine = [
                 kind
                 for kind, purpose in (("email", CodePurpose.EMAIL), ("phone", CodePurpose.PHONE))
                 if contacts.get(kind) and (str(purpose), contacts[kind]) in confirmed
             ]
-            taken = services.taken_contacts(contacts.get("email", ""), contacts.get("phone", "")) if mine else []
+            taken = services.taken_contacts(*key) if mine else []
             self._taken_confirmed = [kind for kind in taken if kind in mine]
+            if len(mine) == 2 and not taken:
+                extra = storage.extra_data
+                extra["contacts_free"] = key
+                storage.extra_data = extra
         return self._taken_confirmed
 
     def has_existing_account(self, step: str) -> bool:

@@ -92,8 +92,8 @@ class RegistrationWizard(DraftMixin, CodeStepsMixin, ExistingAccountMixin, Summa
         request = self.request
         if step == S.CONTACTS and not hit("wizard_contacts_ip", client_ip(request) or "unknown"):
             return too_many_requests(request)
-        if self.has_existing_account(step):
-            return self.render_account_exists()
+        if step not in (S.PHONE_CODE, S.EMAIL_CODE) and self.has_existing_account(step):
+            return self.render_account_exists()  # a code step looks after it has stored its answer
 
         if step in (S.PHONE_CODE, S.EMAIL_CODE):
             if "resend" in request.POST:
@@ -114,6 +114,9 @@ class RegistrationWizard(DraftMixin, CodeStepsMixin, ExistingAccountMixin, Summa
         if step == S.TYPE and form.cleaned_data["registration_type"] == forms.RegistrationType.RUSSIAN:
             return redirect("registration:wizard_russian")
 
+        if step in (S.PHONE_CODE, S.EMAIL_CODE):
+            # With the confirmed contacts the form just read: once both are free, later steps need no query.
+            self.taken_confirmed_contacts()
         self.store(step, form)
         if step == S.CHECK:
             return self.render_done(form, **kwargs)
@@ -182,6 +185,9 @@ class RegistrationWizard(DraftMixin, CodeStepsMixin, ExistingAccountMixin, Summa
             applicant = services.submit_application(data, request=self.request)
         except services.DuplicateContact:
             # Registered meanwhile (the database's constraints decided the race): the check page now says so.
+            extra = self.storage.extra_data
+            extra.pop("contacts_free", None)
+            self.storage.extra_data = extra
             self._reset_caches()
             return redirect(self.get_step_url(S.CHECK))
         draft = self.draft_id
