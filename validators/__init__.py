@@ -145,6 +145,10 @@ ERROR_CODES: dict[str, str] = {
     "region_format": _("A region code has two digits, for example 77."),
     "region_unknown": _("%(code)s is not the code of a region of Russia."),
     "postcode_format": _("A postcode has 6 digits, for example 101000."),
+    # free text
+    "text_invisible_characters": _(
+        "Remove the invisible or control characters (%(characters)s): type the text instead of pasting it."
+    ),
     # scans
     "scan_invalid": _("This file cannot be accepted."),
     "scan_empty": _("The file is empty: upload it again."),

@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A NUL byte or broken UTF-8 in the URL: the translated 400 page, before anything reads it.
+    "registration.core.text.InvalidTextMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -213,6 +215,11 @@ STORAGES: dict[str, dict[str, Any]] = {
 # Scans are up to 5 MB; allow a little for the rest of the form, refuse anything larger early.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Django's handlers, remembering each file name's length in bytes (registration/core/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "registration.core.uploads.MemoryFileUploadHandler",
+    "registration.core.uploads.TemporaryFileUploadHandler",
+]
 FILE_UPLOAD_PERMISSIONS = 0o600
 
 # E-mail: Django's SMTP backend unless a development or test setting picks another.

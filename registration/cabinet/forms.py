@@ -6,6 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from registration.cabinet.profile.forms import PasswordCheckMixin
+
 
 class LoginCodeForm(forms.Form):
     code = forms.CharField(
@@ -24,7 +26,10 @@ class LoginCodeForm(forms.Form):
         return code
 
 
-class SecondFactorForm(forms.Form):
+class SecondFactorForm(PasswordCheckMixin):
+    """On or off, with the current password: an open session alone cannot turn the code off."""
+
+    use_required_attribute = False
     enabled = forms.TypedChoiceField(
         label=_("Ask for a code by text message when I log in"),
         choices=[("on", _("Yes, send me a code every time I log in")), ("off", _("No, the password is enough"))],

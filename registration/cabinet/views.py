@@ -265,11 +265,13 @@ def support_detail(request: HttpRequest, number: str) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("password")
+@ratelimit.limit("profile_details", key=lambda request: f"account:{request.user.pk}")
 def security(request: HttpRequest) -> HttpResponse:
-    """Log-in settings: turn the SMS code after the password on or off."""
+    """Log-in settings: turn the SMS code after the password on or off (the password is asked again)."""
     account: Account = request.user  # type: ignore[assignment]
     enabled = second_factor.has_second_factor(account)
-    form = SecondFactorForm(request.POST or None, initial={"enabled": "on" if enabled else "off"})
+    form = SecondFactorForm(request.POST or None, initial={"enabled": "on" if enabled else "off"}, account=account)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["enabled"] and not account.phone:
             form.add_error("enabled", _("Your account has no phone number to send codes to."))

@@ -10,3 +10,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from registration.core import checks  # noqa: F401  (registers the system checks)
+        from registration.core.uploads import allow_long_part_headers
+
+        allow_long_part_headers()

@@ -7,9 +7,14 @@ from typing import Any
 
 from django import forms
 
+from registration.core.text import PlainTextFieldsMixin
 
-class RequiredMessagesMixin(forms.BaseForm):
+
+class RequiredMessagesMixin(PlainTextFieldsMixin, forms.BaseForm):
     """Sets ``error_messages["required"]`` of the form's fields from ``required_messages``.
+
+    Its text fields also refuse invisible characters (:class:`~registration.core.text.PlainTextFieldsMixin`):
+    every form of the site that says what to type is one whose free text clerks read.
 
     Subclasses add to their parents' mappings. The messages are set just before validation, so that
     fields added or made required in ``__init__`` get theirs too.

@@ -33,6 +33,8 @@ DEFAULT_LIMITS: dict[str, str] = {
     "password_reset_email": "3/1h",
     "verify_code_ip": "30/10m",
     "login_ip": "30/10m",
+    # The wizard's contacts step per client address: it sends no code, but each try costs a look-up.
+    "wizard_contacts_ip": "30/1h",
     "post_letter_code": "5/10m",
     "consulate_code": "5/10m",
     "service_centre_code": "5/10m",

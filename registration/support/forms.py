@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from registration.core.text import PlainTextFieldsMixin
 from registration.support.models import SupportTopic
 from validators.django import ScanField
 
@@ -23,7 +24,7 @@ def screenshot_field() -> ScanField:
     )
 
 
-class SupportRequestForm(forms.Form):
+class SupportRequestForm(PlainTextFieldsMixin, forms.Form):
     topic = forms.ChoiceField(
         label=_("What is it about?"),
         choices=SupportTopic.choices,
@@ -54,7 +55,7 @@ class SupportRequestForm(forms.Form):
         return (first_line[:117] + "…") if len(first_line) > 120 else first_line
 
 
-class SupportReplyForm(forms.Form):
+class SupportReplyForm(PlainTextFieldsMixin, forms.Form):
     body = forms.CharField(
         label=_("Your message"),
         max_length=5000,

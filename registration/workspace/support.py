@@ -231,6 +231,7 @@ class SupportRequestAdmin(PostedSearch, CallerDeskMixin, admin.ModelAdmin):
                 "opts": self.opts,
                 "title": _("Support request %(number)s") % {"number": support_request.number},
                 "support_request": support_request,
+                "masked_email": mask_email(support_request.account.email),  # as the list shows it
                 "thread": support_request.messages.select_related("author").order_by("created_at", "pk"),
                 "can_answer": access.can_answer_support(request.user, support_request),
                 "can_verify": access.may(request.user, "verify_caller") and caller.verifiable(support_request.account),

@@ -150,10 +150,10 @@ def test_second_factor_can_be_turned_on_and_off(client, make_account):
     account = make_account()
     client.force_login(account)
     url = reverse("registration:security")
-    assert client.post(url, {"enabled": "on"})["Location"] == url + "?saved=1"
+    assert client.post(url, {"enabled": "on", "password": "Correct-Horse-42"})["Location"] == url + "?saved=1"
     assert LoginSecondFactor.objects.filter(account=account).exists()
     assert client.get(CABINET).context["second_factor"]
-    client.post(url, {"enabled": "off"})
+    client.post(url, {"enabled": "off", "password": "Correct-Horse-42"})
     assert not LoginSecondFactor.objects.filter(account=account).exists()
     actions = set(AuditEvent.objects.filter(account=account).values_list("action", flat=True))
     assert {"login.second_factor_on", "login.second_factor_off"} <= actions
@@ -162,7 +162,7 @@ def test_second_factor_can_be_turned_on_and_off(client, make_account):
 def test_second_factor_needs_a_phone(client, make_account):
     """An account without a phone cannot turn the SMS code on."""
     client.force_login(make_account(phone=None))
-    response = client.post(reverse("registration:security"), {"enabled": "on"})
+    response = client.post(reverse("registration:security"), {"enabled": "on", "password": "Correct-Horse-42"})
     assert response.status_code == 200 and response.context["form"].errors["enabled"]
     assert not LoginSecondFactor.objects.exists()
 

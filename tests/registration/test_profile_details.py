@@ -8,6 +8,8 @@ from django.urls import reverse
 from registration.accounts.models import Account, AccountStatus, Applicant, AuditEvent
 from tests.registration.identity_fixtures import make_applicant
 
+PASSWORD = "Correct-Horse-42"
+
 
 @pytest.fixture
 def person(make_applicant, client):
@@ -39,7 +41,9 @@ def test_address_changes_at_once_and_is_audited_by_field(client, person):
 
 def test_identifiers_change_at_once_without_their_values_in_the_audit(client, person):
     """SNILS and INN are checked, saved, and audited without their values; emptying one is allowed."""
-    response = client.post(reverse("registration:profile_identifiers"), {"snils": "", "inn": "500100732259"})
+    response = client.post(
+        reverse("registration:profile_identifiers"), {"snils": "", "inn": "500100732259", "password": PASSWORD}
+    )
     assert response.status_code == 302
     applicant = Applicant.objects.get(pk=person.pk)
     assert (applicant.snils, applicant.inn) == ("", "500100732259")
@@ -49,15 +53,22 @@ def test_identifiers_change_at_once_without_their_values_in_the_audit(client, pe
 
 def test_unchanged_details_write_nothing(client, person):
     """Saving the same values adds no audit event."""
-    client.post(reverse("registration:profile_identifiers"), {"snils": "112-233-445 95", "inn": ""})
+    client.post(
+        reverse("registration:profile_identifiers"), {"snils": "112-233-445 95", "inn": "", "password": PASSWORD}
+    )
     assert not AuditEvent.objects.filter(action="profile.identifiers_changed").exists()
 
 
 @pytest.mark.parametrize(
     ("name", "data", "field", "code"),
     [
-        ("profile_identifiers", {"snils": "112-233-445 96", "inn": ""}, "snils", "snils_checksum"),
-        ("profile_identifiers", {"snils": "", "inn": "7707083893"}, "inn", None),
+        (
+            "profile_identifiers",
+            {"snils": "112-233-445 96", "inn": "", "password": PASSWORD},
+            "snils",
+            "snils_checksum",
+        ),
+        ("profile_identifiers", {"snils": "", "inn": "7707083893", "password": PASSWORD}, "inn", None),
         ("profile_address", {**ADDRESS, "postcode": "12"}, "postcode", None),
     ],
 )

@@ -233,27 +233,8 @@ def test_draft_resumes_in_a_new_process(wizard, client, settings):
     assert Account.objects.get().applicant.documents.count() == 2
 
 
-def test_duplicate_email_is_refused_with_log_in_and_reset_links(wizard, make_account):
-    """An e-mail already registered (in any case) is refused at the contacts step, with help to log in."""
-    make_account("Anna@Example.org", phone="+79160000001")
-    wizard.run_until(S.CONTACTS)
-    response = wizard.post(S.CONTACTS)
-    assert response.status_code == 200
-    assert form_errors(response, "email") == ["email_taken"]
-    html = response.content.decode()
-    assert reverse("registration:login") in html and reverse("registration:password_reset") in html
-
-
-def test_duplicate_phone_is_refused(wizard, make_account):
-    """A phone already registered is refused at the contacts step."""
-    make_account("someone@example.org", phone="+79161234567")
-    wizard.run_until(S.CONTACTS)
-    response = wizard.post(S.CONTACTS)
-    assert form_errors(response, "phone") == ["phone_taken"]
-
-
-def test_email_and_phone_of_two_other_accounts_are_both_refused_in_one_query(wizard, make_account):
-    """The e-mail of one account and the phone of another: both fields refused, checked with one query."""
+def test_taken_contacts_finds_both_contacts_in_one_query(make_account):
+    """The e-mail of one account and the phone of another are both found, with one query."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -261,10 +242,6 @@ def test_email_and_phone_of_two_other_accounts_are_both_refused_in_one_query(wiz
 
     make_account("Anna@Example.org", phone="+79160000001")
     make_account("someone@example.org", phone="+79161234567")
-    wizard.run_until(S.CONTACTS)
-    response = wizard.post(S.CONTACTS)
-    assert form_errors(response, "email") == ["email_taken"]
-    assert form_errors(response, "phone") == ["phone_taken"]
     with CaptureQueriesContext(connection) as queries:
         assert taken_contacts("ANNA@example.org", "+79161234567") == ["email", "phone"]
     assert len(queries) == 1
@@ -273,15 +250,32 @@ def test_email_and_phone_of_two_other_accounts_are_both_refused_in_one_query(wiz
     assert taken_contacts("new@example.org", "") == [] and taken_contacts("", "") == []
 
 
-def test_a_registration_that_loses_the_race_is_sent_back_to_contacts(wizard, make_account):
-    """If the e-mail is registered between the contacts step and sending, the person sees the error, not a 500."""
+def test_contacts_registered_before_sending_are_told_on_the_check_page(wizard, make_account):
+    """If the e-mail is registered between the contacts step and sending, the person is told so, not a 500."""
     wizard.run_until(S.CHECK)
     make_account("anna@example.org", phone="+79160000002")
     response = wizard.post(S.CHECK)
-    assert response.status_code == 302
-    assert response["Location"] == wizard.url(S.CONTACTS) + "?return=check"
-    page = wizard.get(S.CONTACTS, query="?return=check")
-    assert form_errors(page, "email") == ["email_taken"]
+    assert response.status_code == 302 and response["Location"] == wizard.url(S.CHECK)
+    page = wizard.get(S.CHECK)
+    assert "onboarding/account_exists.html" in [t.name for t in page.templates]
+    assert "anna@example.org" in page.content.decode()
+    assert Account.objects.count() == 1 and not Document.objects.exists()
+
+
+def test_a_registration_that_loses_the_race_is_told_the_account_exists(wizard, make_account, monkeypatch):
+    """A submission refused by the database's constraint (another server won) leads to the account-exists page."""
+    from registration.onboarding import submit
+
+    def lose_the_race(data, request=None):
+        make_account("anna@example.org", phone="+79160000002")
+        raise submit.DuplicateContact(["email"])
+
+    wizard.run_until(S.CHECK)
+    monkeypatch.setattr(submit, "submit_application", lose_the_race)
+    response = wizard.post(S.CHECK)
+    assert response.status_code == 302 and response["Location"] == wizard.url(S.CHECK)
+    page = wizard.get(S.CHECK)
+    assert "onboarding/account_exists.html" in [t.name for t in page.templates]
     assert Account.objects.count() == 1 and not Document.objects.exists()
 
 

@@ -20,6 +20,7 @@ from validators import postcode as _postcode
 from validators import regions as _regions
 from validators import scans as _scans
 from validators import snils as _snils
+from validators import text as _text
 from validators.django.errors import call
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "MRZValidator",
     "PassportNumberValidator",
     "PhoneValidator",
+    "PlainTextValidator",
     "PostcodeValidator",
     "RegionValidator",
     "ScanValidator",
@@ -223,6 +225,16 @@ class PostcodeValidator(LibraryValidator):
 
     def clean(self, value: str) -> str:
         return _postcode.validate(value)
+
+
+@deconstructible(path="validators.django.PlainTextValidator")
+class PlainTextValidator(LibraryValidator):
+    """Free text without invisible, direction-changing or control characters (see :mod:`validators.text`)."""
+
+    code = "text_invisible_characters"
+
+    def clean(self, value: str) -> str:
+        return _text.validate(value)
 
 
 @deconstructible(path="validators.django.ScanValidator")

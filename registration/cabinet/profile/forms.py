@@ -196,5 +196,7 @@ class AddressChangeForm(AddressForm):
     pass
 
 
-class IdentifiersChangeForm(IdentifiersForm):
-    pass
+class IdentifiersChangeForm(PasswordCheckMixin, IdentifiersForm):
+    """SNILS and INN change at once, without review: the current password is asked again."""
+
+    use_required_attribute = False

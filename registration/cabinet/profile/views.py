@@ -24,6 +24,7 @@ from registration.cabinet.profile.forms import (
     ContactCodeForm,
     DocumentChangeForm,
     IdentifiersChangeForm,
+    PasswordCheckMixin,
     PersonalChangeForm,
 )
 from registration.codes import contact as codes
@@ -271,7 +272,9 @@ def _direct_change(
     if applicant is None:
         raise Http404
     initial = {name: getattr(applicant, name) for name in names}
-    form = form_class(request.POST or None, initial=initial)
+    # Forms that ask for the password again check it against this account.
+    extra = {"account": account} if issubclass(form_class, PasswordCheckMixin) else {}
+    form = form_class(request.POST or None, initial=initial, **extra)
     if request.method == "POST" and form.is_valid():
         changed = change(account, form.cleaned_data, request=request)
         messages.success(request, done if changed else _("Nothing has changed."))
@@ -289,6 +292,7 @@ def address(request: HttpRequest) -> HttpResponse:
 
 
 @cabinet_page
+@sensitive_post_parameters("password")
 @ratelimit.limit("profile_details", key=_account_key)
 def identifiers(request: HttpRequest) -> HttpResponse:
     """SNILS and INN: changed at once."""

@@ -12,7 +12,6 @@ from registration.accounts.forms import email_field
 from registration.accounts.identifiers import check_registration_email
 from registration.codes import contact as codes
 from registration.codes.models import CodePurpose
-from registration.onboarding import submit as services
 from registration.onboarding.forms.base import StepForm
 from validators.django import PhoneField
 
@@ -63,20 +62,8 @@ class ContactsForm(StepForm):
         # Accounts store the normal form (Account.save), so an exact match uses the unique index.
         return check_registration_email(self.cleaned_data["email"])
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        assert cleaned is not None  # Form.clean returns cleaned_data
-        # Both contacts in one query: the code steps, the password step and the check page validate it again.
-        taken = services.taken_contacts(cleaned.get("email", ""), cleaned.get("phone", ""))
-        if "email" in taken:
-            self.add_error(
-                "email", ValidationError(_("An account with this e-mail address already exists."), code="email_taken")
-            )
-        if "phone" in taken:
-            self.add_error(
-                "phone", ValidationError(_("An account with this phone number already exists."), code="phone_taken")
-            )
-        return cleaned
+    # Whether an account already has these contacts is not said here (that would let anyone look
+    # addresses up): the wizard says it once the person has confirmed the contact by its code.
 
 
 # --- 3–4. confirmation codes --------------------------------------------------------------------

@@ -119,7 +119,13 @@ class DraftMixin(WizardView):
         return kwargs
 
     def _reset_caches(self) -> None:
-        for name in ("_resolved_form_list", "_cache_signature", "_valid_forms", "_confirmed_contacts"):
+        for name in (
+            "_resolved_form_list",
+            "_cache_signature",
+            "_valid_forms",
+            "_confirmed_contacts",
+            "_taken_confirmed",
+        ):
             self.__dict__.pop(name, None)
         for name in [n for n in self.__dict__ if n.startswith("_cleaned_data_cache_")]:
             delattr(self, name)

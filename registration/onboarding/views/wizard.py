@@ -17,7 +17,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from formtools.wizard.views import NamedUrlSessionWizardView
 
 from registration.codes import contact as codes
-from registration.core.ratelimit import too_many_requests
+from registration.core.http import client_ip
+from registration.core.ratelimit import hit, too_many_requests
 from registration.onboarding import forms
 from registration.onboarding import steps as S
 from registration.onboarding import submit as services
@@ -25,6 +26,7 @@ from registration.onboarding.storage import WizardStorage
 from registration.onboarding.views.application import application_data
 from registration.onboarding.views.code_steps import CodeStepsMixin
 from registration.onboarding.views.draft import RETURN_TO_CHECK, WIZARD_PREFIX, DraftMixin
+from registration.onboarding.views.existing import ExistingAccountMixin
 from registration.onboarding.views.summary import SummaryMixin, describe_meta
 
 LOGIN_BACKEND = "registration.accounts.backends.EmailOrPhoneBackend"
@@ -32,7 +34,7 @@ LOGIN_BACKEND = "registration.accounts.backends.EmailOrPhoneBackend"
 
 @method_decorator(never_cache, name="dispatch")
 @method_decorator(sensitive_post_parameters("password-password1", "password-password2"), name="dispatch")
-class RegistrationWizard(DraftMixin, CodeStepsMixin, SummaryMixin, NamedUrlSessionWizardView):
+class RegistrationWizard(DraftMixin, CodeStepsMixin, ExistingAccountMixin, SummaryMixin, NamedUrlSessionWizardView):
     form_list = S.FORM_LIST
     condition_dict = S.CONDITIONS
     storage_name = "registration.onboarding.storage.WizardStorage"
@@ -61,6 +63,8 @@ class RegistrationWizard(DraftMixin, CodeStepsMixin, SummaryMixin, NamedUrlSessi
         if missing:
             return redirect(self.get_step_url(missing))
         self.storage.current_step = step
+        if self.has_existing_account(step):
+            return self.render_account_exists()
         if step == S.CHECK:
             failing = self.first_invalid_step()
             if failing:
@@ -87,6 +91,10 @@ class RegistrationWizard(DraftMixin, CodeStepsMixin, SummaryMixin, NamedUrlSessi
             return redirect(self.get_step_url(missing))
         self.storage.current_step = step
         request = self.request
+        if step == S.CONTACTS and not hit("wizard_contacts_ip", client_ip(request) or "unknown"):
+            return too_many_requests(request)
+        if step not in (S.PHONE_CODE, S.EMAIL_CODE) and self.has_existing_account(step):
+            return self.render_account_exists()  # a code step looks after it has stored its answer
 
         if step in (S.PHONE_CODE, S.EMAIL_CODE):
             if "resend" in request.POST:
@@ -107,6 +115,9 @@ class RegistrationWizard(DraftMixin, CodeStepsMixin, SummaryMixin, NamedUrlSessi
         if step == S.TYPE and form.cleaned_data["registration_type"] == forms.RegistrationType.RUSSIAN:
             return redirect("registration:wizard_russian")
 
+        if step in (S.PHONE_CODE, S.EMAIL_CODE):
+            # With the confirmed contacts the form just read: once both are free, later steps need no query.
+            self.taken_confirmed_contacts()
         self.store(step, form)
         if step == S.CHECK:
             return self.render_done(form, **kwargs)
@@ -174,8 +185,12 @@ class RegistrationWizard(DraftMixin, CodeStepsMixin, SummaryMixin, NamedUrlSessi
         try:
             applicant = services.submit_application(data, request=self.request)
         except services.DuplicateContact:
-            self.storage.current_step = S.CONTACTS
-            return redirect(self.step_url(S.CONTACTS, return_to=RETURN_TO_CHECK))
+            # Registered meanwhile (the database's constraints decided the race): the check page now says so.
+            extra = self.storage.extra_data
+            extra.pop("contacts_free", None)
+            self.storage.extra_data = extra
+            self._reset_caches()
+            return redirect(self.get_step_url(S.CHECK))
         draft = self.draft_id
         self.storage.reset()
         login(self.request, applicant.account, backend=LOGIN_BACKEND)
