@@ -25,11 +25,12 @@ FILE_NAME_TOO_LONG = _("The file name is too long (over %(max)s bytes): rename t
 
 def allow_long_part_headers() -> None:
     """Let a multipart part's headers (its file name among them) reach 8 KiB instead of 1 KiB."""
-    multipartparser.MAX_TOTAL_HEADER_SIZE = max(multipartparser.MAX_TOTAL_HEADER_SIZE, PART_HEADER_LIMIT)
+    current = getattr(multipartparser, "MAX_TOTAL_HEADER_SIZE", 0)
+    multipartparser.MAX_TOTAL_HEADER_SIZE = max(current, PART_HEADER_LIMIT)  # type: ignore[attr-defined]
 
 
 class _NameLengthMixin:
-    file_name: str
+    file_name: str | None
 
     def file_complete(self, file_size: int) -> Any:
         upload = super().file_complete(file_size)  # type: ignore[misc]

@@ -273,7 +273,7 @@ def _direct_change(
         raise Http404
     initial = {name: getattr(applicant, name) for name in names}
     # Forms that ask for the password again check it against this account.
-    extra = {"account": account} if issubclass(form_class, PasswordCheckMixin) else {}
+    extra: dict[str, Any] = {"account": account} if issubclass(form_class, PasswordCheckMixin) else {}
     form = form_class(request.POST or None, initial=initial, **extra)
     if request.method == "POST" and form.is_valid():
         changed = change(account, form.cleaned_data, request=request)
