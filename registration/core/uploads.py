@@ -49,6 +49,7 @@ class TemporaryFileUploadHandler(_NameLengthMixin, uploadhandler.TemporaryFileUp
 
 def file_name_length(upload: Any) -> None:
     """Field validator: the uploaded file's name, as sent, has at most 255 bytes."""
+    upload = getattr(upload, "uploaded", upload)  # a scan field cleans to a new, sanitised file
     name = getattr(upload, "name", None) or ""
     length = getattr(upload, "name_bytes", None) or len(name.encode("utf-8", "surrogatepass"))
     if length > MAX_FILE_NAME_BYTES:

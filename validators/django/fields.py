@@ -269,7 +269,8 @@ class ScanField(forms.FileField):
 
     The clean value is a new in-memory upload holding only the image (no EXIF, GPS, comments, text,
     XMP or trailing bytes; upright), under the uploaded name, with the ``ScanInfo`` of those bytes
-    as ``file.scan_info`` and the :class:`~validators.scans.Sanitised` result as ``file.sanitised``:
+    as ``file.scan_info``, the :class:`~validators.scans.Sanitised` result as ``file.sanitised`` and the
+    upload as sent as ``file.uploaded``:
     whatever the form's owner stores is the clean file, never the upload.
     """
 
@@ -300,4 +301,5 @@ class ScanField(forms.FileField):
         upload = SimpleUploadedFile(data.name, clean.data, content_type=clean.content_type)
         upload.scan_info = clean.info  # type: ignore[attr-defined]
         upload.sanitised = clean  # type: ignore[attr-defined]
+        upload.uploaded = data  # type: ignore[attr-defined]  # the file as sent (its name uncut)
         return upload
