@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from registration import access
+from registration.accounts.identifiers import normalise_email
 from registration.accounts.models import Document, DocumentRole
 from registration.core.masking import mask, mask_email, mask_passport, mask_snils
 from registration.identity import registry
@@ -115,7 +116,7 @@ class PendingApplicationAdmin(
             # Ten digits are an application number (read out in groups); never a passport lookup.
             return queryset.filter(application_number=compact), False
         if "@" in term:
-            return queryset.filter(account__email__iexact=term.lower()), False
+            return queryset.filter(account__email=normalise_email(term)), False
         if term.startswith("+") and _PHONE.fullmatch(term):
             digits = "".join(ch for ch in term if ch.isdigit())
             return queryset.filter(account__phone=f"+{digits}"), False

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from registration import access
 from registration.accounts import audit
+from registration.accounts.identifiers import normalise_email
 from registration.accounts.models import Account
 from registration.accounts.signed_in import signed_in
 from registration.core.masking import mask_email
@@ -169,7 +170,7 @@ class SupportRequestAdmin(PostedSearch, CallerDeskMixin, admin.ModelAdmin):
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
         term = search_term.strip()
         if "@" in term:
-            return queryset.filter(account__email__iexact=term.lower()), False
+            return queryset.filter(account__email=normalise_email(term)), False
         return queryset.filter(number__iexact=term) if term else queryset, False
 
     @admin.display(description=_("e-mail"))
