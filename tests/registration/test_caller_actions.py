@@ -77,6 +77,13 @@ def test_lifting_a_lockout_lets_the_person_log_in_again(client, person, operator
     assert event.actor == operator and event.data["records"] >= 2
 
 
+def test_failures_from_several_addresses_show_as_locked(person):
+    """Five failures against the account from five addresses (one each) show on the desk as a lock."""
+    for number in range(5):
+        AccessAttempt.objects.create(username="anna@example.org", ip_address=f"10.0.0.{number}", failures_since_start=1)
+    assert caller.login_locked(person)
+
+
 def test_resending_the_code_of_a_contact_change(client, person, operator, settings):
     """The code of the e-mail change the person started goes again to the new address, not to the operator."""
     settings.REGISTRATION_CODE_RESEND_COOLDOWN = 0

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
-from registration.accounts import audit, passwords
+from registration.accounts import audit, login, passwords
 from registration.accounts.models import Account
 from registration.core import ratelimit
 from registration.profile import flows as profile_flows
@@ -17,17 +16,14 @@ from registration.support.models import CallerVerificationAlert
 
 
 def lockout_usernames(account: Account) -> list[str]:
-    """Every key django-axes may count this account's failed log-ins under (see ``login.lockout_username``)."""
-    return [name for name in (account.email, account.phone) if name]
+    """Every key django-axes may count this account's failed log-ins under: the account's own key (see
+    ``accounts.login.lockout_key``), and the raw e-mail and phone that older records may carry."""
+    return list(dict.fromkeys(name for name in (login.account_key(account), account.email, account.phone) if name))
 
 
 def login_locked(account: Account) -> bool:
-    from axes.models import AccessAttempt
-
-    limit = int(getattr(settings, "AXES_FAILURE_LIMIT", 5))
-    return AccessAttempt.objects.filter(
-        username__in=lockout_usernames(account), failures_since_start__gte=limit
-    ).exists()
+    """Whether the account's log-in asks for a code after the password: failures from every address count."""
+    return login.needs_step_up(account)
 
 
 def lift_lockout(account: Account, *, operator: Account, request: HttpRequest | None = None) -> int:
