@@ -16,7 +16,6 @@ never put a code or a phone number in a log.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import string
@@ -35,7 +34,7 @@ from registration.codes.models import CodePurpose, OneTimeCode, OneTimeCodeQuery
 from registration.codes.sms import SmsSendError, send_sms
 from registration.core import mail, ratelimit
 from registration.core.conf import app_settings
-from registration.core.crypto import derived_keys
+from registration.core.crypto import derived_keys, keyed_digest
 from registration.core.http import client_ip
 
 logger = logging.getLogger(__name__)
@@ -164,7 +163,7 @@ def _limits_allow(purpose: str, address: str, request: HttpRequest | None) -> bo
 
 
 def _link_mac(code_hash: str, key: bytes) -> str:
-    return hmac.new(key, code_hash.encode(), hashlib.sha256).hexdigest()[:LINK_MAC_LENGTH]
+    return keyed_digest(key, code_hash)[:LINK_MAC_LENGTH]
 
 
 def link_token(code_hash: str) -> str:

@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import math
 import secrets
@@ -27,7 +26,7 @@ from django.utils import timezone
 
 from registration.codes.models import OneTimeCode, OneTimeCodeQuerySet
 from registration.codes.policy import POLICIES, Policy
-from registration.core.crypto import derived_keys
+from registration.core.crypto import derived_keys, keyed_digest
 
 CODE_KEY = b"one-time-code"
 SUBJECT_KEY = b"one-time-code-subject"
@@ -57,21 +56,17 @@ def normalise(typed: str) -> str:
     return (typed or "").strip().upper().translate(_READ_AS)
 
 
-def _digest(key: bytes, *parts: str) -> str:
-    return hmac.new(key, "\x00".join(parts).encode(), hashlib.sha256).hexdigest()
-
-
 def stored_subjects(purpose: str, subject: str) -> list[str]:
     """What ``subject`` is stored as, newest key first (a personal subject: its digest under each key)."""
     if not policy(purpose).personal_subject:
         return [subject]
-    return [_digest(key, purpose, subject) for key in derived_keys(SUBJECT_KEY)]
+    return [keyed_digest(key, purpose, subject) for key in derived_keys(SUBJECT_KEY)]
 
 
 def hash_code(code: str, *, purpose: str, subject: str, address: str = "", key: bytes | None = None) -> str:
     """The keyed hash of ``code`` (``subject`` as stored), made with the newest key unless one is given."""
     key = key if key is not None else derived_keys(CODE_KEY)[0]
-    return _digest(key, purpose, subject, address, normalise(code))
+    return keyed_digest(key, purpose, subject, address, normalise(code))
 
 
 def matches(row: OneTimeCode, typed: str) -> bool:

@@ -47,9 +47,6 @@ class SmsMessage:
     sent_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
-masked = mask_phone  # the one masking of phone numbers lives in core.masking
-
-
 class BaseBackend:
     """Send one text to one phone number in E.164 form, or raise :class:`SmsSendError`."""
 
@@ -160,7 +157,9 @@ class HttpGatewayBackend(BaseBackend):
                     break
             except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
                 last_error = type(getattr(exc, "reason", exc)).__name__
-            logger.warning("SMS gateway refused a message to %s (attempt %d): %s", masked(to), attempt + 1, last_error)
+            logger.warning(
+                "SMS gateway refused a message to %s (attempt %d): %s", mask_phone(to), attempt + 1, last_error
+            )
         raise SmsSendError(f"The SMS gateway did not accept the message: {last_error}")
 
 

@@ -128,12 +128,17 @@ def lookup_keys() -> list[bytes]:
     return [_derive(secret, b"lookup") for secret in _secret_keys()]
 
 
+def keyed_digest(key: bytes, *parts: str) -> str:
+    """HMAC-SHA-256 of ``parts`` joined by NUL, in hex: every keyed hash of the site is made here."""
+    return hmac.new(key, "\x00".join(parts).encode(), hashlib.sha256).hexdigest()
+
+
 def lookup_hash(kind: str, value: str, *, key: bytes | None = None) -> str:
     """The keyed hash of ``value`` (already compact) as a ``kind`` (``document``, ``snils``, ``inn``)."""
     if not value:
         return ""
     key = key if key is not None else lookup_keys()[0]
-    return hmac.new(key, f"{kind}\x00{value}".encode(), hashlib.sha256).hexdigest()
+    return keyed_digest(key, kind, value)
 
 
 def lookup_hashes(kind: str, value: str) -> list[str]:

@@ -9,8 +9,6 @@ hashes of what they count. A view that exceeds a limit answers HTTP 429.
 from __future__ import annotations
 
 import functools
-import hashlib
-import hmac
 import re
 import time
 from collections.abc import Callable
@@ -21,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from registration.core.conf import app_settings
-from registration.core.crypto import derived_keys
+from registration.core.crypto import derived_keys, keyed_digest
 from registration.core.http import client_ip
 
 DEFAULT_LIMITS: dict[str, str] = {
@@ -84,7 +82,7 @@ def cache_key(action: str, key: str, window: int) -> str:
     """The cache key of ``key``'s counter in ``window``: a keyed hash (HMAC under a key derived from
     ``SECRET_KEY``), so that the cache never holds a phone or address, nor an unkeyed hash that
     trying every phone number would reverse."""
-    digest = hmac.new(derived_keys(RATE_LIMIT_KEY)[0], f"{action}\x00{key}".encode(), hashlib.sha256).hexdigest()
+    digest = keyed_digest(derived_keys(RATE_LIMIT_KEY)[0], action, key)
     return f"rl:{action}:{digest[:32]}:{window}"
 
 

@@ -77,42 +77,34 @@ def is_sealed(raw: bytes) -> bool:
     return raw[:1] == VERSION_BYTE
 
 
-def _open_with(raw: bytes, signing: bytes, encryption: bytes) -> bytes | None:
+def _signed_by(raw: bytes, signing: bytes) -> bool:
+    """Whether ``raw`` is a whole token whose HMAC was made with ``signing``."""
     if len(raw) < _OVERHEAD or (len(raw) - _OVERHEAD) % 16:
-        return None
+        return False
     mac = hmac.HMAC(signing, hashes.SHA256())
     mac.update(raw[:-32])
     try:
         mac.verify(raw[-32:])
     except InvalidSignature:
-        return None
-    decryptor = Cipher(algorithms.AES(encryption), modes.CBC(raw[9:25])).decryptor()
-    padded = decryptor.update(raw[25:-32]) + decryptor.finalize()
-    unpadder = padding.PKCS7(128).unpadder()
-    return unpadder.update(padded) + unpadder.finalize()
+        return False
+    return True
 
 
 def _opening_key(raw: bytes) -> int | None:
     """Which key (0: the newest) opens ``raw``, or ``None``."""
-    for index, (signing, _encryption) in enumerate(_keys()):
-        mac = hmac.HMAC(signing, hashes.SHA256())
-        mac.update(raw[:-32])
-        try:
-            mac.verify(raw[-32:])
-        except InvalidSignature:
-            continue
-        return index
-    return None
+    return next((index for index, (signing, _) in enumerate(_keys()) if _signed_by(raw, signing)), None)
 
 
 def unseal(raw: bytes, name: str = "") -> bytes:
     """The plain bytes of a stored file (a file from before encryption comes back as it is)."""
     if not is_sealed(raw):
         return raw
-    for signing, encryption in _keys():
-        plain = _open_with(raw, signing, encryption)
-        if plain is not None:
-            return plain
+    index = _opening_key(raw)
+    if index is not None:
+        decryptor = Cipher(algorithms.AES(_keys()[index][1]), modes.CBC(raw[9:25])).decryptor()
+        padded = decryptor.update(raw[25:-32]) + decryptor.finalize()
+        unpadder = padding.PKCS7(128).unpadder()
+        return unpadder.update(padded) + unpadder.finalize()
     raise ImproperlyConfigured(
         f"The stored file {name!r} cannot be decrypted with the configured keys: keep the old key in "
         "REGISTRATION_ENCRYPTION_KEYS (or SECRET_KEY_FALLBACKS) until manage.py rotate_personal_data has run."
@@ -120,7 +112,7 @@ def unseal(raw: bytes, name: str = "") -> bytes:
 
 
 def _under_newest_key(raw: bytes) -> bool:
-    return len(raw) >= _OVERHEAD and _opening_key(raw) == 0
+    return _opening_key(raw) == 0
 
 
 def _starts_sealed(path: str) -> bool:

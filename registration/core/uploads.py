@@ -25,7 +25,8 @@ FILE_NAME_TOO_LONG = _("The file name is too long (over %(max)s bytes): rename t
 
 def allow_long_part_headers() -> None:
     """Let a multipart part's headers (its file name among them) reach 8 KiB instead of 1 KiB."""
-    current = getattr(multipartparser, "MAX_TOTAL_HEADER_SIZE", 0)
+    # Django names the limit in the parser module (not a setting); a rename fails loudly here.
+    current = multipartparser.MAX_TOTAL_HEADER_SIZE  # type: ignore[attr-defined]
     multipartparser.MAX_TOTAL_HEADER_SIZE = max(current, PART_HEADER_LIMIT)  # type: ignore[attr-defined]
 
 

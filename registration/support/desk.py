@@ -17,7 +17,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from registration.accounts import audit
+from registration.accounts import audit, identifiers
 from registration.accounts.models import Account, Applicant
 from registration.core import mail
 from registration.core.errors import FlowError
@@ -129,9 +129,9 @@ def find_account(term: str) -> Account | None:
         applicant = Applicant.objects.filter(application_number=compact, account__in=people).first()
         return applicant.account if applicant else None
     if "@" in term:
-        return people.filter(email=Account.objects.normalize_email(term)).first()
+        return people.filter(email=identifiers.normalise_email(term)).first()
     if _PHONE.fullmatch(compact):
-        return people.filter(phone=compact).first()
+        return people.filter(phone=identifiers.normalise_phone(compact)).first()
     return None
 
 

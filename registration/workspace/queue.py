@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from registration import access
-from registration.accounts.identifiers import normalise_email
+from registration.accounts.identifiers import normalise_email, normalise_phone
 from registration.accounts.models import Document, DocumentRole
 from registration.core.masking import mask, mask_email, mask_passport, mask_snils
 from registration.identity import registry
@@ -118,8 +118,7 @@ class PendingApplicationAdmin(
         if "@" in term:
             return queryset.filter(account__email=normalise_email(term)), False
         if term.startswith("+") and _PHONE.fullmatch(term):
-            digits = "".join(ch for ch in term if ch.isdigit())
-            return queryset.filter(account__phone=f"+{digits}"), False
+            return queryset.filter(account__phone=normalise_phone(term)), False
         words = term.split()
         last_digits = [w for w in words if _LAST_DIGITS.fullmatch(w)]
         names = [w for w in words if w.isalpha() or "-" in w or "'" in w]
