@@ -172,3 +172,34 @@ def test_ten_simultaneous_uploads_of_one_certificate_confirm_one_account(make_ap
     assert SignatureCertificate.objects.filter(current=True).count() == 1
     assert IdentityConfirmation.objects.filter(state="confirmed").count() == 1
     assert connection.vendor == "postgresql"
+
+
+# --- the folder is parsed again only when its files change ----------------------------------------
+
+
+def test_trusted_folder_is_parsed_once_until_a_file_changes(trusted_ca, monkeypatch):
+    """Uploads reuse the parsed folder; adding, changing or removing a file is seen on the next check."""
+    from registration.identity import conf
+    from registration.identity.signature import trust
+
+    folder = conf.trusted_ca_dir()
+    parsed = []
+    real = trust._parse_certificates
+    monkeypatch.setattr(trust, "_parse_certificates", lambda d: parsed.append(d) or real(d))
+    trust._parsed.cache_clear()
+    first = trust.load_trust_store(folder)
+    assert trust.load_trust_store(folder) is first and trust.has_anchor(folder)
+    assert len(parsed) == 1
+
+    anchor = next(path for path in sorted(folder.iterdir()) if path.suffix in trust.CERTIFICATE_SUFFIXES)
+    copy = folder / "copy.pem"
+    copy.write_bytes(anchor.read_bytes())
+    assert len(trust.load_trust_store(folder).anchors) == len(first.anchors) + 1
+    assert len(parsed) == 2
+
+    copy.unlink()
+    for path in folder.iterdir():
+        if path.suffix in trust.CERTIFICATE_SUFFIXES:
+            path.unlink()
+    assert not trust.has_anchor(folder)
+    assert len(parsed) == 3

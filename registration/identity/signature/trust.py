@@ -8,8 +8,10 @@ anchor must be covered by a CRL of its issuer that is signed by the issuer's key
 ``nextUpdate``: no CRL, or only an out-of-date one, refuses the certificate (a check without a fresh
 CRL cannot say "not revoked"). Anchors themselves are withdrawn by removing their file.
 
-The folder is read on each check (it is small, and every app server sees the operator's latest files
-without a restart); nothing is fetched from the network: no CRL download, no OCSP.
+Each check looks at the folder's listing (names, sizes and modification times: a few ``stat`` calls) and
+parses the files again only when that listing changed, so every app server sees the operator's latest
+files without a restart, and an upload does not pay for parsing every certificate and CRL. Nothing is
+fetched from the network: no CRL download, no OCSP.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -84,8 +87,16 @@ def is_self_signed(certificate: x509.Certificate) -> bool:
     return certificate.subject == certificate.issuer and issued_by(certificate, certificate)
 
 
-def load_certificates(directory: Path) -> tuple[list[x509.Certificate], list[x509.Certificate]]:
-    """The folder's certificates: (trust anchors, intermediate authorities)."""
+Listing = tuple[tuple[str, int, int], ...]
+
+
+def _listing(directory: Path) -> Listing:
+    """The folder's certificate and CRL files as (name, size, modification time): what a re-read depends on."""
+    files = _files(directory, CERTIFICATE_SUFFIXES | CRL_SUFFIXES)
+    return tuple((path.name, (stat := path.stat()).st_size, stat.st_mtime_ns) for path in files)
+
+
+def _parse_certificates(directory: Path) -> tuple[list[x509.Certificate], list[x509.Certificate]]:
     anchors: list[x509.Certificate] = []
     intermediates: list[x509.Certificate] = []
     for path in _files(directory, CERTIFICATE_SUFFIXES):
@@ -94,16 +105,28 @@ def load_certificates(directory: Path) -> tuple[list[x509.Certificate], list[x50
     return anchors, intermediates
 
 
-def load_trust_store(directory: Path) -> TrustStore:
-    """Everything in the trusted folder, read now."""
-    anchors, intermediates = load_certificates(directory)
+@lru_cache(maxsize=8)
+def _parsed(directory: Path, listing: Listing) -> TrustStore:
+    # ``listing`` is part of the cache key only: a changed, added or removed file gives a new key.
+    anchors, intermediates = _parse_certificates(directory)
     crls = [crl for crl in map(_read_crl, _files(directory, CRL_SUFFIXES)) if crl is not None]
     return TrustStore(tuple(anchors), tuple(intermediates), tuple(crls))
 
 
+def load_trust_store(directory: Path) -> TrustStore:
+    """Everything in the trusted folder as it is now (parsed again only when its files changed)."""
+    return _parsed(directory, _listing(directory))
+
+
+def load_certificates(directory: Path) -> tuple[list[x509.Certificate], list[x509.Certificate]]:
+    """The folder's certificates: (trust anchors, intermediate authorities)."""
+    store = load_trust_store(directory)
+    return list(store.anchors), list(store.intermediates)
+
+
 def has_anchor(directory: Path) -> bool:
     """Whether the folder trusts at least one certification authority (the method is offered only then)."""
-    return bool(load_certificates(directory)[0])
+    return bool(load_trust_store(directory).anchors)
 
 
 # --- paths ----------------------------------------------------------------------------------------
