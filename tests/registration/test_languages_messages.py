@@ -192,3 +192,94 @@ def test_log_in_code_sms_is_in_the_accounts_language(client, make_account):
     client.post(reverse("registration:login"), {"username": account.email, "password": "Correct-Horse-42"})
     assert sms.outbox, "no code was texted"
     assert sms.outbox[-1].text.startswith("Code ") and not CYRILLIC.search(sms.outbox[-1].text)
+
+
+# --- the language setting in the cabinet -------------------------------------------------------------
+
+LANGUAGE_PAGE = reverse("registration:language")
+
+
+def test_person_sets_their_language_in_the_cabinet(client, make_applicant, role_user):
+    """Choosing English on the settings page records it, switches the site, and later clerks' e-mails follow it."""
+    applicant = make_applicant(preferred_language="ru")
+    client.force_login(applicant.account)
+    page = client.get(LANGUAGE_PAGE).content.decode()
+    assert 'value="ru" id="id_language_0" required checked' in page
+    assert 'value="en" id="id_language_1" required>' in page
+    response = client.post(LANGUAGE_PAGE, {"language": "en"})
+    assert response.status_code == 302 and response["Location"] == f"{LANGUAGE_PAGE}?saved=1"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert Account.objects.get(pk=applicant.account_id).preferred_language == "en"
+    assert "Your language is saved." in client.get(response["Location"]).content.decode()
+    with translation.override("ru"):
+        flows.block(Account.objects.get(pk=applicant.account_id), by=role_user("clerk"), reason="Checked")
+    assert mail.outbox[-1].subject == "Your account is blocked"
+
+
+def test_a_language_the_site_does_not_speak_is_refused_on_the_field(client, make_account):
+    """A tampered choice gets the field's error and changes nothing."""
+    account = make_account(preferred_language="ru")
+    client.force_login(account)
+    response = client.post(LANGUAGE_PAGE, {"language": "xx"})
+    assert response.status_code == 200
+    assert response.context["form"].has_error("language", "invalid_choice")
+    assert client.post(LANGUAGE_PAGE, {}).context["form"].has_error("language", "required")
+    assert Account.objects.get(pk=account.pk).preferred_language == "ru"
+
+
+def test_language_page_needs_a_log_in(client, db):
+    """An anonymous visitor is sent to log in."""
+    response = client.get(LANGUAGE_PAGE)
+    assert response.status_code == 302 and reverse("registration:login") in response["Location"]
+
+
+def test_your_details_names_the_language_of_messages(client, make_applicant):
+    """The profile page shows the recorded language, in its own name, with a link to change it."""
+    applicant = make_applicant(preferred_language="en")
+    client.force_login(applicant.account)
+    page = client.get(reverse("registration:profile")).content.decode()
+    assert "Language of your messages" in page and '<dd lang="en">English</dd>' in page
+    assert f'href="{LANGUAGE_PAGE}"' in page
+
+
+# --- times with their zone ---------------------------------------------------------------------------
+
+
+def test_utc_offsets_and_zone_names():
+    """Offsets in hours (minutes when needed), translated zone names, the key for an unnamed zone."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from registration.core import timezones
+
+    moment = datetime(2026, 12, 10, 7, 0, tzinfo=UTC)
+    assert timezones.utc_offset(moment.astimezone(ZoneInfo("Europe/Moscow"))) == "UTC+3"
+    assert timezones.utc_offset(moment.astimezone(ZoneInfo("Asia/Kolkata"))) == "UTC+5:30"
+    assert timezones.utc_offset(moment.astimezone(ZoneInfo("America/New_York"))) == "UTC-5"
+    assert timezones.utc_offset(moment) == "UTC"
+    with translation.override("en"):
+        assert timezones.with_zone(moment) == "10.12.2026 10:00 (Moscow time, UTC+3)"
+        assert timezones.with_zone(moment, "H:i", ZoneInfo("Asia/Kolkata")) == "12:30 (Asia/Kolkata, UTC+5:30)"
+    with translation.override("ru"):
+        assert timezones.with_zone(moment, "H:i") == "10:00 (московское время, UTC+3)"
+
+
+def test_video_slots_in_the_cabinet_name_the_time_zone(client, make_applicant, role_user):
+    """Each free slot and the booked call read "DD.MM.YYYY HH:MM (Moscow time, UTC+3)"."""
+    applicant = make_applicant(preferred_language="en")
+    starts = timezone.now().replace(second=0, microsecond=0) + timedelta(days=3)
+    operator = role_user("video")
+    slots = [
+        VideoSlot.objects.create(operator=operator, starts_at=starts + timedelta(hours=n), duration_minutes=20)
+        for n in range(2)
+    ]
+    confirmation = video_call.METHOD.start(applicant.account)
+    client.force_login(applicant.account)
+    url = reverse("registration:identity_method", args=["video_call"])
+    page = client.get(url).content.decode()
+    first = timezone.localtime(slots[0].starts_at)
+    assert f"{first:%d.%m.%Y %H:%M} (Moscow time, UTC+3)" in page
+    video_call.METHOD.book(confirmation, slots[1], request=None)
+    page = client.get(url).content.decode()
+    booked = timezone.localtime(slots[1].starts_at)
+    assert f"<strong>{booked:%d.%m.%Y %H:%M} (Moscow time, UTC+3)</strong>" in page
