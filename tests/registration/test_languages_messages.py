@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -283,3 +284,43 @@ def test_video_slots_in_the_cabinet_name_the_time_zone(client, make_applicant, r
     page = client.get(url).content.decode()
     booked = timezone.localtime(slots[1].starts_at)
     assert f"<strong>{booked:%d.%m.%Y %H:%M} (Moscow time, UTC+3)</strong>" in page
+
+
+def test_password_reset_e_mail_is_in_the_accounts_language(client, make_account):
+    """Asked for from a Russian page, the reset e-mail of an English-speaking account is English."""
+    account = make_account("anna@example.org", preferred_language="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    response = client.post(reverse("registration:password_reset"), {"email": account.email})
+    assert response.status_code == 302
+    message = mail.outbox[-1]
+    assert message.to == [account.email]
+    assert "reset the password" in message.body and not CYRILLIC.search(message.subject)
+
+
+def test_profile_notice_to_the_old_address_is_in_the_accounts_language(make_account):
+    """The notice of a changed e-mail goes to the old address, in the account's language."""
+    from registration.profile.flows.common import tell
+
+    account = make_account("new@example.org", preferred_language="en")
+    with translation.override("ru"):
+        tell(account, "profile_email_changed", "old@example.org", {"new_address": "n***@example.org"})
+    message = mail.outbox[-1]
+    assert message.to == ["old@example.org"]
+    assert "was changed to n***@example.org" in _english(message)
+
+
+def test_contact_code_resent_by_a_support_operator_is_in_the_accounts_language(make_account):
+    """A code for a new e-mail address, resent from the caller desk in Russian, reads in the person's English."""
+    from registration.codes.models import CodePurpose, OneTimeCode
+    from registration.profile.flows.contacts import resend_contact_code, start_contact_change
+
+    account = make_account("anna@example.org", preferred_language="en")
+    with translation.override("en"):
+        start_contact_change(account, CodePurpose.EMAIL, "anna.new@example.org")
+    cache.clear()  # the rate limits and the resend cool-down are not what this test is about
+    OneTimeCode.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    with translation.override("ru"):
+        resend_contact_code(account, CodePurpose.EMAIL)
+    message = mail.outbox[-1]
+    assert message.to == ["anna.new@example.org"]
+    assert "change the e-mail address of your account" in _english(message)
