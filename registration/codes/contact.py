@@ -216,7 +216,8 @@ def _deliver(
         mail.send_templated("login_code", address, {"code": code, "minutes": minutes})
         return
     template = "sms/login_code.txt" if purpose == CodePurpose.LOGIN else "sms/phone_code.txt"
-    text = sms.render(template, {"code": code, "minutes": minutes}, language=translation.get_language() or "")
+    language = translation.get_language() or settings.LANGUAGE_CODE  # set by send_code()
+    text = sms.render(template, {"code": code, "minutes": minutes}, language=language)
     send_sms(address, text)
 
 
