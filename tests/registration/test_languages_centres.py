@@ -233,3 +233,6 @@ def test_demo_centres_have_english(db, capsys):
     assert centres and all(centre.text("en").name.lang == "en" for centre in centres)
     assert all(centre.text("en").opening_hours.lang == "en" for centre in centres)
     assert ServiceCentreTranslation.objects.count() == len(centres)
+    # Some demo people read English, so that their letters, e-mails and pages show it.
+    assert Account.objects.get(email="applicant.post@example.org").language == "en"
+    assert Account.objects.get(email="applicant.centre@example.org").language == "ru"
