@@ -28,6 +28,7 @@ urlpatterns = [
     path("account/", views.cabinet, name="cabinet"),
     path("help/", views.help_page, name="help"),
     path("account/security/", views.security, name="security"),
+    path("account/language/", views.language, name="language"),
     path("account/profile/", include("registration.cabinet.profile.urls")),
     path("account/support/", views.support_list, name="support_list"),
     path("account/support/new/", views.support_new, name="support_new"),

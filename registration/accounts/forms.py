@@ -66,7 +66,7 @@ class PasswordResetRequestForm(PasswordResetForm):
         user = context.get("user")
         try:
             mail.send_templated(
-                "password_reset", to_email, context, language=getattr(user, "preferred_language", "") or None
+                "password_reset", to_email, context, language=mail.language_of(user) if user is not None else None
             )
         except OSError:
             # The page says the same whether or not an account exists; a mail failure is logged only.

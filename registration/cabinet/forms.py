@@ -1,9 +1,11 @@
-"""The log-in code forms of the cabinet."""
+"""The cabinet's settings forms: the log-in code, and the language of the person's messages."""
 
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from registration.cabinet.profile.forms import PasswordCheckMixin
@@ -37,3 +39,26 @@ class SecondFactorForm(PasswordCheckMixin):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose yes or no.")},
     )
+
+
+class LanguageForm(forms.Form):
+    """The language of the site, e-mails, text messages and letters: one of ``settings.LANGUAGES``."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the site and of your messages"),
+        help_text=_("E-mails, text messages and letters by post are written in it, whoever sends them."),
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a language."),
+            "invalid_choice": _("Choose one of the languages in the list."),
+        },
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["language"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            (code, translation.get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES
+        ]

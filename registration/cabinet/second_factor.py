@@ -22,6 +22,7 @@ from registration.accounts.login import needs_step_up
 from registration.accounts.models import Account, LoginSecondFactor
 from registration.codes import contact as codes
 from registration.codes.models import CodePurpose
+from registration.core import mail
 from registration.core.conf import app_settings
 
 SESSION_KEY = "registration_login_second_factor"
@@ -47,7 +48,14 @@ def begin_second_factor(request: HttpRequest, account: Account, backend: str, ne
     """The password was right: remember who is logging in and send the SMS code."""
     request.session.cycle_key()
     request.session[SESSION_KEY] = {"account": account.pk, "backend": backend, "at": time.time(), "next": next_url}
-    return codes.send_code(CodePurpose.LOGIN, owner(account), code_address(account), request=request, force=True)
+    return codes.send_code(
+        CodePurpose.LOGIN,
+        owner(account),
+        code_address(account),
+        request=request,
+        force=True,
+        language=mail.language_of(account),
+    )
 
 
 def pending_account(request: HttpRequest) -> tuple[Account | None, dict[str, Any]]:
@@ -64,7 +72,14 @@ def pending_account(request: HttpRequest) -> tuple[Account | None, dict[str, Any
 
 
 def resend_second_factor(request: HttpRequest, account: Account) -> codes.SendOutcome:
-    return codes.send_code(CodePurpose.LOGIN, owner(account), code_address(account), request=request, force=True)
+    return codes.send_code(
+        CodePurpose.LOGIN,
+        owner(account),
+        code_address(account),
+        request=request,
+        force=True,
+        language=mail.language_of(account),
+    )
 
 
 def complete_second_factor(

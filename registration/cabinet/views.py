@@ -13,6 +13,7 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -27,10 +28,11 @@ from registration.accounts.forms import ChosenPasswordForm, LoginForm, PasswordR
 from registration.accounts.models import Account
 from registration.cabinet import checklist
 from registration.cabinet import second_factor as login_flow
-from registration.cabinet.forms import LoginCodeForm, SecondFactorForm
+from registration.cabinet.forms import LanguageForm, LoginCodeForm, SecondFactorForm
 from registration.codes import contact as codes
-from registration.core import ratelimit
+from registration.core import i18n, ratelimit
 from registration.core.help import QUESTIONS
+from registration.core.mail import language_of
 from registration.core.masking import mask_email, mask_phone
 from registration.profile import flows as profile_flows
 from registration.support import flows as support_flows
@@ -283,6 +285,23 @@ def security(request: HttpRequest) -> HttpResponse:
         "cabinet/security.html",
         {"form": form, "enabled": enabled, "saved": request.GET.get("saved") == "1"},
     )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def language(request: HttpRequest) -> HttpResponse:
+    """The language of the site and of every message to the person (e-mails, SMS, letters by post)."""
+    account: Account = request.user  # type: ignore[assignment]
+    form = LanguageForm(request.POST if request.method == "POST" else None, initial={"language": language_of(account)})
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["language"]
+        i18n.remember(account, chosen)
+        translation.activate(chosen)
+        response = redirect(f"{reverse('registration:language')}?saved=1")
+        i18n.set_language_cookie(response, chosen)
+        return response
+    return render(request, "cabinet/language.html", {"form": form, "saved": request.GET.get("saved") == "1"})
 
 
 @never_cache

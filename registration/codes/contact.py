@@ -25,11 +25,10 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from registration.codes import service
+from registration.codes import service, sms
 from registration.codes.models import CodePurpose, OneTimeCode, OneTimeCodeQuerySet
 from registration.codes.sms import SmsSendError, send_sms
 from registration.core import mail, ratelimit
@@ -217,7 +216,8 @@ def _deliver(
         mail.send_templated("login_code", address, {"code": code, "minutes": minutes})
         return
     template = "sms/login_code.txt" if purpose == CodePurpose.LOGIN else "sms/phone_code.txt"
-    text = " ".join(render_to_string(template, {"code": code, "minutes": minutes}).split())
+    language = translation.get_language() or settings.LANGUAGE_CODE  # set by send_code()
+    text = sms.render(template, {"code": code, "minutes": minutes}, language=language)
     send_sms(address, text)
 
 
@@ -229,12 +229,14 @@ def send_code(
     request: HttpRequest | None = None,
     force: bool = False,
     email_template: str = "contact_code",
+    language: str | None = None,
 ) -> SendOutcome:
     """Send a new code to ``address`` unless it is confirmed, too soon, or over a rate limit.
 
     ``force`` is False when the person merely opens the code page: a code already sent to the same
     address (even an expired one) is then left alone and nothing is sent. ``email_template`` names
-    the e-mail (``email/<name>_*.txt``) for flows other than registration.
+    the e-mail (``email/<name>_*.txt``) for flows other than registration. ``language`` is the
+    account's language where there is an account (a log-in code); else the request's is used.
     """
     row = current(purpose, owner)
     if row is not None and row.address == address:
@@ -249,7 +251,7 @@ def send_code(
         return SendOutcome(RATE_LIMITED)
 
     def deliver(code: str, code_hash: str) -> None:
-        with translation.override(translation.get_language() or settings.LANGUAGE_CODE):
+        with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
             _deliver(purpose, owner, address, code, code_hash, request, email_template)
 
     try:

@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.module_loading import import_string
 
 from registration.core.conf import app_settings
@@ -167,6 +169,16 @@ def get_backend(path: str | None = None, **options: Any) -> BaseBackend:
     """The configured backend (``REGISTRATION_SMS_BACKEND``), read at call time."""
     path = path or app_settings.SMS_BACKEND
     return import_string(path)(**options)
+
+
+def render(template_name: str, context: dict[str, Any] | None = None, *, language: str) -> str:
+    """The text of ``template_name`` (under ``templates/sms/``) in ``language``, white space collapsed.
+
+    The language is the person's (``registration.core.mail.language_of(account)``), or the request's
+    where no account exists yet: never the language of a clerk whose action sends the text.
+    """
+    with translation.override(language):
+        return " ".join(render_to_string(template_name, context or {}).split())
 
 
 def send_sms(to: str, text: str) -> None:

@@ -54,21 +54,22 @@ class DemoPerson:
     passport: str
     sex: str
     birth: date
+    language: str = "ru"  # of the site and of the messages: some demo people read English
 
 
 PEOPLE = [
     DemoPerson("service_centre", "applicant.centre@example.org", "KARIMOV", "BOBUR", "КАРИМОВ", "БОБУР", "UZ", "UZB",
                "AC1000001", "M", date(1991, 3, 14)),
     DemoPerson("post_letter", "applicant.post@example.org", "ERIKSSON", "ANNA", "ЭРИКССОН", "АННА", "SE", "SWE",
-               "AB1000002", "F", date(1988, 8, 12)),
+               "AB1000002", "F", date(1988, 8, 12), "en"),
     DemoPerson("signature", "applicant.signature@example.org", "MUELLER", "JONAS", "МЮЛЛЕР", "ЙОНАС", "DE", "DEU",
-               "C01X00T47", "M", date(1985, 1, 30)),
+               "C01X00T47", "M", date(1985, 1, 30), "en"),
     DemoPerson("video_call", "applicant.video@example.org", "NGUYEN", "LAN", "НГУЕН", "ЛАН", "VN", "VNM",
-               "B1000004", "F", date(1995, 6, 2)),
+               "B1000004", "F", date(1995, 6, 2), "en"),
     DemoPerson("consulate", "applicant.consulate@example.org", "ALIYEV", "RASHID", "АЛИЕВ", "РАШИД", "AZ", "AZE",
                "C10000005", "M", date(1979, 11, 23)),
     DemoPerson("scan_review", "applicant.scans@example.org", "SMITH", "JOHN", "СМИТ", "ДЖОН", "GB", "GBR",
-               "100000006", "M", date(1990, 4, 5)),
+               "100000006", "M", date(1990, 4, 5), "en"),
 ]  # fmt: skip
 
 
@@ -175,6 +176,7 @@ def _applicant(person: DemoPerson, index: int, secret: str) -> Applicant:
             house=str(index + 1),
             postcode="125009",
             documents=[passport],
+            language=person.language,
         )
     )
     # Spread over the last days, so that the clerks' queue has an order to show.

@@ -79,14 +79,12 @@ def open_request(confirmation: IdentityConfirmation | None) -> DocumentRequest |
 
 
 def notify(account: Account, name: str, context: Mapping[str, Any] | None = None) -> None:
-    """E-mail ``identity_<name>`` to the person; a mail failure is logged, never undoes the action."""
+    """E-mail ``identity_<name>`` to the person in their language; a mail failure is logged, never undoes the action.
+
+    A clerk's action sends it, so ``context`` holds lazy strings and dates, rendered in the person's language.
+    """
     try:
-        mail.send_templated(
-            f"identity_{name}",
-            account.email,
-            {"account": account, **(context or {})},
-            language=account.preferred_language or None,
-        )
+        mail.send_to_account(account, f"identity_{name}", context)
     except OSError:
         logger.warning("Identity e-mail %r could not be sent to account %s.", name, account.pk)
 
@@ -228,7 +226,7 @@ def confirm(
             reason=reason,
             data={"method": confirmation.method, "confirmation": confirmation.pk, **(details or {})},
         )
-    notify(account, "confirmed", {"method": registry.label(confirmation.method)})
+    notify(account, "confirmed", {"method": registry.lazy_label(confirmation.method)})
     return Outcome(confirmation, activated=True, message=_("Identity confirmed. The account is active."))
 
 
@@ -257,7 +255,7 @@ def reject(
             reason=reason,
             data={"method": confirmation.method, "confirmation": confirmation.pk},
         )
-    notify(confirmation.account, "rejected", {"reason": reason, "method": registry.label(confirmation.method)})
+    notify(confirmation.account, "rejected", {"reason": reason, "method": registry.lazy_label(confirmation.method)})
     return confirmation
 
 

@@ -179,10 +179,14 @@ METHOD = PostLetterMethod()
 
 @dataclass
 class PrintedLetter:
+    """One printed letter: the address block in Russian for the post, the message in ``language`` and Russian."""
+
     letter: PostLetter
     code: str
     name: str
     application_number: str
+    language: str = ""  # the person's (``Account.language``); the letter adds Russian when it is another
+    name_cyrillic: str = ""
 
 
 def print_letters(
@@ -235,6 +239,8 @@ def print_letters(
                     code=code,
                     name=applicant.full_name_latin if applicant else letter.account.email,
                     application_number=applicant.application_number if applicant else "",
+                    language=letter.account.language,
+                    name_cyrillic=applicant.full_name_cyrillic if applicant else "",
                 )
             )
     return printed

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from importlib import import_module
 
+from django.utils.functional import Promise
+
 from registration.identity.base import IdentityError, Method
 from registration.identity.conf import enabled_methods
 
@@ -59,6 +61,13 @@ def label(code: str) -> str:
     """The readable name of a method code (the code itself for a method no longer registered)."""
     method = _load().get(code)
     return str(method.label) if method else code
+
+
+def lazy_label(code: str) -> str | Promise:
+    """:func:`label`, read only where it is shown: a message rendered in the person's language names the
+    method in that language, not in the language of the clerk whose action sent it."""
+    method = _load().get(code)
+    return method.label if method else code
 
 
 def choices() -> list[tuple[str, str]]:

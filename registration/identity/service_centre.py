@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from django import forms
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -36,8 +37,18 @@ ORIGINALS: dict[str, Any] = {
 REQUIRED_ORIGINAL = "identity_document"
 
 
+class CentreChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ServiceCentre) -> str:
+        return obj.label()  # in the page's language, Russian where the centre is not translated
+
+
+def open_centres() -> QuerySet[ServiceCentre]:
+    """The centres people may visit, with their translations (one query more, not one per centre)."""
+    return ServiceCentre.objects.filter(is_active=True).prefetch_related("translations")
+
+
 class CentreForm(forms.Form):
-    centre = forms.ModelChoiceField(
+    centre = CentreChoiceField(
         label=_("Service centre you plan to visit"),
         queryset=ServiceCentre.objects.none(),
         required=False,
@@ -48,7 +59,7 @@ class CentreForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         assert isinstance(self.fields["centre"], forms.ModelChoiceField)
-        self.fields["centre"].queryset = ServiceCentre.objects.filter(is_active=True)
+        self.fields["centre"].queryset = open_centres()
 
 
 class CodeForm(RequiredMessagesMixin, forms.Form):
@@ -161,7 +172,7 @@ class ServiceCentreMethod(CodeEntryMethod):
 
     def cabinet_context(self, account: Account, confirmation: IdentityConfirmation | None) -> dict:
         return {
-            "centres": ServiceCentre.objects.filter(is_active=True),
+            "centres": open_centres(),
             "issues_code": conf.service_centre_issues_code(),
             "originals_checked": bool(confirmation and confirmation.details.get("originals")),
         }

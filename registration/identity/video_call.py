@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registration.accounts import audit
 from registration.accounts.models import Account
+from registration.core import timezones
 from registration.core.form_messages import RequiredMessagesMixin
 from registration.identity import conf, flows
 from registration.identity.base import ClerkDecision, Evidence, IdentityError, Method, Outcome
@@ -34,8 +35,8 @@ audit.register_actions(
 
 class SlotChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: VideoSlot) -> str:
-        local = timezone.localtime(obj.starts_at)
-        return f"{local:%d.%m.%Y %H:%M}"
+        # A person abroad must not guess whose clock is meant: the zone is named on every time.
+        return timezones.with_zone(obj.starts_at)
 
 
 class BookingForm(RequiredMessagesMixin, forms.Form):

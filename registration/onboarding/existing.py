@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import logging
 
-from django.template.loader import render_to_string
-from django.utils import translation
-
 from registration.accounts.models import Account
+from registration.codes import sms
 from registration.codes.sms import SmsSendError, send_sms
-from registration.core.mail import send_templated
+from registration.core.mail import language_of, send_to_account
 
 logger = logging.getLogger(__name__)
 
@@ -25,12 +23,10 @@ def tell_owner(kind: str, email: str, phone: str) -> None:
     account = Account.objects.filter(**lookup).first()
     if account is None:
         return
-    language = account.preferred_language or None
     if kind == "email":
-        send_templated("registration_attempt", account.email, {"email": account.email}, language=language)
+        send_to_account(account, "registration_attempt", {"email": account.email})
         return
-    with translation.override(language or translation.get_language()):
-        text = " ".join(render_to_string("sms/registration_attempt.txt").split())
+    text = sms.render("sms/registration_attempt.txt", language=language_of(account))
     try:
         send_sms(phone, text)
     except SmsSendError:

@@ -46,15 +46,15 @@ class SupportError(FlowError):
 def _tell(support_request: SupportRequest, body: str) -> None:
     account = support_request.account
     try:
-        mail.send_templated(
+        mail.send_to_account(
+            account,
             "support_answer",
-            account.email,
             {
                 "support_request": support_request,
                 "body": body,
-                "status_label": support_request.get_status_display(),
+                # Lazy: the status reads in the person's language, not the operator's.
+                "status_label": SupportStatus(support_request.status).label,
             },
-            language=account.preferred_language or None,
         )
     except OSError:
         logger.warning("Support e-mail could not be sent for request %s.", support_request.pk)

@@ -22,8 +22,10 @@ from registration.identity.models import (
     DocumentRequest,
     IdentityConfirmation,
     ServiceCentre,
+    ServiceCentreTranslation,
     SignatureCertificate,
 )
+from registration.identity.models.centres import translation_languages
 from registration.workspace import consulate, post, queue, support, video  # noqa: F401  (each registers its desk)
 from registration.workspace.base import ReadOnly, SecretLookupsRefused
 from registration.workspace.search import PostedSearch
@@ -114,11 +116,52 @@ class DocumentAdmin(ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
         return mask_passport(obj.number_last_digits)
 
 
+class ServiceCentreTranslationInline(admin.StackedInline):
+    """A centre's name, city, address and hours in the other interface languages (empty: Russian is shown)."""
+
+    model = ServiceCentreTranslation
+    fields = ("language", "name", "city", "address", "opening_hours")
+    min_num = 0
+
+    def get_extra(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> int:
+        present = obj.translations.count() if obj is not None else 0
+        return max(0, len(translation_languages()) - present)
+
+    def get_max_num(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> int:
+        return len(translation_languages())
+
+    # The translations go with their centre: whoever may see or change the centre may see or change them.
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return access.may(request.user, "view_centres")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("identity.change_servicecentre")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("identity.change_servicecentre")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("identity.change_servicecentre")
+
+
 @admin.register(ServiceCentre)
 class ServiceCentreAdmin(PostedSearch, admin.ModelAdmin):
     list_display = ("name", "city", "region", "is_active")
     list_filter = ("is_active", "region")
     search_fields = ("name", "city", "address")
+    fieldsets = (
+        (
+            _("In Russian"),
+            {
+                "fields": ("name", "region", "city", "address", "opening_hours", "phone", "is_active"),
+                "description": _(
+                    "The centre's name, city, address and opening hours as written in Russian. People using "
+                    "another language see the translations below; a value left empty there is shown in Russian."
+                ),
+            },
+        ),
+    )
+    inlines = (ServiceCentreTranslationInline,)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return access.may(request.user, "view_centres")

@@ -35,7 +35,7 @@ def test_print_waiting_letters_gives_one_page_per_letter_with_its_code(client, m
     page = response.content.decode()
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     assert len(re.findall(r'class="letter-code">[0-9A-Z]{5}-[0-9A-Z]{5}<', page)) == 2
-    assert page.count('<article class="letter">') == 2
+    assert page.count('<article class="letter" lang="ru">') == 2
     assert set(PostLetter.objects.values_list("state", flat=True)) == {"printed"}
     assert AuditEvent.objects.filter(action="post_letter.printed").count() == 2
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -11,6 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registration.accounts.identifiers import normalise_email
+from registration.core import mail
+
+
+def language_choices() -> list[tuple[str, Any]]:
+    """The site's interface languages (``settings.LANGUAGES``), read when used: a new one needs no migration."""
+    return list(settings.LANGUAGES)
 
 
 class AccountStatus(models.TextChoices):
@@ -79,7 +86,16 @@ class Account(AbstractBaseUser, PermissionsMixin):
         default=True,
         help_text=_("Unset to stop log-in altogether (for example for a clerk who has left)."),
     )
-    preferred_language = models.CharField(_("preferred language"), max_length=8, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        blank=True,
+        choices=language_choices,
+        help_text=_(
+            "The interface language chosen at registration or switched to later: every e-mail, text "
+            "message and letter to the person is written in it."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -118,6 +134,11 @@ class Account(AbstractBaseUser, PermissionsMixin):
             self.phone = None
         super().save(*args, **kwargs)
         self._saved_status = self.status
+
+    @property
+    def language(self) -> str:
+        """The language of messages to this person: the one recorded, else the site's default (Russian)."""
+        return mail.language_of(self)
 
     @property
     def is_pending(self) -> bool:

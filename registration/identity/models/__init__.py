@@ -1,6 +1,6 @@
 """Identity confirmation's data: each attempt, what each method keeps, and the service centres."""
 
-from registration.identity.models.centres import ServiceCentre
+from registration.identity.models.centres import CentreText, ServiceCentre, ServiceCentreTranslation
 from registration.identity.models.confirmations import (
     IDENTITY_CODE_PURPOSES,
     OPEN_STATES,
@@ -21,6 +21,7 @@ from registration.identity.models.signatures import SignatureCertificate
 __all__ = [
     "IDENTITY_CODE_PURPOSES",
     "OPEN_STATES",
+    "CentreText",
     "ConfirmationState",
     "DocumentRequest",
     "IdentityCode",
@@ -31,6 +32,7 @@ __all__ = [
     "RequestState",
     "RequestedScan",
     "ServiceCentre",
+    "ServiceCentreTranslation",
     "SignatureCertificate",
     "VideoSlot",
     "requested_scan_upload_to",

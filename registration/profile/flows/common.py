@@ -98,8 +98,6 @@ def tell(account: Account, name: str, to: str, context: Mapping[str, Any] | None
     if not to:
         return
     try:
-        mail.send_templated(
-            name, to, {"account": account, **(context or {})}, language=account.preferred_language or None
-        )
+        mail.send_to_account(account, name, context, to=to)
     except OSError:
         logger.warning("Profile e-mail %r could not be sent for account %s.", name, account.pk)

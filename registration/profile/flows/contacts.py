@@ -10,6 +10,7 @@ from registration.accounts import audit
 from registration.accounts.models import Account
 from registration.codes import contact as codes
 from registration.codes.models import CodePurpose, OneTimeCode
+from registration.core import mail
 from registration.core.masking import mask_email, mask_phone
 from registration.profile.flows.common import ProfileError, ensure_not_blocked, tell
 
@@ -55,6 +56,7 @@ def start_contact_change(
         request=request,
         force=True,
         email_template="profile_email_code",
+        language=mail.language_of(account),  # a support operator may resend it: the person's language
     )
     if outcome.code == codes.SENT:
         audit.record(
@@ -79,6 +81,7 @@ def resend_contact_code(account: Account, purpose: str, *, request: HttpRequest 
         request=request,
         force=True,
         email_template="profile_email_code",
+        language=mail.language_of(account),  # a support operator may resend it: the person's language
     )
 
 

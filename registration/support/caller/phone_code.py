@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from registration.accounts import audit
 from registration.accounts.models import Account
-from registration.codes import service
+from registration.codes import service, sms
 from registration.codes.models import CodePurpose
 from registration.codes.sms import SmsSendError, send_sms
-from registration.core import ratelimit
+from registration.core import mail, ratelimit
 from registration.support.caller.checks import (
     CallerError,
     CheckResult,
@@ -63,8 +61,7 @@ def send_code(account: Account, *, operator: Account, request: HttpRequest | Non
     minutes = max(1, int(service.policy(CodePurpose.CALLER).limits().lifetime.total_seconds()) // 60)
 
     def text_it(code: str, code_hash: str) -> None:
-        with translation.override(account.preferred_language or settings.LANGUAGE_CODE):
-            text = " ".join(render_to_string("sms/caller_code.txt", {"code": code, "minutes": minutes}).split())
+        text = sms.render("sms/caller_code.txt", {"code": code, "minutes": minutes}, language=mail.language_of(account))
         send_sms(account.phone, text)  # type: ignore[arg-type]  # checked above (no_phone)
 
     try:

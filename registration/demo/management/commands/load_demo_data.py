@@ -12,15 +12,25 @@ from django.db import transaction
 
 from registration.accounts.models import Account
 from registration.demo import identity as identity_demo
-from registration.identity.models import ServiceCentre
+from registration.identity.models import ServiceCentre, ServiceCentreTranslation
+from registration.identity.models.centres import translation_languages
 
-CENTRES = [
+CENTRES: list[dict[str, Any]] = [
     {
         "name": "МФЦ «Мои документы» Тверской",
         "region": "77",
         "city": "Москва",
         "address": "ул. Тверская, д. 1 (демонстрационный адрес)",
         "opening_hours": "Пн–Вс 8:00–20:00",
+        "phone": "+7 495 777-77-77",
+        "translations": {
+            "en": {
+                "name": "“My Documents” service centre, Tverskoy district",
+                "city": "Moscow",
+                "address": "1 Tverskaya Street (a demonstration address)",
+                "opening_hours": "Mon–Sun 8:00–20:00",
+            },
+        },
     },
     {
         "name": "МФЦ Центрального района",
@@ -28,6 +38,14 @@ CENTRES = [
         "city": "Санкт-Петербург",
         "address": "Невский пр., д. 1 (демонстрационный адрес)",
         "opening_hours": "Пн–Сб 9:00–21:00",
+        "translations": {
+            "en": {
+                "name": "Service centre of the Central district",
+                "city": "Saint Petersburg",
+                "address": "1 Nevsky Prospekt (a demonstration address)",
+                "opening_hours": "Mon–Sat 9:00–21:00",
+            },
+        },
     },
 ]
 
@@ -47,8 +65,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
-            for centre in CENTRES:
-                ServiceCentre.objects.get_or_create(name=centre["name"], defaults=centre)
+            for data in CENTRES:
+                fields = {key: value for key, value in data.items() if key != "translations"}
+                centre, _created = ServiceCentre.objects.get_or_create(name=fields["name"], defaults=fields)
+                languages = dict(translation_languages())
+                for language, texts in data["translations"].items():
+                    if language in languages:  # only the site's languages
+                        ServiceCentreTranslation.objects.update_or_create(
+                            centre=centre, language=language, defaults=texts
+                        )
             logins = []
             for email, role in DEMO_PEOPLE:
                 password = _password()
