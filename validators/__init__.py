@@ -122,7 +122,9 @@ ERROR_CODES: dict[str, str] = {
         "This phone number does not exist: check it, and type it with + and the country code, "
         "for example +998 90 123 45 67."
     ),
-    "phone_needs_country_code": _("Add the country code at the start of the number: +%(calling_code)s (%(country_name)s)."),
+    "phone_needs_country_code": _(
+        "Add the country code at the start of the number: +%(calling_code)s (%(country_name)s)."
+    ),
     "phone_not_mobile": _("This is not a mobile number; enter a mobile number that can receive SMS."),
     # names
     "name_empty": _("Enter the name."),

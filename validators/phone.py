@@ -109,7 +109,10 @@ def validate(number: str, region: str | None = None, *, country_name: str | None
         if fixed and exc.code != "phone_not_mobile":
             raise InvalidComponent(code="phone_not_mobile") from None
         if region and not typed.startswith(("+", "00")) and exc.code != "phone_not_mobile":
-            params = {"calling_code": phonenumbers.country_code_for_region(region), "country_name": country_name or region}
+            params = {
+                "calling_code": phonenumbers.country_code_for_region(region),
+                "country_name": country_name or region,
+            }
             raise InvalidFormat(code="phone_needs_country_code", params=params) from None
         raise
 

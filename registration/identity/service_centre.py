@@ -11,13 +11,16 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from django import forms
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from registration.accounts import audit
 from registration.accounts.models import Account
 from registration.codes import service
 from registration.codes.models import CodePurpose, OneTimeCode
+from registration.core.collation import collate
 from registration.core.form_messages import RequiredMessagesMixin
 from registration.identity import conf, flows
 from registration.identity.base import ClerkDecision, Evidence, IdentityError, Outcome
@@ -47,8 +50,13 @@ class CentreForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        assert isinstance(self.fields["centre"], forms.ModelChoiceField)
-        self.fields["centre"].queryset = ServiceCentre.objects.filter(is_active=True)
+        field = self.fields["centre"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = centres = ServiceCentre.objects.filter(is_active=True)
+        # By city, then name, in the alphabet of the page's language (the database's order is by code point).
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        ordered = collate(centres, language, key=lambda centre: f"{centre.city}\t{centre.name}")
+        field.choices = [("", field.empty_label), *((centre.pk, str(centre)) for centre in ordered)]
 
 
 class CodeForm(RequiredMessagesMixin, forms.Form):

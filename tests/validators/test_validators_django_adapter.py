@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
-from validators import ERROR_CODES, InvalidChecksum, InvalidLength, ScanError, dates, mrz
+from validators import ERROR_CODES, InvalidLength, ScanError, dates, mrz
 from validators import django as adapter
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")

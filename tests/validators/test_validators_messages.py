@@ -37,7 +37,9 @@ def test_mrz_check_digit_errors_name_no_digit():
     """Every check digit of a zone can be wrong; no message or params reveal the right one."""
     lines = SPECIMEN.split("\n")
     for position in (9, 19, 27, 42, 43):
-        line = lines[1][:position] + str((int(lines[1][position].replace("<", "0")) + 1) % 10) + lines[1][position + 1 :]
+        line = (
+            lines[1][:position] + str((int(lines[1][position].replace("<", "0")) + 1) % 10) + lines[1][position + 1 :]
+        )
         with pytest.raises(InvalidChecksum) as info:
             mrz.validate(lines[0] + "\n" + line)
         assert info.value.params == {}
