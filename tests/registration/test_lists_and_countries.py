@@ -32,6 +32,11 @@ def test_russian_country_list_is_in_russian_alphabetical_order():
     assert countries_only.index("Центрально-Африканская Республика") < countries_only.index("Чад")
     assert countries_only.index("Китай") < countries_only.index("Колумбия")
     assert countries_only[-1] == "Япония"
+    # Names of several words: word by word, a space or hyphen before any letter.
+    order = ["Самоа", "Сан-Марино", "Сан-Томе и Принсипи", "Саудовская Аравия"]
+    assert [countries_only.index(name) for name in order] == sorted(countries_only.index(name) for name in order)
+    assert countries_only.index("Новая Зеландия") < countries_only.index("Новая Каледония")
+    assert countries_only.index("Остров Рождества") < countries_only.index("Острова Кука")
 
 
 def test_russian_names_are_the_nominative_official_forms():
