@@ -148,6 +148,17 @@ def test_a_stateless_persons_zone_says_xxa():
     assert [error.code for error in form.errors.as_data()["mrz"]] == ["mrz_mismatch_nationality"]
 
 
+@pytest.mark.parametrize("nationality", ["XXB", "XXC", "XXX"])
+def test_a_refugees_travel_document_states_no_nationality(nationality):
+    """A refugee's travel document (ICAO XXB, XXC) or an unspecified nationality (XXX) is no mismatch."""
+    form = IdentityDocumentForm(personal={"citizenship": "AF"})
+    zone = type("Zone", (), {"document_number": "", "expiry_date": None, "birth_date": None, "surname": ""})
+    zone.nationality = nationality
+    form.cleaned_data = {}
+    form._cross_check(zone, {})
+    assert not form.errors
+
+
 def test_the_passport_error_names_the_country_in_the_language():
     """ "A passport number of UZ" is gone: the country's name, in the page's language."""
     data = {

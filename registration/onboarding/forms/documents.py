@@ -49,6 +49,11 @@ STATELESS_NUMBERS: dict[str, tuple[str, str]] = {
 }
 
 
+#: ICAO 9303's nationality codes that state no nationality: a refugee's travel document (1951 Convention,
+#: XXB; other refugees, XXC) or an unspecified one (XXX) can be held whatever the citizenship chosen.
+NO_NATIONALITY_STATED = ("XXB", "XXC", "XXX")
+
+
 def identity_kinds(citizenship: str) -> list[tuple[str, Any]]:
     """The identity documents a person of this citizenship may give."""
     return STATELESS_IDENTITY_KINDS if citizenship == countries.STATELESS else IDENTITY_KINDS
@@ -188,7 +193,7 @@ class IdentityDocumentForm(StepForm):
                 ),
             )
         nationality = countries.alpha3(self.country) if self.country else ""
-        if nationality and zone.nationality != nationality:
+        if nationality and zone.nationality not in (nationality, *NO_NATIONALITY_STATED):
             self.add_error(
                 "mrz",
                 ValidationError(
