@@ -59,6 +59,8 @@ _SEPARATORS = re.compile(r"[\s\-().\u00a0]")
 _MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
 # Longer than any E.164 number with room for a typo; stops phonenumbers from working on junk.
 _MAX_DIGITS = 17
+#: Errors of the international reading that a missing country code explains.
+_MISSING_COUNTRY_CODE = frozenset({"phone_too_short", "phone_invalid", "phone_unknown_country"})
 
 
 def compact(number: str) -> str:
@@ -98,8 +100,9 @@ def validate(number: str, region: str | None = None, *, country_name: str | None
     if region and not phonenumbers.country_code_for_region(region):
         region = None  # not a numbering plan (a stateless person's XX, Antarctica): no national reading
     typed = _SEPARATORS.sub("", number)
+    national = typed.isdigit() and typed.isascii() and not typed.startswith("00") and len(typed) <= _MAX_DIGITS
     fixed = False
-    if typed.isdigit() and typed.isascii() and not typed.startswith("00") and len(typed) <= _MAX_DIGITS:
+    if national:
         found, fixed = _national(typed, region)
         if found:
             return found
@@ -108,7 +111,7 @@ def validate(number: str, region: str | None = None, *, country_name: str | None
     except ValidationError as exc:
         if fixed and exc.code != "phone_not_mobile":
             raise InvalidComponent(code="phone_not_mobile") from None
-        if region and not typed.startswith(("+", "00")) and exc.code != "phone_not_mobile":
+        if region and national and exc.code in _MISSING_COUNTRY_CODE:
             params = {
                 "calling_code": phonenumbers.country_code_for_region(region),
                 "country_name": country_name or region,

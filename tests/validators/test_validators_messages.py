@@ -7,7 +7,18 @@ import re
 import pytest
 from django.utils import translation
 
-from validators import ERROR_CODES, InvalidChecksum, InvalidComponent, InvalidFormat, inn, mrz, passport, phone, snils
+from validators import (
+    ERROR_CODES,
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidFormat,
+    ValidationError,
+    inn,
+    mrz,
+    passport,
+    phone,
+    snils,
+)
 from validators import django as adapter
 
 SPECIMEN = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
@@ -148,3 +159,19 @@ def test_phone_compact_still_reads_the_russian_trunk_prefix():
     """compact() (log-in look-ups, format()) turns 8 and ten digits into +7, as before."""
     assert phone.compact("8 (916) 123-45-67") == "+79161234567"
     assert phone.format("8 916 123 45 67") == "+7 916 123-45-67"
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("916 CALL NOW", "phone_invalid_characters"),
+        ("", "phone_too_short"),
+        ("1234567890123456789", "phone_too_long"),
+        ("0012", "phone_too_short"),
+    ],
+)
+def test_phone_errors_that_no_country_code_would_mend_stay_as_they_are(typed, code):
+    """Letters, nothing, too many digits or a 00 prefix: the region's code is not the answer."""
+    with pytest.raises(ValidationError) as info:
+        phone.validate(typed, "UZ")
+    assert info.value.code == code
