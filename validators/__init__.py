@@ -13,7 +13,7 @@ English message and the ``params`` that explain it. Callers may catch broadly or
 ...     snils.validate('112-233-445 96')
 ... except InvalidChecksum as exc:
 ...     print(exc.code, '|', exc)
-snils_checksum | The SNILS check number is wrong: expected 95, got 96.
+snils_checksum | Check the SNILS: its last two digits do not match the others, so a digit is mistyped.
 >>> issubclass(InvalidLength, InvalidFormat) and issubclass(InvalidFormat, ValueError)
 True
 
@@ -72,11 +72,11 @@ ERROR_CODES: dict[str, str] = {
     # SNILS
     "snils_invalid_characters": _("A SNILS has only digits (spaces and dashes are allowed)."),
     "snils_length": _("A SNILS has 11 digits, not %(length)s."),
-    "snils_checksum": _("The SNILS check number is wrong: expected %(expected)s, got %(actual)s."),
+    "snils_checksum": _("Check the SNILS: its last two digits do not match the others, so a digit is mistyped."),
     # INN
     "inn_invalid_characters": _("An INN has only digits."),
     "inn_length": _("An INN has 12 digits (for a person) or 10 digits (for an organisation), not %(length)s."),
-    "inn_checksum": _("The INN check digits are wrong."),
+    "inn_checksum": _("Check the INN: its check digits do not match the others, so a digit is mistyped."),
     "inn_company_for_person": _("A 10-digit INN belongs to an organisation; a person's INN has 12 digits."),
     "inn_person_for_company": _("A 12-digit INN belongs to a person; an organisation's INN has 10 digits."),
     # passports
@@ -84,7 +84,10 @@ ERROR_CODES: dict[str, str] = {
     "passport_invalid_characters": _("A passport number has only Latin letters and digits."),
     "passport_length": _("A passport number has at most 9 letters and digits, not %(length)s."),
     "passport_country": _("%(country)s is not a country code (two Latin letters, such as UZ)."),
-    "passport_pattern": _("A passport number of %(country)s looks like %(example)s: check the number."),
+    "passport_pattern": _(
+        "This does not look like a passport number of the chosen country (%(country_name)s: for example "
+        "%(example)s). Check the number."
+    ),
     # documents of stay
     "document_kind": _("Unknown kind of document: %(kind)s."),
     "document_series_format": _("The series is wrong: it looks like %(example)s."),
@@ -115,7 +118,13 @@ ERROR_CODES: dict[str, str] = {
         "No country uses the code at the start of this number: "
         "enter it as + and the country code, for example +7 or +998."
     ),
-    "phone_invalid": _("This phone number does not exist in its country's numbering plan."),
+    "phone_invalid": _(
+        "This phone number does not exist: check it, and type it with + and the country code, "
+        "for example +998 90 123 45 67."
+    ),
+    "phone_needs_country_code": _(
+        "Add the country code at the start of the number: +%(calling_code)s (%(country_name)s)."
+    ),
     "phone_not_mobile": _("This is not a mobile number; enter a mobile number that can receive SMS."),
     # names
     "name_empty": _("Enter the name."),
@@ -153,7 +162,7 @@ ERROR_CODES: dict[str, str] = {
     "scan_invalid": _("This file cannot be accepted."),
     "scan_empty": _("The file is empty: upload it again."),
     "scan_too_large": _("The file is larger than %(max_size)s MB: scan at a lower quality or compress it."),
-    "scan_type_not_allowed": _("This is a %(kind)s file; upload a PDF, JPEG or PNG file."),
+    "scan_type_not_allowed": _("This type of file is not accepted: upload a PDF, JPEG or PNG file."),
     "scan_extension_mismatch": _(
         "The file is named .%(extension)s but is a %(kind)s file: save it again with the right type."
     ),

@@ -27,7 +27,7 @@ validators.InvalidComponent: A 10-digit INN belongs to an organisation; a person
 >>> validate('7707083894')
 Traceback (most recent call last):
     ...
-validators.InvalidChecksum: The INN check digits are wrong.
+validators.InvalidChecksum: Check the INN: its check digits do not match the others, so a digit is mistyped.
 >>> validate('12345678')
 Traceback (most recent call last):
     ...

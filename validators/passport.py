@@ -18,10 +18,14 @@ More information:
 'AB1234567'
 >>> validate('N1234567', 'KZ')
 'N1234567'
->>> validate('AB123456', 'BY')
+>>> validate('AB123456', 'BY')  # doctest: +ELLIPSIS
 Traceback (most recent call last):
     ...
-validators.InvalidFormat: A passport number of BY looks like MP1234567: check the number.
+validators.InvalidFormat: This does not look like a passport number of the chosen country (BY: ...). Check the number.
+>>> validate('AB123456', 'BY', country_name='Belarus')  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+    ...
+validators.InvalidFormat: This does not look like a passport number of the chosen country (Belarus: ...
 >>> validate('L898902C3X', 'ZZ')
 Traceback (most recent call last):
     ...
@@ -194,8 +198,12 @@ def hint(country: str) -> str:
     return " or ".join(f"{row.shape}, for example {row.example}" for row in patterns_for(country))
 
 
-def validate(number: str, country: str) -> str:
-    """Check a passport number issued by ``country`` (ISO alpha-2) and return it compacted."""
+def validate(number: str, country: str, *, country_name: str | None = None) -> str:
+    """Check a passport number issued by ``country`` (ISO alpha-2) and return it compacted.
+
+    ``country_name`` is how the error names the country (the library knows codes, not names in the
+    reader's language: the caller passes the name it shows); the code stands in without one.
+    """
     country = country.strip().upper()
     if not _COUNTRY.fullmatch(country):
         raise InvalidComponent(code="passport_country", params={"country": country})
@@ -212,6 +220,7 @@ def validate(number: str, country: str) -> str:
             code="passport_pattern",
             params={
                 "country": country,
+                "country_name": country_name or country,
                 "shape": " or ".join(row.shape for row in rows),
                 "example": " / ".join(row.example for row in rows),
             },

@@ -10,6 +10,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from config.env import cache_from_url, env_bool, env_int, env_list, env_mapping, env_str
+from registration.core.countries import django_countries_override
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("DJANGO_VAR_DIR", str(BASE_DIR / "var")))
@@ -167,6 +168,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "portal_language"
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Country names from CLDR (Babel) in every language, wherever a country field shows one, and the
+# stateless person's "citizenship" XX (registration/core/countries.py).
+COUNTRIES_OVERRIDE = django_countries_override()
 TIME_ZONE = "Europe/Moscow"
 USE_I18N = True
 USE_TZ = True

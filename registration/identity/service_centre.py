@@ -11,14 +11,17 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from registration.accounts import audit
 from registration.accounts.models import Account
 from registration.codes import service
 from registration.codes.models import CodePurpose, OneTimeCode
+from registration.core.collation import collate
 from registration.core.form_messages import RequiredMessagesMixin
 from registration.identity import conf, flows
 from registration.identity.base import ClerkDecision, Evidence, IdentityError, Outcome
@@ -58,8 +61,17 @@ class CentreForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        assert isinstance(self.fields["centre"], forms.ModelChoiceField)
-        self.fields["centre"].queryset = open_centres()
+        field = self.fields["centre"]
+        assert isinstance(field, CentreChoiceField)
+        field.queryset = centres = open_centres()
+        # By city, then name, in the page's language and its alphabet (the database's order is by code point).
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        texts = {centre.pk: centre.text(language) for centre in centres}
+        ordered = collate(centres, language, key=lambda centre: f"{texts[centre.pk].city}\t{texts[centre.pk].name}")
+        field.choices = [
+            ("", field.empty_label),
+            *((centre.pk, field.label_from_instance(centre)) for centre in ordered),
+        ]
 
 
 class CodeForm(RequiredMessagesMixin, forms.Form):

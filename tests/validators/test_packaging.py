@@ -143,5 +143,5 @@ def test_wheel_installs_and_runs_without_django(wheel, tmp_path):
     assert adapters.returncode == 0, adapters.stderr
     assert adapters.stdout.splitlines() == [
         "11223344595",
-        "snils_checksum Неверное контрольное число СНИЛС: должно быть 95, а введено 96. Проверьте номер.",
+        "snils_checksum Проверьте СНИЛС: две последние цифры не сходятся с остальными — значит, в номере опечатка.",
     ]

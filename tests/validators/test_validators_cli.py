@@ -42,7 +42,10 @@ def test_subprocess_valid_and_invalid():
         check=False,
     )
     assert bad.returncode == 1 and bad.stdout == ""
-    assert bad.stderr == "112-233-445 96: snils_checksum: The SNILS check number is wrong: expected 95, got 96.\n"
+    assert bad.stderr == (
+        "112-233-445 96: snils_checksum: Check the SNILS: its last two digits do not match the others, "
+        "so a digit is mistyped.\n"
+    )
     usage = subprocess.run(
         [sys.executable, "-m", "validators", "colour", "red"],
         capture_output=True,
@@ -110,7 +113,7 @@ def test_bulk_file(capsys, tmp_path):
     assert status == 1
     assert out == "7707083893\n500100732259\n"
     assert err.splitlines() == [
-        "line 3: inn_checksum: The INN check digits are wrong.",
+        "line 3: inn_checksum: Check the INN: its check digits do not match the others, so a digit is mistyped.",
         "line 5: inn_invalid_characters: An INN has only digits.",
     ]
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
-from validators import ERROR_CODES, InvalidChecksum, ScanError, dates, mrz
+from validators import ERROR_CODES, InvalidLength, ScanError, dates, mrz
 from validators import django as adapter
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -48,10 +48,10 @@ def test_every_message_is_translated(language):
 
 def test_to_django_error_keeps_code_and_params():
     """A library error becomes Django's with the same code and params, message by code."""
-    error = adapter.to_django_error(InvalidChecksum(code="snils_checksum", params={"expected": "95", "actual": "96"}))
-    assert (error.code, error.params) == ("snils_checksum", {"expected": "95", "actual": "96"})
+    error = adapter.to_django_error(InvalidLength(code="snils_length", params={"length": 9}))
+    assert (error.code, error.params) == ("snils_length", {"length": 9})
     with translation.override("ru"):
-        assert error.messages == ["Неверное контрольное число СНИЛС: должно быть 95, а введено 96. Проверьте номер."]
+        assert error.messages == ["В СНИЛС 11 цифр, а введено 9."]
     unknown = adapter.to_django_error(ScanError("Custom %(x)s.", code="custom"))
     assert unknown.messages == ["Custom …."]
     percent = adapter.to_django_error(ScanError("%(share)s%% done.", code="custom", params={"share": 50}))

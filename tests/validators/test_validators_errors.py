@@ -30,10 +30,10 @@ def test_hierarchy():
 
 def test_default_message_and_params():
     """An error keeps its code and params and formats its message."""
-    error = InvalidChecksum(code="snils_checksum", params={"expected": "95", "actual": "96"})
-    assert error.code == "snils_checksum" and error.params == {"expected": "95", "actual": "96"}
-    assert str(error) == "The SNILS check number is wrong: expected 95, got 96."
-    assert repr(error) == "InvalidChecksum(code='snils_checksum', params={'expected': '95', 'actual': '96'})"
+    error = InvalidLength(code="snils_length", params={"length": 9})
+    assert error.code == "snils_length" and error.params == {"length": 9}
+    assert str(error) == "A SNILS has 11 digits, not 9."
+    assert repr(error) == "InvalidLength(code='snils_length', params={'length': 9})"
     assert str(InvalidChecksum()) == ERROR_CODES["invalid_checksum"]
     assert InvalidChecksum().code == "invalid_checksum"
 

@@ -18,7 +18,7 @@ The validator classes live in :mod:`validators.django.validators`, the form fiel
 ...         field.clean('112-233-445 96')
 ...     except forms.ValidationError as exc:
 ...         print(exc.error_list[0].code, '|', exc.messages[0])
-snils_checksum | The SNILS check number is wrong: expected 95, got 96.
+snils_checksum | Check the SNILS: its last two digits do not match the others, so a digit is mistyped.
 >>> DateField().clean('25.03.1990')
 datetime.date(1990, 3, 25)
 >>> PassportNumberField(country='UZ').clean('fa 1234567')

@@ -42,9 +42,12 @@ def call(function: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
         raise to_django_error(exc) from None
 
 
-def validate_passport_number(number: str, country: str) -> str:
-    """Check a passport number for ``country`` (for a form's ``clean()``); raise Django's error."""
-    return call(_passport.validate, number, country)
+def validate_passport_number(number: str, country: str, country_name: str | None = None) -> str:
+    """Check a passport number for ``country`` (for a form's ``clean()``); raise Django's error.
+
+    ``country_name`` names the country in the error, in the reader's language (the code otherwise).
+    """
+    return call(_passport.validate, number, country, country_name=country_name)
 
 
 def validate_document(kind: str, series: str, number: str) -> tuple[str, str]:

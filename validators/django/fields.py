@@ -189,11 +189,15 @@ class PhoneField(_LibraryField):
 
     widget = forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
 
-    def __init__(self, **kwargs: Any) -> None:
-        self.validator = PhoneValidator()
+    def __init__(self, *, region: str | None = None, country_name: str | None = None, **kwargs: Any) -> None:
+        self.validator = PhoneValidator(region, country_name)
         kwargs.setdefault("help_text", _help_text(self.validator))
         kwargs.setdefault("max_length", 32)
         super().__init__(**kwargs)
+
+    def set_region(self, region: str | None, country_name: str | None = None) -> None:
+        """Read numbers typed without a country code as numbers of ``region`` (the person's country)."""
+        self.validator = PhoneValidator(region, country_name)
 
 
 class LatinNameField(_LibraryField):

@@ -169,8 +169,12 @@ class PhoneValidator(LibraryValidator):
     code = "phone_not_mobile"
     help_text = _("A mobile number with the country code, for example +998 90 123 45 67.")
 
+    def __init__(self, region: str | None = None, country_name: str | None = None) -> None:
+        self.region = region
+        self.country_name = country_name
+
     def clean(self, value: str) -> str:
-        return _phone.validate(value)
+        return _phone.validate(value, self.region, country_name=self.country_name)
 
 
 @deconstructible(path="validators.django.LatinNameValidator")

@@ -75,7 +75,7 @@ validators.ExtensionMismatch: The file is named .jpg but is a PNG file: save it 
 >>> check(b'GIF89a' + bytes(20))
 Traceback (most recent call last):
     ...
-validators.FileTypeNotAllowed: This is a GIF file; upload a PDF, JPEG or PNG file.
+validators.FileTypeNotAllowed: This type of file is not accepted: upload a PDF, JPEG or PNG file.
 """
 
 from __future__ import annotations

@@ -114,6 +114,17 @@ class DocumentKind(models.TextChoices):
     MIGRATION_CARD = "migration_card", _("Migration card")
     WORK_PATENT = "work_patent", _("Work patent")
     STAY_REGISTRATION = "stay_registration", _("Registration at the place of stay")
+    # A stateless person's identity documents (Federal law 115-FZ, article 10).
+    STATELESS_TRAVEL_DOCUMENT = (
+        "stateless_travel_document",
+        _("Travel document of a stateless person, issued by a foreign state"),
+    )
+    STATELESS_RESIDENCE_PERMIT = "stateless_residence_permit", _("Residence permit of a stateless person (Russian)")
+    STATELESS_TEMPORARY_RESIDENCE = (
+        "stateless_temporary_residence",
+        _("Temporary residence permit of a stateless person (Russian)"),
+    )
+    STATELESS_IDENTITY_CARD = "stateless_identity_card", _("Identity card of a stateless person in Russia")
 
 
 class Document(models.Model):

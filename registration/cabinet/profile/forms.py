@@ -13,6 +13,7 @@ from registration.accounts.identifiers import check_registration_email
 from registration.accounts.models import Account
 from registration.codes import contact as codes
 from registration.codes.models import CodePurpose
+from registration.core.countries import phone_region
 from registration.onboarding.forms import (
     CODE_ERRORS,
     NAME_PAIRS,
@@ -90,6 +91,11 @@ class PhoneChangeForm(PasswordCheckMixin):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["address"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
+        # A number typed without its country code is read as one of the person's country.
+        applicant = getattr(self.account, "applicant", None)
+        citizenship = str(applicant.citizenship) if applicant is not None and applicant.citizenship else ""
+        address: Any = self.fields["address"]
+        address.set_region(*phone_region(citizenship))
 
     def clean_address(self) -> str:
         address = self.cleaned_data["address"]

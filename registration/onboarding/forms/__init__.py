@@ -25,7 +25,7 @@ from registration.onboarding.forms.contacts import (
     RegistrationType,
     RegistrationTypeForm,
 )
-from registration.onboarding.forms.documents import IDENTITY_KINDS, IdentityDocumentForm
+from registration.onboarding.forms.documents import IDENTITY_KINDS, STATELESS_IDENTITY_KINDS, IdentityDocumentForm
 from registration.onboarding.forms.person import NAME_PAIRS, NamesCyrillicForm, PersonalForm, spelling_error
 from registration.onboarding.forms.stay import STAY_KINDS, STAY_LAYOUT, StayDocumentForm, StayTypeForm
 from registration.onboarding.forms.widgets import WizardScanField, text
@@ -34,6 +34,7 @@ __all__ = [
     "CODE_ERRORS",
     "IDENTITY_KINDS",
     "NAME_PAIRS",
+    "STATELESS_IDENTITY_KINDS",
     "STAY_KINDS",
     "STAY_LAYOUT",
     "AddressForm",

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from registration.onboarding.forms.base import StepForm
-from registration.onboarding.forms.widgets import QuickRegionField, QuickSelect, text
+from registration.onboarding.forms.widgets import QuickRegionField, QuickSelect, region_choices, text
 from validators.django import InnField, PostcodeField, SnilsField
 
 # --- 10. identifiers ---------------------------------------------------------------------------
@@ -39,7 +39,7 @@ class IdentifiersForm(StepForm):
 
 
 class AddressForm(StepForm):
-    region = QuickRegionField(label=_("Region"), widget=QuickSelect())
+    region = QuickRegionField(label=_("Region"), widget=QuickSelect(), choices=region_choices)
     city = forms.CharField(
         label=_("City, town or settlement"),
         max_length=100,

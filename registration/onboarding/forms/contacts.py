@@ -12,6 +12,7 @@ from registration.accounts.forms import email_field
 from registration.accounts.identifiers import check_registration_email
 from registration.codes import contact as codes
 from registration.codes.models import CodePurpose
+from registration.core import countries
 from registration.onboarding.forms.base import StepForm
 from validators.django import PhoneField
 
@@ -53,10 +54,14 @@ class ContactsForm(StepForm):
         error_messages={"required": _("Enter your mobile phone number.")},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, citizenship: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel", "type": "tel"})
         self.fields["phone"].widget.input_type = "tel"
+        # Once the citizenship is known (a change from the check page), a number typed without its
+        # country code is read as one of that country; before that, as a Russian one.
+        phone_field: Any = self.fields["phone"]
+        phone_field.set_region(*countries.phone_region(citizenship))
 
     def clean_email(self) -> str:
         # Accounts store the normal form (Account.save), so an exact match uses the unique index.

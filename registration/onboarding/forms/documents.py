@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -10,9 +11,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from registration.accounts.models import DocumentKind
+from registration.core import countries
 from registration.onboarding.forms.base import StepForm
 from registration.onboarding.forms.widgets import WizardScanField, text
 from validators import dates as vdates
@@ -20,10 +21,42 @@ from validators import mrz as vmrz
 from validators import names as vnames
 from validators.django import DateField, MRZField, PassportNumberField, ValidUntilField, validate_passport_number
 
-IDENTITY_KINDS = [
+IDENTITY_KINDS: list[tuple[str, Any]] = [
     (DocumentKind.FOREIGN_PASSPORT, DocumentKind.FOREIGN_PASSPORT.label),
     (DocumentKind.OTHER_IDENTITY, DocumentKind.OTHER_IDENTITY.label),
 ]
+#: A stateless person's identity documents (115-FZ, article 10): no national passport.
+STATELESS_IDENTITY_KINDS: list[tuple[str, Any]] = [
+    (kind, kind.label)
+    for kind in (
+        DocumentKind.STATELESS_TRAVEL_DOCUMENT,
+        DocumentKind.STATELESS_RESIDENCE_PERMIT,
+        DocumentKind.STATELESS_TEMPORARY_RESIDENCE,
+        DocumentKind.STATELESS_IDENTITY_CARD,
+        DocumentKind.OTHER_IDENTITY,
+    )
+]
+#: How the number of each stateless person's document looks: a pattern of the compact number and an example.
+#: The travel document follows ICAO 9303 (at most 9 letters and digits, as for a country without a known
+#: pattern); the Russian residence permit has a series of 2 digits and a number of 7 (as the foreign
+#: citizen's); the Russian temporary residence permit and identity card have no published format, so
+#: only the characters and a length limit are checked.
+STATELESS_NUMBERS: dict[str, tuple[str, str]] = {
+    DocumentKind.STATELESS_TRAVEL_DOCUMENT: (r"[A-Z0-9]{1,9}", "L898902C3"),
+    DocumentKind.STATELESS_RESIDENCE_PERMIT: (r"\d{9}", "82 1234567"),
+    DocumentKind.STATELESS_TEMPORARY_RESIDENCE: (r"[A-Z0-9]{1,12}", "1234567"),
+    DocumentKind.STATELESS_IDENTITY_CARD: (r"[A-Z0-9]{1,12}", "1234567"),
+}
+
+
+#: ICAO 9303's nationality codes that state no nationality: a refugee's travel document (1951 Convention,
+#: XXB; other refugees, XXC) or an unspecified one (XXX) can be held whatever the citizenship chosen.
+NO_NATIONALITY_STATED = ("XXB", "XXC", "XXX")
+
+
+def identity_kinds(citizenship: str) -> list[tuple[str, Any]]:
+    """The identity documents a person of this citizenship may give."""
+    return STATELESS_IDENTITY_KINDS if citizenship == countries.STATELESS else IDENTITY_KINDS
 
 
 class IdentityDocumentForm(StepForm):
@@ -70,6 +103,8 @@ class IdentityDocumentForm(StepForm):
         super().__init__(*args, **kwargs)
         self.personal = dict(personal or {})
         self.country = str(self.personal.get("citizenship") or "")
+        kind_field: Any = self.fields["kind"]
+        kind_field.choices = identity_kinds(self.country)
         for name in ("issue_date", "expiry_date"):
             self.fields[name].widget.attrs.update(
                 {"inputmode": "numeric", "class": "input-short", "autocomplete": "off"}
@@ -87,12 +122,23 @@ class IdentityDocumentForm(StepForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         assert cleaned is not None  # Form.clean returns cleaned_data
-        number = cleaned.get("number")
-        if number and cleaned.get("kind") == DocumentKind.FOREIGN_PASSPORT and self.country:
+        number, kind = cleaned.get("number"), cleaned.get("kind")
+        if number and kind == DocumentKind.FOREIGN_PASSPORT and self.country:
             try:
-                cleaned["number"] = validate_passport_number(number, self.country)
+                cleaned["number"] = validate_passport_number(number, self.country, countries.name(self.country))
             except ValidationError as exc:
                 self.add_error("number", exc)
+        elif number and kind in STATELESS_NUMBERS:
+            pattern, example = STATELESS_NUMBERS[kind]
+            if not re.fullmatch(pattern, number, re.ASCII):
+                self.add_error(
+                    "number",
+                    ValidationError(
+                        _("This does not look like the number of this document (for example %(example)s). Check it."),
+                        code="stateless_document_number",
+                        params={"example": example},
+                    ),
+                )
         issued, expires = cleaned.get("issue_date"), cleaned.get("expiry_date")
         if issued and expires and expires <= issued:
             self.add_error(
@@ -146,8 +192,8 @@ class IdentityDocumentForm(StepForm):
                     params={"mrz": zone.surname, "typed": surname},
                 ),
             )
-        nationality = _alpha3(self.country)
-        if nationality and zone.nationality != nationality:
+        nationality = countries.alpha3(self.country) if self.country else ""
+        if nationality and zone.nationality not in (nationality, *NO_NATIONALITY_STATED):
             self.add_error(
                 "mrz",
                 ValidationError(
@@ -163,10 +209,3 @@ def _mrz_name(name: str) -> str:
     plain = vnames.to_latin(vnames.compact(name)).upper()
     plain = "".join(ch for ch in plain if ch != "'")
     return " ".join(plain.replace("-", " ").split())
-
-
-def _alpha3(code: str) -> str:
-    try:
-        return countries.alpha3(code) or ""
-    except (KeyError, TypeError):
-        return ""

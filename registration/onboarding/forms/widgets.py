@@ -11,8 +11,9 @@ from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
+from registration.core import countries
+from registration.core.collation import collate_choices
 from validators import regions as vregions
 from validators.django import RegionField, ScanField
 
@@ -45,17 +46,14 @@ class QuickSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
 
 
-_CITIZENSHIP_CHOICES: dict[str, list[tuple[str, str]]] = {}
-
-
 class CountryChoiceField(forms.ChoiceField):
     """The citizenship list, checked against a set of codes rather than by walking ~250 choices."""
 
     def valid_value(self, value: Any) -> bool:
-        return isinstance(value, str) and value in countries.countries
+        return countries.is_citizenship(value)
 
     def display(self, value: str) -> str:
-        return str(countries.name(value))
+        return countries.name(value)
 
 
 class QuickRegionField(RegionField):
@@ -70,14 +68,23 @@ class QuickRegionField(RegionField):
 
 
 def citizenship_choices() -> list[tuple[str, str]]:
-    """Every country in the page's language, sorted by name (built once per language)."""
+    """Statelessness, then every country in the page's language, in its alphabetical order."""
+    return [("", str(_("Choose a country"))), *countries.choices()]
+
+
+def region_choices() -> list[tuple[str, str]]:
+    """The 89 federal subjects in the page's language, in its alphabetical order (built once per language)."""
     language = translation.get_language() or settings.LANGUAGE_CODE
-    if language not in _CITIZENSHIP_CHOICES:
-        _CITIZENSHIP_CHOICES[language] = [
-            ("", str(_("Choose a country"))),
-            *((code, str(name)) for code, name in countries),
+    if language not in _REGION_CHOICES:
+        names = [
+            (region.code, vregions.name(region.code, "ru" if language.startswith("ru") else "en"))
+            for region in vregions.REGIONS
         ]
-    return _CITIZENSHIP_CHOICES[language]
+        _REGION_CHOICES[language] = collate_choices(names, language)
+    return [("", str(_("Choose a region"))), *_REGION_CHOICES[language]]
+
+
+_REGION_CHOICES: dict[str, list[tuple[str, str]]] = {}
 
 
 class WizardScanField(ScanField):

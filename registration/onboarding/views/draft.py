@@ -98,7 +98,9 @@ class DraftMixin(WizardView):
     def get_form_kwargs(self, step: str | None = None) -> dict[str, Any]:
         step = step or self.steps.current
         kwargs: dict[str, Any] = {}
-        if step in (S.PHONE_CODE, S.EMAIL_CODE):
+        if step == S.CONTACTS and self.storage.get_step_data(S.PERSONAL):
+            kwargs["citizenship"] = self.earlier(S.PERSONAL).get("citizenship", "")
+        elif step in (S.PHONE_CODE, S.EMAIL_CODE):
             contacts = self.earlier(S.CONTACTS)
             kwargs["owner"] = self.draft_id
             kwargs["address"] = contacts.get("phone" if step == S.PHONE_CODE else "email", "")
@@ -149,6 +151,9 @@ class DraftMixin(WizardView):
             stored[form.add_prefix("password_token")] = [token]
         if isinstance(form, forms.CodeForm):
             stored.pop(form.add_prefix("code"), None)
+        if isinstance(form, forms.ContactsForm):
+            # The number as read (E.164): a later citizenship must not re-read a local number as another.
+            stored[form.add_prefix("phone")] = [form.cleaned_data["phone"]]
         return stored
 
     def process_step_files(self, form: forms.StepForm) -> dict[str, UploadedFile]:
