@@ -18,6 +18,7 @@ from formtools.wizard.views import NamedUrlSessionWizardView
 
 from registration.codes import contact as codes
 from registration.core.http import client_ip
+from registration.core.i18n import set_language_cookie, supported
 from registration.core.ratelimit import hit, too_many_requests
 from registration.onboarding import forms
 from registration.onboarding import steps as S
@@ -30,6 +31,9 @@ from registration.onboarding.views.existing import ExistingAccountMixin
 from registration.onboarding.views.summary import SummaryMixin, describe_meta
 
 LOGIN_BACKEND = "registration.accounts.backends.EmailOrPhoneBackend"
+#: The header's language buttons are submit buttons of the step's form with this name (``base.html``).
+LANGUAGE_FIELD = "language"
+SEND_OUTCOME = "send_outcome"
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -76,7 +80,13 @@ class RegistrationWizard(DraftMixin, CodeStepsMixin, ExistingAccountMixin, Summa
                 status = 429
             if outcome.code not in (codes.SENT, codes.ALREADY_CONFIRMED):
                 self._send_outcome = outcome
-        form = self.get_form(data=self.storage.current_step_data, files=self.storage.current_step_files)
+            asked = self.pop_send_outcome(step)
+            if asked is not None:  # "send a new code" was pressed (its POST redirected here)
+                self._send_outcome = asked
+                status = 429 if asked.code in (codes.RATE_LIMITED, codes.COOLDOWN) else 200
+        form = self.typed_form(step)
+        if form is None:
+            form = self.get_form(data=self.storage.current_step_data, files=self.storage.current_step_files)
         response = self.render(form)
         response.status_code = status
         return response
@@ -91,26 +101,36 @@ class RegistrationWizard(DraftMixin, CodeStepsMixin, ExistingAccountMixin, Summa
             return redirect(self.get_step_url(missing))
         self.storage.current_step = step
         request = self.request
+        # Every POST ends in a redirect to a GET (Post/Redirect/Get): going back or reloading never
+        # sends a form again. The same step's GET shows what was typed, and the errors once.
+        here = request.get_full_path()
+        language = supported(request.POST.get(LANGUAGE_FIELD))
+        if language:
+            # A language button of the header, submitted with this step's form: keep the input
+            # unvalidated, switch, and show the same step again in the new language.
+            self.keep_typed(
+                step, self.get_form(data=self.posted_data(step), files=self.files_with_kept(step)), errors=False
+            )
+            translation.activate(language)
+            response = redirect(here)
+            set_language_cookie(response, language)
+            return response
         if step == S.CONTACTS and not hit("wizard_contacts_ip", client_ip(request) or "unknown"):
             return too_many_requests(request)
         if step not in (S.PHONE_CODE, S.EMAIL_CODE) and self.has_existing_account(step):
-            return self.render_account_exists()  # a code step looks after it has stored its answer
+            return redirect(here)  # its GET shows the account-exists page (a code step stores its answer first)
 
         if step in (S.PHONE_CODE, S.EMAIL_CODE):
             if "resend" in request.POST:
-                outcome = self.send_code(step, force=True)
-                self._send_outcome = outcome
-                form = self.get_form(data=None)
-                response = self.render(form)
-                if outcome.code in (codes.RATE_LIMITED, codes.COOLDOWN):
-                    response.status_code = 429
-                return response
+                self.keep_send_outcome(step, self.send_code(step, force=True))
+                return redirect(here)
             if self.check_typed_code(step) == codes.RATE_LIMITED:
                 return too_many_requests(request)
 
         form = self.get_form(data=self.posted_data(step), files=self.files_with_kept(step))
         if not form.is_valid():
-            return self.render(form)
+            self.keep_typed(step, form, errors=True)
+            return redirect(here)
 
         if step == S.TYPE and form.cleaned_data["registration_type"] == forms.RegistrationType.RUSSIAN:
             return redirect("registration:wizard_russian")
@@ -131,8 +151,25 @@ class RegistrationWizard(DraftMixin, CodeStepsMixin, ExistingAccountMixin, Summa
         self.storage.current_step = next_step
         return redirect(self.get_step_url(next_step))
 
+    def keep_send_outcome(self, step: str, outcome: codes.SendOutcome) -> None:
+        extra = self.storage.extra_data
+        extra[SEND_OUTCOME] = [step, outcome.code, outcome.retry_after]
+        self.storage.extra_data = extra
+
+    def pop_send_outcome(self, step: str) -> codes.SendOutcome | None:
+        """What pressing "send a new code" did, shown once on the step's GET."""
+        extra = self.storage.extra_data
+        kept = extra.pop(SEND_OUTCOME, None)
+        if kept is None:
+            return None
+        self.storage.extra_data = extra
+        if kept[0] != step:
+            return None
+        return codes.SendOutcome(kept[1], retry_after=kept[2])
+
     def store(self, step: str, form: forms.StepForm) -> None:
         before = self.storage.get_step_data(step)
+        self.forget_typed(step)
         self.storage.set_step_data(step, self.process_step(form))
         self.storage.set_step_files(step, self.process_step_files(form))
         if step == S.PASSWORD and "captcha" in form.fields:
