@@ -19,7 +19,7 @@ def field_value(html: str, name: str) -> str | None:
 
 
 def test_a_refused_answer_redirects_to_the_step_which_shows_the_errors_once(wizard, client):
-    """A failed POST answers 302 to its own step; the GET shows the typed values and errors; a reload only the values."""
+    """A failed POST answers 302 to its own step; its GET shows the values and errors; a reload only the values."""
     wizard.run_until(S.CONTACTS)
     url = wizard.url(S.CONTACTS)
     posted = client.post(url, wizard.payload(S.CONTACTS, {"email": "anna@example", "phone": "+79161234567"}))
@@ -65,7 +65,7 @@ def test_a_code_step_error_keeps_its_attempts_left_and_a_resend_redirects(wizard
 
 
 def test_switching_language_keeps_the_input_without_errors(wizard, client):
-    """The header's language button posts the step's form: the input is kept unvalidated, the page comes back in English."""
+    """A language button posts the step's form: the input is kept unvalidated, the page comes back in English."""
     wizard.run_until(S.CONTACTS)
     url = wizard.url(S.CONTACTS)
     body = wizard.payload(S.CONTACTS, {"email": "anna@", "phone": ""})
