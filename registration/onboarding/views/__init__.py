@@ -17,6 +17,7 @@ The side pages (the start, starting again, the confirmation, …) are in :mod:`.
 from registration.onboarding.storage import StoredFile
 from registration.onboarding.views.application import application_data
 from registration.onboarding.views.pages import complete, email_link, has_draft, restart, russian_citizens, start
+from registration.onboarding.views.resume import resume_code, resume_link, saved_page, session_ended
 from registration.onboarding.views.wizard import RegistrationWizard, wizard_view
 
 __all__ = [
@@ -27,7 +28,11 @@ __all__ = [
     "email_link",
     "has_draft",
     "restart",
+    "resume_code",
+    "resume_link",
     "russian_citizens",
+    "saved_page",
+    "session_ended",
     "start",
     "wizard_view",
 ]

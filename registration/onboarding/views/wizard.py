@@ -20,7 +20,7 @@ from registration.codes import contact as codes
 from registration.core.http import client_ip
 from registration.core.i18n import set_language_cookie, supported
 from registration.core.ratelimit import hit, too_many_requests
-from registration.onboarding import forms
+from registration.onboarding import forms, resume
 from registration.onboarding import steps as S
 from registration.onboarding import submit as services
 from registration.onboarding.storage import WizardStorage
@@ -28,6 +28,7 @@ from registration.onboarding.views.application import application_data
 from registration.onboarding.views.code_steps import CodeStepsMixin
 from registration.onboarding.views.draft import RETURN_TO_CHECK, WIZARD_PREFIX, DraftMixin
 from registration.onboarding.views.existing import ExistingAccountMixin
+from registration.onboarding.views.resume import SAVE_LATER, SavedDraftMixin
 from registration.onboarding.views.summary import SummaryMixin, describe_meta
 
 LOGIN_BACKEND = "registration.accounts.backends.EmailOrPhoneBackend"
@@ -38,7 +39,9 @@ SEND_OUTCOME = "send_outcome"
 
 @method_decorator(never_cache, name="dispatch")
 @method_decorator(sensitive_post_parameters("password-password1", "password-password2"), name="dispatch")
-class RegistrationWizard(DraftMixin, CodeStepsMixin, ExistingAccountMixin, SummaryMixin, NamedUrlSessionWizardView):
+class RegistrationWizard(
+    DraftMixin, CodeStepsMixin, ExistingAccountMixin, SummaryMixin, SavedDraftMixin, NamedUrlSessionWizardView
+):
     form_list = S.FORM_LIST
     condition_dict = S.CONDITIONS
     storage_name = "registration.onboarding.storage.WizardStorage"
@@ -54,8 +57,24 @@ class RegistrationWizard(DraftMixin, CodeStepsMixin, ExistingAccountMixin, Summa
 
     # --- HTTP --------------------------------------------------------------------------------
 
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.with_handle(super().dispatch(request, *args, **kwargs))
+
+    def lost(self, step: str | None) -> bool:
+        """A later step asked for by a browser that had a registration in progress, now without any answer
+        in its session: the session has ended (a new visitor is simply sent to the first step)."""
+        return (
+            step is not None
+            and step in self.get_form_list()
+            and step != self.steps.first
+            and not self.completed()
+            and bool(self.request.COOKIES.get(resume.STARTED_COOKIE))
+        )
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         step = kwargs.get("step")
+        if self.lost(step):
+            return self.session_lost()
         if step is None:
             # Resume where the person stopped (formtools' ?reset is not honoured: starting again is a POST).
             current = self.storage.current_step or self.steps.first
@@ -93,6 +112,8 @@ class RegistrationWizard(DraftMixin, CodeStepsMixin, ExistingAccountMixin, Summa
 
     def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
         step = kwargs.get("step")
+        if self.lost(step):
+            return self.session_lost()
         if step not in self.get_form_list():
             return redirect(self.get_step_url(self.steps.first))
         assert isinstance(step, str)  # one of the form list's names
@@ -112,9 +133,15 @@ class RegistrationWizard(DraftMixin, CodeStepsMixin, ExistingAccountMixin, Summa
                 step, self.get_form(data=self.posted_data(step), files=self.files_with_kept(step)), errors=False
             )
             translation.activate(language)
+            self.keep_on_server()
             response = redirect(here)
             set_language_cookie(response, language)
             return response
+        if SAVE_LATER in request.POST:
+            self.keep_typed(
+                step, self.get_form(data=self.posted_data(step), files=self.files_with_kept(step)), errors=False
+            )
+            return self.save_for_later(step)
         if step == S.CONTACTS and not hit("wizard_contacts_ip", client_ip(request) or "unknown"):
             return too_many_requests(request)
         if step not in (S.PHONE_CODE, S.EMAIL_CODE) and self.has_existing_account(step):
@@ -130,6 +157,7 @@ class RegistrationWizard(DraftMixin, CodeStepsMixin, ExistingAccountMixin, Summa
         form = self.get_form(data=self.posted_data(step), files=self.files_with_kept(step))
         if not form.is_valid():
             self.keep_typed(step, form, errors=True)
+            self.keep_on_server()
             return redirect(here)
 
         if step == S.TYPE and form.cleaned_data["registration_type"] == forms.RegistrationType.RUSSIAN:
@@ -144,11 +172,13 @@ class RegistrationWizard(DraftMixin, CodeStepsMixin, ExistingAccountMixin, Summa
         if self.request.GET.get("return") == RETURN_TO_CHECK:
             # Back to the check page, or first to a step this change made necessary.
             missing = self.first_incomplete_before(S.CHECK)
+            self.keep_on_server()
             return redirect(
                 self.step_url(missing, return_to=RETURN_TO_CHECK) if missing else self.get_step_url(S.CHECK)
             )
         next_step = self.get_next_step(step)
         self.storage.current_step = next_step
+        self.keep_on_server()
         return redirect(self.get_step_url(next_step))
 
     def keep_send_outcome(self, step: str, outcome: codes.SendOutcome) -> None:
@@ -232,7 +262,10 @@ class RegistrationWizard(DraftMixin, CodeStepsMixin, ExistingAccountMixin, Summa
         self.storage.reset()
         login(self.request, applicant.account, backend=LOGIN_BACKEND)
         codes.forget(draft)
-        return redirect("registration:wizard_complete")
+        resume.forget(draft)
+        response = redirect("registration:wizard_complete")
+        resume.forget_browser(response)
+        return response
 
     # --- rendering -------------------------------------------------------------------------------
 
@@ -265,6 +298,8 @@ class RegistrationWizard(DraftMixin, CodeStepsMixin, ExistingAccountMixin, Summa
             context.update(self.code_context(current, form))
         if current == S.CHECK:
             context["sections"] = self.summary_sections()
+        # "Save and continue later" once the e-mail is confirmed (the draft can then be kept on the server).
+        context["can_save_later"] = self.email_confirmed()
         if current == S.STAY_DOCUMENT:
             context["stay_kind_label"] = dict(forms.STAY_KINDS).get(getattr(form, "kind", ""), "")
         return context
