@@ -304,3 +304,14 @@ def test_a_saved_draft_under_an_old_key_is_reencrypted_by_the_rotation(wizard, c
     token = raw_data(SavedDraft.objects.get().pk)
     draft = json.loads(Fernet(new).decrypt(token.encode()))
     assert draft["step_data"][S.CONTACTS]["contacts-email"] == ["anna@example.org"]
+
+
+def test_a_step_posted_without_its_cookies_is_explained_not_refused(wizard, client):
+    """All cookies gone (the CSRF one too): the POST is refused, and the page says the session ended."""
+    wizard.run_until(S.PERSONAL)
+    strict = Client(enforce_csrf_checks=True)
+    page = strict.post(wizard.url(S.PERSONAL), wizard.payload(S.PERSONAL))
+    assert page.status_code == 403 and "onboarding/session_ended.html" in [t.name for t in page.templates]
+    assert not page.context["saved"] and 'action="/register/restart/"' in page.content.decode()
+    # Elsewhere a CSRF failure is still Django's refusal.
+    assert strict.post(reverse("registration:login"), {}).status_code == 403

@@ -13,8 +13,10 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.views import csrf
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -285,3 +287,23 @@ def resume_code(request: HttpRequest) -> HttpResponse:
         },
         status=429 if outcome in (resume.RATE_LIMITED, resume.COOLDOWN) else 200,
     )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """``CSRF_FAILURE_VIEW``: a wizard step posted without its cookies means the session ended; say so.
+
+    The POST is refused (403, nothing read from it) with the session-ended page; elsewhere Django's own
+    page (``403_csrf.html``).
+    """
+    match = getattr(request, "resolver_match", None) or _resolve(request.path_info)
+    if match is not None and match.view_name == "registration:wizard_step":
+        context = {"saved": False, "sent": False, "link_days": resume.link_days()}
+        return render(request, "onboarding/session_ended.html", context, status=403)
+    return csrf.csrf_failure(request, reason=reason)
+
+
+def _resolve(path: str) -> Any:
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
