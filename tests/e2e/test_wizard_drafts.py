@@ -146,3 +146,18 @@ def test_save_continue_later_and_resume_on_another_device(open_visit, sms_code, 
     assert other.page.locator("#id_stay_document-number").input_value() == "1234567"
     assert "permit.pdf" in other.page.locator(".file-kept").inner_text()
     other.check("resumed-on-another-device")
+
+
+def test_switching_language_keeps_what_was_typed_without_javascript(open_visit):
+    """The language buttons submit the step's form by HTML alone: with scripts off the input is kept too."""
+    visit = open_visit("ru", "phone", javascript=False)
+    page = visit.page
+    visit.go("/register/type/")
+    page.locator("input[name='type-registration_type'][value='foreign']").check()
+    visit.submit()
+    fill(page, "contacts", email="nojs@", phone="+7916")
+    switch_language(visit, "en")
+    expect_step(visit, "contacts")
+    assert page.locator("#id_contacts-email").input_value() == "nojs@"
+    assert page.locator("#id_contacts-phone").input_value() == "+7916"
+    visit.check("nojs-language-switched-input-kept")
