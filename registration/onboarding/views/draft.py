@@ -201,12 +201,12 @@ class DraftMixin(WizardView):
 
     def keep_typed(self, step: str, form: forms.StepForm, *, errors: bool) -> None:
         """Keep ``form``'s input for ``step`` (with its errors when ``errors``) and its valid uploads."""
-        form.is_valid()  # judges the uploads too: a valid one is stored even when other fields fail
-        kept_files = {
-            form.add_prefix(name): form.cleaned_data[name]
-            for name, field in form.fields.items()
-            if isinstance(field, forms.WizardScanField) and form.cleaned_data.get(name)
-        }
+        scans = [name for name, field in form.fields.items() if isinstance(field, forms.WizardScanField)]
+        if scans:
+            # Judged only for its uploads (a step without one is not validated here: a captcha stays
+            # unanswered): a valid upload is stored even when other fields fail.
+            form.is_valid()
+        kept_files = {form.add_prefix(name): form.cleaned_data[name] for name in scans if form.cleaned_data.get(name)}
         if kept_files:
             self.storage.set_step_files(step, kept_files)
         entry: dict[str, Any] = {"data": self.raw_input(form)}
