@@ -120,3 +120,15 @@ def test_the_language_buttons_belong_to_the_step_form_and_enter_still_continues(
     # Elsewhere the switcher is Django's set_language form, as before.
     start = wizard.client.get("/register/").content.decode()
     assert 'form="step-form"' not in start and "/i18n/setlang/" in start
+
+
+def test_input_kept_for_a_step_is_dropped_with_the_step_when_an_earlier_answer_changes(wizard, client):
+    """Typed Cyrillic names were built from the Latin ones: changing those drops the kept input too."""
+    wizard.run_until(S.NAMES_CYRILLIC)
+    body = wizard.payload(S.NAMES_CYRILLIC, {"surname_cyrillic": "Зззз", "given_names_cyrillic": ""})
+    body["language"] = "en"
+    client.post(wizard.url(S.NAMES_CYRILLIC), body)
+    assert field_value(wizard.get(S.NAMES_CYRILLIC).content.decode(), "names_cyrillic-surname_cyrillic") == "Зззз"
+    wizard.post(S.PERSONAL, {**wizard.answers[S.PERSONAL], "surname": "Petersen"})
+    proposed = field_value(wizard.get(S.NAMES_CYRILLIC).content.decode(), "names_cyrillic-surname_cyrillic")
+    assert proposed != "Зззз" and proposed

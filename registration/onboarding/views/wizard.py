@@ -221,9 +221,11 @@ class RegistrationWizard(
         ]
         if step == S.PERSONAL and {"surname", "given_names", "patronymic"} & set(changed):
             self.storage.drop_step(S.NAMES_CYRILLIC)
+            self.forget_typed(S.NAMES_CYRILLIC)
             self.unmark(S.NAMES_CYRILLIC)
         if step == S.STAY_TYPE and "kind" in changed:
             self.storage.drop_step(S.STAY_DOCUMENT)
+            self.forget_typed(S.STAY_DOCUMENT)
             self.unmark(S.STAY_DOCUMENT)
 
     def first_invalid_step(self) -> str | None:
