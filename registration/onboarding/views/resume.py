@@ -194,7 +194,7 @@ def resume_link(request: HttpRequest, token: str) -> HttpResponse:
     request.session[PENDING] = {
         "saved": saved.pk,
         "until": (timezone.now() + timedelta(minutes=PENDING_MINUTES)).timestamp(),
-        "outcome": sent,
+        "outcome": "" if sent == resume.SENT else sent,  # the page says where the code went anyway
     }
     return redirect("registration:wizard_resume_code")
 
