@@ -315,3 +315,18 @@ def test_a_step_posted_without_its_cookies_is_explained_not_refused(wizard, clie
     assert not page.context["saved"] and 'action="/register/restart/"' in page.content.decode()
     # Elsewhere a CSRF failure is still Django's refusal.
     assert strict.post(reverse("registration:login"), {}).status_code == 403
+
+
+def test_a_code_that_could_not_be_sent_is_not_announced(wizard, client, monkeypatch):
+    wizard.run_until(S.PERSONAL)
+    save_later(wizard, S.PERSONAL)
+    link = latest_link()
+
+    def broken(to, text):
+        raise sms.SmsSendError("gateway down")
+
+    monkeypatch.setattr(resume, "send_sms", broken)
+    other = Client()
+    page = other.get(other.post(link)["Location"])
+    assert page.status_code == 200 and page.context["send_failed"] and not page.context["code_sent"]
+    assert not OneTimeCode.objects.filter(purpose=CodePurpose.RESUME).exists()

@@ -282,6 +282,7 @@ def resume_code(request: HttpRequest) -> HttpResponse:
             "by_sms": "@" not in address,
             "message": message,
             "send_failed": outcome not in ("", resume.SENT),
+            "code_sent": resume.resend_in(saved) > 0 or outcome not in (resume.RATE_LIMITED, resume.SEND_FAILED),
             "resend_in": resume.resend_in(saved),
             "minutes": max(1, codes.code_ttl(CodePurpose.RESUME) // 60),
         },
