@@ -152,11 +152,22 @@ class WizardDriver:
         return body
 
     def post(self, step, data=None, files=None, query="", **extra):
-        return self.client.post(self.url(step) + query, self.payload(step, data, files), **extra)
+        response = self.client.post(self.url(step) + query, self.payload(step, data, files), **extra)
+        return self.shown_after(response, self.url(step) + query, **extra)
 
     def resend(self, step, query=""):
         """Press "send a new code" on a code step."""
-        return self.client.post(self.url(step) + query, {"resend": "1", f"{self.PREFIX}-current_step": step})
+        response = self.client.post(self.url(step) + query, {"resend": "1", f"{self.PREFIX}-current_step": step})
+        return self.shown_after(response, self.url(step) + query)
+
+    def shown_after(self, response, url, **extra):
+        """What the person sees after a POST: one that redirects back to its own step (a refused answer,
+        a new code asked for; Post/Redirect/Get) is followed, and the POST's response kept as ``posted``."""
+        if response.status_code == 302 and response["Location"] == url:
+            page = self.client.get(url, **{k: v for k, v in extra.items() if k.startswith("HTTP_")})
+            page.posted = response
+            return page
+        return response
 
     def get(self, step, query=""):
         return self.client.get(self.url(step) + query)

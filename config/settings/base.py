@@ -107,6 +107,8 @@ SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A wizard step posted without its cookies (the session ended, cookies cleared) is explained, not refused.
+CSRF_FAILURE_VIEW = "registration.onboarding.views.resume.csrf_failure"
 
 AUTH_USER_MODEL = "accounts.Account"
 LOGIN_URL = "registration:login"

@@ -19,6 +19,7 @@ class CodePurpose(models.TextChoices):
     POST_LETTER = "post_letter", _("Post letter code")
     CONSULATE = "consulate", _("Consulate code")
     CALLER = "caller", _("Code sent to the account's phone")
+    RESUME = "resume", _("Continuing a saved registration")
 
 
 class OneTimeCodeQuerySet(models.QuerySet["OneTimeCode"]):

@@ -93,6 +93,8 @@ POLICIES: dict[str, Policy] = {
         max_attempts=Setting("CODE_MAX_ATTEMPTS"),
         cooldown=seconds("CODE_RESEND_COOLDOWN"),
     ),
+    # Continuing a saved registration in another browser: texted to its confirmed phone.
+    "resume": _CONTACT,
     "service_centre": Policy(
         DIGITS, length=8, lifetime=days("SERVICE_CENTRE_CODE_DAYS"), max_attempts=Setting("IDENTITY_CODE_MAX_ATTEMPTS")
     ),

@@ -33,6 +33,10 @@ DEFAULT_LIMITS: dict[str, str] = {
     "login_ip": "30/10m",
     # The wizard's contacts step per client address: it sends no code, but each try costs a look-up.
     "wizard_contacts_ip": "30/1h",
+    # Continuing a saved registration: links e-mailed per draft, and links opened or codes asked for per
+    # client address.
+    "wizard_resume_draft": "5/1h",
+    "wizard_resume_ip": "20/1h",
     "post_letter_code": "5/10m",
     "consulate_code": "5/10m",
     "service_centre_code": "5/10m",

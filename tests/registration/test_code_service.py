@@ -22,6 +22,7 @@ POLICIES = {
     "phone": (r"\d{6}", timedelta(minutes=10), 5, timedelta(seconds=60)),
     "email": (r"\d{6}", timedelta(minutes=10), 5, timedelta(seconds=60)),
     "login": (r"\d{6}", timedelta(minutes=5), 5, timedelta(seconds=60)),
+    "resume": (r"\d{6}", timedelta(minutes=10), 5, timedelta(seconds=60)),
     "service_centre": (r"\d{8}", timedelta(days=7), 10, timedelta(0)),
     "post_letter": (CROCKFORD + "{10}", timedelta(days=30), 10, timedelta(0)),
     "consulate": (CROCKFORD + "{10}", timedelta(days=30), 5, timedelta(0)),

@@ -254,9 +254,8 @@ def test_contacts_registered_before_sending_are_told_on_the_check_page(wizard, m
     """If the e-mail is registered between the contacts step and sending, the person is told so, not a 500."""
     wizard.run_until(S.CHECK)
     make_account("anna@example.org", phone="+79160000002")
-    response = wizard.post(S.CHECK)
-    assert response.status_code == 302 and response["Location"] == wizard.url(S.CHECK)
-    page = wizard.get(S.CHECK)
+    page = wizard.post(S.CHECK)
+    assert page.posted.status_code == 302 and page.posted["Location"] == wizard.url(S.CHECK)
     assert "onboarding/account_exists.html" in [t.name for t in page.templates]
     assert "anna@example.org" in page.content.decode()
     assert Account.objects.count() == 1 and not Document.objects.exists()
@@ -272,9 +271,8 @@ def test_a_registration_that_loses_the_race_is_told_the_account_exists(wizard, m
 
     wizard.run_until(S.CHECK)
     monkeypatch.setattr(submit, "submit_application", lose_the_race)
-    response = wizard.post(S.CHECK)
-    assert response.status_code == 302 and response["Location"] == wizard.url(S.CHECK)
-    page = wizard.get(S.CHECK)
+    page = wizard.post(S.CHECK)
+    assert page.posted.status_code == 302 and page.posted["Location"] == wizard.url(S.CHECK)
     assert "onboarding/account_exists.html" in [t.name for t in page.templates]
     assert Account.objects.count() == 1 and not Document.objects.exists()
 

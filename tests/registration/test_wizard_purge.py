@@ -15,6 +15,7 @@ from django.utils import timezone
 from registration.codes import contact as codes
 from registration.codes.models import CodePurpose, OneTimeCode
 from registration.onboarding import steps as S
+from registration.onboarding.models import SavedDraft
 
 
 def age(storage, name: str, hours: float) -> None:
@@ -62,7 +63,14 @@ def test_a_draft_whose_scan_was_purged_asks_for_it_again(wizard, wizard_storage)
     wizard.run_until(S.CHECK)
     for name in wizard_storage.listdir("drafts")[1]:
         age(wizard_storage, f"drafts/{name}", 48)
+    # The copy kept on the server keeps the uploads while it lives; past its time it goes with them.
     call_command("purge_wizard_files", "--older-than", "24", stdout=io.StringIO(), stderr=io.StringIO())
+    assert len(wizard_storage.listdir("drafts")[1]) == 2
+    SavedDraft.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    out = io.StringIO()
+    call_command("purge_wizard_files", "--older-than", "24", stdout=out, stderr=io.StringIO())
+    assert "1 saved draft(s) past their time with 2 upload(s)" in out.getvalue()
+    assert wizard_storage.listdir("drafts")[1] == [] and not SavedDraft.objects.exists()
     assert wizard.get(S.CHECK)["Location"] == wizard.url(S.IDENTITY_DOCUMENT) + "?return=check"
     page = wizard.get(S.IDENTITY_DOCUMENT, query="?return=check")
     assert page.status_code == 200 and page.context["stored_files"] == {}

@@ -6,7 +6,10 @@ from __future__ import annotations
 import secrets
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.forms.utils import ErrorDict
+from django.utils.datastructures import MultiValueDict
 from django.utils.http import urlencode
 
 from registration.onboarding import forms
@@ -181,3 +184,111 @@ class DraftMixin(WizardView):
             if key not in files:
                 files[key] = upload
         return files
+
+    # --- typed input: kept without validation, shown once with its errors ---------------------
+    #
+    # A failed POST, a language switch and "save and continue later" keep what the person typed in
+    # ``extra_data["typed"][step]`` (the session, encrypted at rest) and redirect to the step's GET,
+    # which shows it again: with the errors once after a failed POST, without any after a switch.
+    # Nothing secret is kept: no password, no code, no captcha answer. A valid upload is stored as the
+    # step's file even when another field failed, so it is never asked for twice.
+
+    def raw_input(self, form: forms.StepForm) -> dict[str, list[str]]:
+        """The step's own fields as typed (no validation); never a password, a code or a captcha."""
+        typed: dict[str, list[str]] = {}
+        for name, field in form.fields.items():
+            if field.widget.needs_multipart_form or name in UNKEPT_FIELDS:
+                continue
+            key = form.add_prefix(name)
+            values = form.data.getlist(key) if hasattr(form.data, "getlist") else [form.data.get(key)]
+            typed[key] = [str(value)[:MAX_TYPED_LENGTH] for value in values[:MAX_TYPED_VALUES] if value is not None]
+        return typed
+
+    def keep_typed(self, step: str, form: forms.StepForm, *, errors: bool) -> None:
+        """Keep ``form``'s input for ``step`` (with its errors when ``errors``) and its valid uploads."""
+        scans = [name for name, field in form.fields.items() if isinstance(field, forms.WizardScanField)]
+        if scans:
+            # Judged only for its uploads (a step without one is not validated here: a captcha stays
+            # unanswered): a valid upload is stored even when other fields fail.
+            form.is_valid()
+        kept_files = {form.add_prefix(name): form.cleaned_data[name] for name in scans if form.cleaned_data.get(name)}
+        if kept_files:
+            self.storage.set_step_files(step, kept_files)
+        entry: dict[str, Any] = {"data": self.raw_input(form)}
+        if errors:
+            entry["errors"] = saved_errors(form)
+            outcome = getattr(self, "_code_outcome", {}).get(step)
+            if outcome:
+                entry["code_outcome"] = list(outcome)
+        extra = self.storage.extra_data
+        extra.setdefault(TYPED, {})[step] = entry
+        self.storage.extra_data = extra
+
+    def forget_typed(self, step: str) -> None:
+        extra = self.storage.extra_data
+        if step in extra.get(TYPED, {}):
+            del extra[TYPED][step]
+            self.storage.extra_data = extra
+
+    def typed_form(self, step: str) -> Any:
+        """The step's form showing the kept input (and, once, its errors), or ``None`` when none is kept."""
+        extra = self.storage.extra_data
+        entry = extra.get(TYPED, {}).get(step)
+        if not entry:
+            return None
+        errors = entry.pop("errors", None)
+        outcome = entry.pop("code_outcome", None)
+        if errors is not None or outcome is not None:
+            self.storage.extra_data = extra  # the errors are shown once
+        if outcome:
+            self._code_outcome = {step: tuple(outcome)}
+        stored = self.storage.get_step_data(step)
+        data = stored.copy() if stored is not None else MultiValueDict()
+        for key, values in entry.get("data", {}).items():
+            data.setlist(key, list(values))
+        form = self.get_form(data=data, files=self.storage.get_step_files(step))
+        form.cleaned_data = {}
+        form._errors = restored_errors(form, errors or {})
+        return form
+
+
+#: Fields whose input is never kept unvalidated.
+UNKEPT_FIELDS = frozenset({"password1", "password2", "password_token", "code", "captcha"})
+MAX_TYPED_LENGTH = 2000
+MAX_TYPED_VALUES = 20
+TYPED = "typed"
+
+
+def saved_errors(form: forms.StepForm) -> dict[str, list[dict[str, Any]]]:
+    """``form.errors`` as plain data for the session: each message (in the current language), code and params."""
+    saved: dict[str, list[dict[str, Any]]] = {}
+    for field, errors in form.errors.as_data().items():
+        saved[field] = [
+            {
+                "message": str(error.message),
+                "code": error.code or "",
+                "params": {key: value if isinstance(value, int | str) else str(value) for key, value in params.items()}
+                if isinstance(params := error.params, dict)
+                else None,
+            }
+            for error in errors
+        ]
+    return saved
+
+
+def restored_errors(form: forms.StepForm, saved: dict[str, list[dict[str, Any]]]) -> ErrorDict:
+    """``form.errors`` as :func:`saved_errors` kept them."""
+    errors = ErrorDict(renderer=form.renderer)
+    for field, items in saved.items():
+        if field != NON_FIELD_ERRORS and field not in form.fields:
+            continue
+        error_class = "nonfield" if field == NON_FIELD_ERRORS else None
+        errors[field] = form.error_class(
+            [
+                ValidationError(str(item.get("message", "")), code=item.get("code") or None, params=item.get("params"))
+                for item in items
+            ],
+            error_class=error_class,
+            renderer=form.renderer,
+        )
+    return errors

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from registration.codes import contact as codes
+from registration.onboarding import resume
 from registration.onboarding import steps as S
 from registration.onboarding.storage import WizardStorage
 from registration.onboarding.views.draft import WIZARD_PREFIX
@@ -59,7 +60,10 @@ def restart(request: HttpRequest) -> HttpResponse:
         storages["wizard"].delete(name)
     if draft:
         codes.forget(draft)
-    return redirect("registration:wizard_step", step=S.NAMES[0])
+        resume.forget(draft)
+    response = redirect("registration:wizard_step", step=S.NAMES[0])
+    resume.forget_browser(response)
+    return response
 
 
 def has_draft(request: HttpRequest) -> bool:

@@ -18,8 +18,9 @@ from formtools.wizard.views import NamedUrlSessionWizardView
 
 from registration.codes import contact as codes
 from registration.core.http import client_ip
+from registration.core.i18n import set_language_cookie, supported
 from registration.core.ratelimit import hit, too_many_requests
-from registration.onboarding import forms
+from registration.onboarding import forms, resume
 from registration.onboarding import steps as S
 from registration.onboarding import submit as services
 from registration.onboarding.storage import WizardStorage
@@ -27,14 +28,20 @@ from registration.onboarding.views.application import application_data
 from registration.onboarding.views.code_steps import CodeStepsMixin
 from registration.onboarding.views.draft import RETURN_TO_CHECK, WIZARD_PREFIX, DraftMixin
 from registration.onboarding.views.existing import ExistingAccountMixin
+from registration.onboarding.views.resume import SAVE_LATER, SavedDraftMixin
 from registration.onboarding.views.summary import SummaryMixin, describe_meta
 
 LOGIN_BACKEND = "registration.accounts.backends.EmailOrPhoneBackend"
+#: The header's language buttons are submit buttons of the step's form with this name (``base.html``).
+LANGUAGE_FIELD = "language"
+SEND_OUTCOME = "send_outcome"
 
 
 @method_decorator(never_cache, name="dispatch")
 @method_decorator(sensitive_post_parameters("password-password1", "password-password2"), name="dispatch")
-class RegistrationWizard(DraftMixin, CodeStepsMixin, ExistingAccountMixin, SummaryMixin, NamedUrlSessionWizardView):
+class RegistrationWizard(
+    DraftMixin, CodeStepsMixin, ExistingAccountMixin, SummaryMixin, SavedDraftMixin, NamedUrlSessionWizardView
+):
     form_list = S.FORM_LIST
     condition_dict = S.CONDITIONS
     storage_name = "registration.onboarding.storage.WizardStorage"
@@ -50,8 +57,24 @@ class RegistrationWizard(DraftMixin, CodeStepsMixin, ExistingAccountMixin, Summa
 
     # --- HTTP --------------------------------------------------------------------------------
 
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.with_handle(super().dispatch(request, *args, **kwargs))
+
+    def lost(self, step: str | None) -> bool:
+        """A later step asked for by a browser that had a registration in progress, now without any answer
+        in its session: the session has ended (a new visitor is simply sent to the first step)."""
+        return (
+            step is not None
+            and step in self.get_form_list()
+            and step != self.steps.first
+            and not self.completed()
+            and bool(self.request.COOKIES.get(resume.STARTED_COOKIE))
+        )
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         step = kwargs.get("step")
+        if self.lost(step):
+            return self.session_lost()
         if step is None:
             # Resume where the person stopped (formtools' ?reset is not honoured: starting again is a POST).
             current = self.storage.current_step or self.steps.first
@@ -76,13 +99,21 @@ class RegistrationWizard(DraftMixin, CodeStepsMixin, ExistingAccountMixin, Summa
                 status = 429
             if outcome.code not in (codes.SENT, codes.ALREADY_CONFIRMED):
                 self._send_outcome = outcome
-        form = self.get_form(data=self.storage.current_step_data, files=self.storage.current_step_files)
+            asked = self.pop_send_outcome(step)
+            if asked is not None:  # "send a new code" was pressed (its POST redirected here)
+                self._send_outcome = asked
+                status = 429 if asked.code in (codes.RATE_LIMITED, codes.COOLDOWN) else 200
+        form = self.typed_form(step)
+        if form is None:
+            form = self.get_form(data=self.storage.current_step_data, files=self.storage.current_step_files)
         response = self.render(form)
         response.status_code = status
         return response
 
     def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
         step = kwargs.get("step")
+        if self.lost(step):
+            return self.session_lost()
         if step not in self.get_form_list():
             return redirect(self.get_step_url(self.steps.first))
         assert isinstance(step, str)  # one of the form list's names
@@ -91,26 +122,43 @@ class RegistrationWizard(DraftMixin, CodeStepsMixin, ExistingAccountMixin, Summa
             return redirect(self.get_step_url(missing))
         self.storage.current_step = step
         request = self.request
+        # Every POST ends in a redirect to a GET (Post/Redirect/Get): going back or reloading never
+        # sends a form again. The same step's GET shows what was typed, and the errors once.
+        here = request.get_full_path()
+        language = supported(request.POST.get(LANGUAGE_FIELD))
+        if language:
+            # A language button of the header, submitted with this step's form: keep the input
+            # unvalidated, switch, and show the same step again in the new language.
+            self.keep_typed(
+                step, self.get_form(data=self.posted_data(step), files=self.files_with_kept(step)), errors=False
+            )
+            translation.activate(language)
+            self.keep_on_server()
+            response = redirect(here)
+            set_language_cookie(response, language)
+            return response
+        if SAVE_LATER in request.POST:
+            self.keep_typed(
+                step, self.get_form(data=self.posted_data(step), files=self.files_with_kept(step)), errors=False
+            )
+            return self.save_for_later(step)
         if step == S.CONTACTS and not hit("wizard_contacts_ip", client_ip(request) or "unknown"):
             return too_many_requests(request)
         if step not in (S.PHONE_CODE, S.EMAIL_CODE) and self.has_existing_account(step):
-            return self.render_account_exists()  # a code step looks after it has stored its answer
+            return redirect(here)  # its GET shows the account-exists page (a code step stores its answer first)
 
         if step in (S.PHONE_CODE, S.EMAIL_CODE):
             if "resend" in request.POST:
-                outcome = self.send_code(step, force=True)
-                self._send_outcome = outcome
-                form = self.get_form(data=None)
-                response = self.render(form)
-                if outcome.code in (codes.RATE_LIMITED, codes.COOLDOWN):
-                    response.status_code = 429
-                return response
+                self.keep_send_outcome(step, self.send_code(step, force=True))
+                return redirect(here)
             if self.check_typed_code(step) == codes.RATE_LIMITED:
                 return too_many_requests(request)
 
         form = self.get_form(data=self.posted_data(step), files=self.files_with_kept(step))
         if not form.is_valid():
-            return self.render(form)
+            self.keep_typed(step, form, errors=True)
+            self.keep_on_server()
+            return redirect(here)
 
         if step == S.TYPE and form.cleaned_data["registration_type"] == forms.RegistrationType.RUSSIAN:
             return redirect("registration:wizard_russian")
@@ -124,15 +172,34 @@ class RegistrationWizard(DraftMixin, CodeStepsMixin, ExistingAccountMixin, Summa
         if self.request.GET.get("return") == RETURN_TO_CHECK:
             # Back to the check page, or first to a step this change made necessary.
             missing = self.first_incomplete_before(S.CHECK)
+            self.keep_on_server()
             return redirect(
                 self.step_url(missing, return_to=RETURN_TO_CHECK) if missing else self.get_step_url(S.CHECK)
             )
         next_step = self.get_next_step(step)
         self.storage.current_step = next_step
+        self.keep_on_server()
         return redirect(self.get_step_url(next_step))
+
+    def keep_send_outcome(self, step: str, outcome: codes.SendOutcome) -> None:
+        extra = self.storage.extra_data
+        extra[SEND_OUTCOME] = [step, outcome.code, outcome.retry_after]
+        self.storage.extra_data = extra
+
+    def pop_send_outcome(self, step: str) -> codes.SendOutcome | None:
+        """What pressing "send a new code" did, shown once on the step's GET."""
+        extra = self.storage.extra_data
+        kept = extra.pop(SEND_OUTCOME, None)
+        if kept is None:
+            return None
+        self.storage.extra_data = extra
+        if kept[0] != step:
+            return None
+        return codes.SendOutcome(kept[1], retry_after=kept[2])
 
     def store(self, step: str, form: forms.StepForm) -> None:
         before = self.storage.get_step_data(step)
+        self.forget_typed(step)
         self.storage.set_step_data(step, self.process_step(form))
         self.storage.set_step_files(step, self.process_step_files(form))
         if step == S.PASSWORD and "captcha" in form.fields:
@@ -154,9 +221,11 @@ class RegistrationWizard(DraftMixin, CodeStepsMixin, ExistingAccountMixin, Summa
         ]
         if step == S.PERSONAL and {"surname", "given_names", "patronymic"} & set(changed):
             self.storage.drop_step(S.NAMES_CYRILLIC)
+            self.forget_typed(S.NAMES_CYRILLIC)
             self.unmark(S.NAMES_CYRILLIC)
         if step == S.STAY_TYPE and "kind" in changed:
             self.storage.drop_step(S.STAY_DOCUMENT)
+            self.forget_typed(S.STAY_DOCUMENT)
             self.unmark(S.STAY_DOCUMENT)
 
     def first_invalid_step(self) -> str | None:
@@ -195,7 +264,10 @@ class RegistrationWizard(DraftMixin, CodeStepsMixin, ExistingAccountMixin, Summa
         self.storage.reset()
         login(self.request, applicant.account, backend=LOGIN_BACKEND)
         codes.forget(draft)
-        return redirect("registration:wizard_complete")
+        resume.forget(draft)
+        response = redirect("registration:wizard_complete")
+        resume.forget_browser(response)
+        return response
 
     # --- rendering -------------------------------------------------------------------------------
 
@@ -228,6 +300,8 @@ class RegistrationWizard(DraftMixin, CodeStepsMixin, ExistingAccountMixin, Summa
             context.update(self.code_context(current, form))
         if current == S.CHECK:
             context["sections"] = self.summary_sections()
+        # "Save and continue later" once the e-mail is confirmed (the draft can then be kept on the server).
+        context["can_save_later"] = self.email_confirmed()
         if current == S.STAY_DOCUMENT:
             context["stay_kind_label"] = dict(forms.STAY_KINDS).get(getattr(form, "kind", ""), "")
         return context

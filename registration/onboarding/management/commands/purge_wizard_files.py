@@ -1,8 +1,11 @@
-"""Remove abandoned wizard uploads (and abandoned drafts' contact codes) older than a number of hours.
+"""Remove abandoned wizard uploads (and abandoned drafts' contact codes) older than a number of hours,
+and the drafts kept on the server past ``REGISTRATION_WIZARD_DRAFT_DAYS`` with their uploads.
 
 formtools deletes a draft's temporary files only when the draft is finished or restarted; a person who
 simply leaves leaves their scans behind. Run this from cron, e.g. hourly with ``--older-than 24``. A
-draft that is still open when its files are removed asks for the scans again (nothing fails).
+draft that is still open when its files are removed asks for the scans again (nothing fails). The
+uploads and contact codes of a draft kept on the server (its e-mail confirmed) stay until the draft's
+time is over; then the draft, its uploads and its codes go.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from django.utils import timezone
 
 from registration.codes import contact
 from registration.core.storage import walk
+from registration.onboarding import resume
 from registration.onboarding.storage import DRAFTS_FOLDER
 
 
@@ -41,8 +45,12 @@ class Command(BaseCommand):
             )
         cutoff = timezone.now() - timedelta(hours=hours)
         storage = storages["wizard"]
+        saved_drafts, saved_files = resume.purge(dry_run=options["dry_run"])
+        kept = resume.kept_files()
         removed = 0
         for name in walk(storage, DRAFTS_FOLDER):
+            if name in kept:
+                continue
             try:
                 modified = storage.get_modified_time(name)
             except (FileNotFoundError, NotImplementedError):
@@ -51,7 +59,10 @@ class Command(BaseCommand):
                 if not options["dry_run"]:
                     storage.delete(name)
                 removed += 1
-        stale_codes = contact.stale(cutoff)
+        stale_codes = contact.stale(cutoff).exclude(subject__in=resume.kept_drafts())
         codes = stale_codes.count() if options["dry_run"] else stale_codes.delete()[0]
         verb = "Would delete" if options["dry_run"] else "Deleted"
-        self.stdout.write(f"{verb} {removed} temporary upload(s) and {codes} contact code(s).")
+        self.stdout.write(
+            f"{verb} {removed} temporary upload(s) and {codes} contact code(s); "
+            f"{saved_drafts} saved draft(s) past their time with {saved_files} upload(s)."
+        )

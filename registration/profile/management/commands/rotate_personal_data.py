@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import storages
 from django.core.management.base import BaseCommand, CommandParser
@@ -27,6 +28,8 @@ ROTATED = (
     (Applicant, ["snils", "inn", "snils_hash", "snils_last_digits", "inn_hash", "inn_last_digits"]),
     (Document, ["series", "number", "mrz", "number_hash", "number_last_digits"]),
     (ProfileChangeRequest, ["proposed_json"]),
+    # The registration drafts kept on the server (looked up by label: profile does not import the wizard).
+    (apps.get_model("onboarding", "SavedDraft"), ["data"]),
 )
 
 #: The storages whose files are re-encrypted.
