@@ -133,3 +133,102 @@ def test_anonymous_visitors_switch_by_cookie_only(client):
     assert b'<html lang="ru">' in client.get("/register/").content
     _switch(client, "en")
     assert b'<html lang="en">' in client.get("/register/").content
+
+
+# ----------------------------------------------------------------------------------------------
+# Every language: named in its own script, reached from the browser's language, translated throughout.
+
+OWN_NAMES = {
+    "ru": "Русский",
+    "en": "English",
+    "uz": "Oʻzbekcha",
+    "tg": "Тоҷикӣ",
+    "ky": "Кыргызча",
+    "kk": "Қазақша",
+    "zh-hans": "中文",
+}
+# What a browser set to each language sends (Chinese browsers say zh-CN, never zh-hans).
+ACCEPT_LANGUAGE = {
+    "ru": "ru-RU,ru;q=0.9",
+    "en": "en-GB,en;q=0.9",
+    "uz": "uz-Latn-UZ,uz;q=0.9,ru;q=0.8",
+    "tg": "tg-TJ,tg;q=0.9,ru;q=0.8",
+    "ky": "ky-KG,ky;q=0.9,ru;q=0.8",
+    "kk": "kk-KZ,kk;q=0.9,ru;q=0.8",
+    "zh-hans": "zh-CN,zh;q=0.9,en;q=0.8",
+}
+
+
+def test_every_language_is_named_in_its_own_script():
+    """The site's languages are exactly the known ones, each named as its speakers write it."""
+    assert dict(settings.LANGUAGES) == {code: OWN_NAMES[code] for code in LANGUAGE_CODES}
+
+
+@pytest.mark.django_db
+def test_chooser_offers_every_language_in_its_own_script(client):
+    """Each option of the chooser names its language in that language and says so with ``lang``."""
+    page = client.get("/register/").content.decode()
+    for code in LANGUAGE_CODES:
+        assert f'value="{code}" lang="{code}"' in page
+        assert f">{OWN_NAMES[code]}</button>" in page
+    assert '<summary><span class="visually-hidden">Язык: </span><span lang="ru">Русский</span></summary>' in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGE_CODES)
+def test_first_visit_follows_the_browsers_language(client, language):
+    """Without a cookie, the page comes in the browser's language, its ``lang`` and Content-Language right."""
+    page = client.get("/register/", HTTP_ACCEPT_LANGUAGE=ACCEPT_LANGUAGE[language])
+    assert f'<html lang="{language}">' in page.content.decode()
+    assert page["Content-Language"] == language
+
+
+@pytest.mark.django_db
+def test_a_browser_language_the_site_lacks_gets_russian(client):
+    """A browser asking for a language the site does not offer gets the Russian default."""
+    page = client.get("/register/", HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9")
+    assert '<html lang="ru">' in page.content.decode()
+
+
+@pytest.mark.parametrize("language", [code for code in LANGUAGE_CODES if code not in ("ru", "en")])
+def test_each_language_translates_the_site_and_the_library(language):
+    """Site strings and the library's messages come in the language, not in Russian or English."""
+    from validators.django import MESSAGES
+
+    samples = ["Log in", "Check your answers", "Your identity is confirmed"]
+    with translation.override("ru"):
+        russian = [translation.gettext(text) for text in samples] + [str(text) for text in MESSAGES.values()]
+    with translation.override(language):
+        ours = [translation.gettext(text) for text in samples] + [str(text) for text in MESSAGES.values()]
+    with translation.override("en"):
+        english = [translation.gettext(text) for text in samples] + [str(text) for text in MESSAGES.values()]
+    assert all(mine != ru and mine != en for mine, ru, en in zip(ours, russian, english, strict=True))
+
+
+@pytest.mark.parametrize("language", LANGUAGE_CODES)
+def test_plural_rules_agree_with_djangos_own_catalogue(language):
+    """Each catalogue has Django's own plural rule for its language, so Django merges them into one."""
+    from pathlib import Path
+
+    import django
+    import polib
+
+    locale = translation.to_locale(language)
+    ours = polib.pofile(str(Path(settings.BASE_DIR) / "locale" / locale / "LC_MESSAGES" / "django.po"))
+    djangos = polib.pofile(str(Path(django.__file__).parent / "conf" / "locale" / locale / "LC_MESSAGES" / "django.po"))
+
+    def rule(po: polib.POFile) -> str:
+        return po.metadata["Plural-Forms"].replace(" ", "").rstrip(";")
+
+    assert rule(ours) == rule(djangos)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGE_CODES)
+def test_clerks_workspace_stays_russian_or_english(client, language):
+    """The workspace's log-in page is in Russian for every language but English."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get("/admin/login/")
+    expected = "en" if language == "en" else "ru"
+    assert f'<html lang="{expected}"' in page.content.decode()
+    assert page["Content-Language"] == expected
