@@ -169,6 +169,7 @@ LANGUAGES = [
     ("ru", "Русский"),
     ("en", "English"),
     ("uz", "Oʻzbekcha"),
+    ("tg", "Тоҷикӣ"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "portal_language"
