@@ -170,6 +170,7 @@ LANGUAGES = [
     ("en", "English"),
     ("uz", "Oʻzbekcha"),
     ("tg", "Тоҷикӣ"),
+    ("ky", "Кыргызча"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "portal_language"
