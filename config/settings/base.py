@@ -171,6 +171,7 @@ LANGUAGES = [
     ("uz", "Oʻzbekcha"),
     ("tg", "Тоҷикӣ"),
     ("ky", "Кыргызча"),
+    ("kk", "Қазақша"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "portal_language"
