@@ -172,6 +172,7 @@ LANGUAGES = [
     ("tg", "Тоҷикӣ"),
     ("ky", "Кыргызча"),
     ("kk", "Қазақша"),
+    ("zh-hans", "中文"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "portal_language"
