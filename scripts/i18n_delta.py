@@ -3,7 +3,8 @@
 Russian is the reference: every string of the source reaches ``locale/ru`` (``tests/test_i18n.py``
 checks that). This script compares each other language's catalogue with it, for the site
 (``locale/``) and the library (``validators/locale/``), and lists what is missing, untranslated or
-fuzzy there, and what is left over (no longer in Russian).
+fuzzy there, and what is left over (no longer in Russian; entries translating Django's own messages,
+marked "Django's own message" in their comment, are meant to be there).
 
     python scripts/i18n_delta.py              # a listing; exit status 1 when anything is missing
     python scripts/i18n_delta.py --json       # the same as JSON, with the Russian text, to translate
@@ -31,6 +32,9 @@ import polib
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = {"locale": ROOT / "locale", "validators/locale": ROOT / "validators" / "locale"}
 REFERENCE = "ru"
+# Entries that translate Django's own messages where Django's catalogue for the language falls short:
+# not in the Russian catalogue (Django's Russian is complete), and not left over.
+DJANGOS_OWN = "Django's own message"
 
 Key = tuple[str | None, str, str]
 
@@ -75,7 +79,11 @@ def delta(folder: Path, language: str) -> dict[str, list[dict[str, Any]]]:
                 }
             )
     known = {_key(entry) for entry in reference if not entry.obsolete}
-    leftover = [{"msgctxt": key[0], "msgid": key[1]} for key in ours if key not in known]
+    leftover = [
+        {"msgctxt": key[0], "msgid": key[1]}
+        for key, entry in ours.items()
+        if key not in known and not entry.tcomment.startswith(DJANGOS_OWN)
+    ]
     return {"missing": missing, "leftover": leftover}
 
 

@@ -236,3 +236,40 @@ def test_clerks_workspace_stays_russian_or_english(client, language):
     expected = "en" if language == "en" else "ru"
     assert f'<html lang="{expected}"' in page.content.decode()
     assert page["Content-Language"] == expected
+
+
+@pytest.mark.parametrize("language", [code for code in LANGUAGE_CODES if code not in ("ru", "en")])
+def test_djangos_own_messages_on_the_forms_come_in_the_language(language):
+    """Django's messages that reach people (password rules, field defaults) are in the language, not Russian."""
+    from django.contrib.auth import password_validation
+
+    def messages() -> list[str]:
+        found = []
+        for password in ("Abc1", "password", "12345678901"):
+            try:
+                password_validation.validate_password(password)
+            except forms.ValidationError as error:
+                found += error.messages
+        found += [str(text) for text in password_validation.password_validators_help_texts()]
+
+        class Form(forms.Form):
+            email = forms.EmailField()
+            day = forms.DateField()
+            choice = forms.ChoiceField(choices=[("a", "a")])
+            scan = forms.FileField()
+            text = forms.CharField(max_length=3)
+
+        form = Form({"email": "x", "day": "x", "choice": "z", "text": "abcd"})
+        form.is_valid()
+        found += [str(message) for errors in form.errors.values() for message in errors]
+        return found
+
+    with translation.override("ru"):
+        russian = messages()
+    with translation.override("en"):
+        english = messages()
+    with translation.override(language):
+        ours = messages()
+    assert len(ours) == len(russian) == len(english) > 10
+    untranslated = [mine for mine, ru, en in zip(ours, russian, english, strict=True) if mine in (ru, en)]
+    assert not untranslated
