@@ -5,12 +5,15 @@ remembered on the account and applied at log-in. Part of ``pytest -m i18n`` with
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django import forms
 from django.conf import settings
 from django.template import Context, Template
 from django.utils import formats, translation
+
+from tests.registration.identity_fixtures import make_applicant, role_user  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.i18n
 
@@ -273,3 +276,61 @@ def test_djangos_own_messages_on_the_forms_come_in_the_language(language):
     assert len(ours) == len(russian) == len(english) > 10
     untranslated = [mine for mine, ru, en in zip(ours, russian, english, strict=True) if mine in (ru, en)]
     assert not untranslated
+
+
+# ----------------------------------------------------------------------------------------------
+# Papers an office reads: in the person's language, and in Russian for the office.
+
+
+@pytest.mark.parametrize("language", ["uz", "zh-hans", "ru"])
+def test_service_centre_receipt_repeats_its_facts_in_russian(client, make_applicant, language):  # noqa: F811
+    """A receipt in another language carries a Russian part for the clerk; a Russian one needs none."""
+    from django.urls import reverse
+
+    applicant = make_applicant()
+    account = applicant.account
+    account.preferred_language = language
+    account.save(update_fields=["preferred_language"])
+    client.force_login(account)
+    page = client.get(reverse("registration:identity_receipt")).content.decode()
+    assert f'<html lang="{language}">' in page
+    russian = re.search(r'<div class="receipt-russian" lang="ru">(.*?)</div>\s*</div>', page, re.S)
+    if language == "ru":
+        assert russian is None
+        return
+    assert russian, "no Russian part"
+    assert "Подтверждение личности в центре обслуживания" in russian.group(1)
+    assert applicant.application_number in russian.group(1)
+    with translation.override(language):
+        assert translation.gettext("Identity confirmation at a service centre") in page
+
+
+@pytest.mark.parametrize("language", ["tg", "ru"])
+def test_post_letter_speaks_the_persons_language_and_russian(client, make_applicant, role_user, language):  # noqa: F811
+    """The post office's address is in Russian; the text in the person's language, then in Russian."""
+    from django.urls import reverse
+
+    from registration.identity import post_letter
+
+    applicant = make_applicant()
+    account = applicant.account
+    account.preferred_language = language
+    account.save(update_fields=["preferred_language"])
+    post_letter.METHOD.start(account, postcode="101000", address="Moscow, Post 1")
+    client.force_login(role_user("post"))
+    page = client.post(reverse("admin:identity_postletter_print_waiting")).content.decode()
+    assert '<html lang="ru">' in page  # the operator's page
+    address = re.search(r'<header class="letter-address" lang="ru">(.*?)</header>', page, re.S).group(1)
+    assert "Получить в почтовом отделении" in address
+    body = re.search(rf'<div lang="{language}">(.*?)</div>', page, re.S).group(1)
+    with translation.override(language):
+        assert translation.gettext("Your code to confirm your identity") in body
+    russian = re.search(r'<div class="letter-russian" lang="ru">(.*?)</div>', page, re.S)
+    if language == "ru":
+        assert russian is None
+    else:
+        assert "Do not give" not in russian.group(1)
+        with translation.override("ru"):
+            assert translation.gettext(
+                "Do not give the code to anyone. Portal staff never ask for it."
+            ) in russian.group(1)
