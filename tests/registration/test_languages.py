@@ -334,3 +334,50 @@ def test_post_letter_speaks_the_persons_language_and_russian(client, make_applic
             assert translation.gettext(
                 "Do not give the code to anyone. Portal staff never ask for it."
             ) in russian.group(1)
+
+
+# ----------------------------------------------------------------------------------------------
+# What is sent: every e-mail and SMS text exists in every language.
+
+SENT_TEMPLATES = sorted(
+    str(path.relative_to(settings.BASE_DIR / "templates"))
+    for folder in ("email", "sms")
+    for path in (settings.BASE_DIR / "templates" / folder).glob("*")
+    if path.suffix in {".txt", ".html"}
+)
+
+
+@pytest.mark.parametrize("language", [code for code in LANGUAGE_CODES if code not in ("ru", "en")])
+def test_every_email_and_sms_text_is_in_the_language(language):
+    """Rendered in the language, no e-mail or SMS keeps an English or Russian sentence."""
+    from django.template.loader import render_to_string
+
+    assert len(SENT_TEMPLATES) > 20
+    context = {
+        "code": "123456",
+        "minutes": 10,
+        "number": "S-1",
+        "name": "Anna",
+        "until": "05.03.2024",
+        "uid": "MQ",
+        "token": "t",
+    }
+
+    def sentences(text: str) -> set[str]:
+        return {
+            part.strip()
+            for part in re.split(r"[\n.:]", re.sub(r"<[^>]+>", "\n", text))
+            if len(part.strip()) > 12 and " " in part.strip()
+        }
+
+    problems = []
+    for name in SENT_TEMPLATES:
+        with translation.override("en"):
+            english = sentences(render_to_string(name, context))
+        with translation.override("ru"):
+            russian = sentences(render_to_string(name, context))
+        with translation.override(language):
+            ours = sentences(render_to_string(name, context))
+        if left := (ours & (english | russian)):
+            problems.append(f"{name}: {sorted(left)}")
+    assert not problems, "\n".join(problems)
