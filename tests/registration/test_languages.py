@@ -381,3 +381,12 @@ def test_every_email_and_sms_text_is_in_the_language(language):
         if left := (ours & (english | russian)):
             problems.append(f"{name}: {sorted(left)}")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(("language", "moscow"), [("uz", "77 Москва"), ("kk", "77 Москва"), ("zh-hans", "77 Moscow")])
+def test_region_list_names_regions_as_the_persons_papers_do(language, moscow):
+    """The address step's regions: the Russian names for Central Asian readers, English for Chinese."""
+    from validators.django.fields import RegionField
+
+    with translation.override(language):
+        assert dict(RegionField().choices)["77"] == moscow
