@@ -17,6 +17,8 @@ More information:
 'Забайкальский край'
 >>> name('78', 'en')
 'Saint Petersburg'
+>>> name('78', 'kk'), name('78', 'zh-hans')
+('Санкт-Петербург', 'Saint Petersburg')
 >>> validate('80')
 Traceback (most recent call last):
     ...
@@ -31,7 +33,15 @@ from dataclasses import dataclass
 
 from validators import InvalidComponent, InvalidFormat, ValidationError
 
-__all__ = ["REGIONS", "Region", "choices", "compact", "is_valid", "name", "validate"]
+__all__ = ["REGIONS", "RUSSIAN_NAMES", "Region", "choices", "compact", "is_valid", "name", "validate"]
+
+# The languages whose readers get the Russian names: the names on their Russian papers, in the Cyrillic
+# they read (Tajik, Kyrgyz, Kazakh) or met at school (Uzbek). Any other language gets the English names.
+RUSSIAN_NAMES = frozenset({"ru", "uz", "tg", "ky", "kk"})
+
+
+def _in_russian(language: str) -> bool:
+    return language.replace("_", "-").split("-")[0].lower() in RUSSIAN_NAMES
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,11 +176,12 @@ def is_valid(code: str) -> bool:
 
 
 def name(code: str, language: str = "ru") -> str:
-    """Return the subject's name in Russian (``'ru'``) or English (any other language)."""
+    """Return the subject's name in Russian (a language of :data:`RUSSIAN_NAMES`) or English (any other)."""
     region = _BY_CODE[validate(code)]
-    return region.name_ru if language == "ru" else region.name_en
+    return region.name_ru if _in_russian(language) else region.name_en
 
 
 def choices(language: str = "ru") -> list[tuple[str, str]]:
-    """Return ``(code, "code name")`` pairs in code order, for a select box."""
-    return [(r.code, f"{r.code} {r.name_ru if language == 'ru' else r.name_en}") for r in REGIONS]
+    """Return ``(code, "code name")`` pairs in code order, for a select box, named as :func:`name` does."""
+    russian = _in_russian(language)
+    return [(r.code, f"{r.code} {r.name_ru if russian else r.name_en}") for r in REGIONS]

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 from config.env import cache_from_url, env_bool, env_int, env_list, env_mapping, env_str
 from registration.core.countries import django_countries_override
@@ -61,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A logged-in person's language is the one stored on the account (after LocaleMiddleware).
     "registration.core.i18n.PreferredLanguageMiddleware",
+    # The clerks' workspace stays in Russian or English whatever the person's language.
+    "registration.core.i18n.WorkspaceLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the outcome of authentication (django-axes' own advice).
@@ -163,9 +164,19 @@ AXES_SENSITIVE_PARAMETERS = ["username", "password", "code"]
 REGISTRATION_TRUSTED_PROXY_COUNT = env_int("REGISTRATION_TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "registration.core.http.client_ip"
 
-# Internationalisation: Russian by default, English complete.
+# Internationalisation: Russian by default; every language complete. Each language is named in its own
+# script (the chooser shows these names as they are, untranslated); a first visit follows the browser's
+# Accept-Language (LocaleMiddleware), and the person's choice is kept on the account (core/i18n.py).
 LANGUAGE_CODE = "ru"
-LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
+LANGUAGES = [
+    ("ru", "Русский"),
+    ("en", "English"),
+    ("uz", "Oʻzbekcha"),
+    ("tg", "Тоҷикӣ"),
+    ("ky", "Кыргызча"),
+    ("kk", "Қазақша"),
+    ("zh-hans", "中文"),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "portal_language"
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
@@ -177,7 +188,7 @@ TIME_ZONE = "Europe/Moscow"
 USE_I18N = True
 USE_TZ = True
 DATE_INPUT_FORMATS = ["%d.%m.%Y"]
-# Dates show as DD.MM.YYYY in both languages: config/formats/<lang>/formats.py override Django's.
+# Dates show as DD.MM.YYYY in every language: config/formats/<lang>/formats.py override Django's.
 FORMAT_MODULE_PATH = ["config.formats"]
 
 # Static files and uploads.

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import translation
 
 
@@ -78,3 +79,20 @@ class PreferredLanguageMiddleware:
             current = supported(getattr(request, "LANGUAGE_CODE", None)) or settings.LANGUAGE_CODE
             remember(user, current)
         return response
+
+
+# The clerks' workspace (the Django admin) speaks Russian and English only: its people are staff in Russia.
+WORKSPACE_LANGUAGES = ("ru", "en")
+
+
+class WorkspaceLanguageMiddleware:
+    """Show the clerks' workspace in Russian when the language in use is neither Russian nor English."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(reverse("admin:index")) and translation.get_language() not in WORKSPACE_LANGUAGES:
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+        return self.get_response(request)

@@ -21,6 +21,16 @@ import pytest
 from tests.e2e.browser import AXE_JS, IGNORED_CONSOLE, VIEWPORTS, Visit
 
 E2E_DIR = Path(__file__).resolve().parent
+# The browser's own language for each of the site's (a Chinese browser says zh-CN, not zh-hans).
+BROWSER_LOCALES = {
+    "ru": "ru-RU",
+    "en": "en-GB",
+    "uz": "uz-UZ",
+    "tg": "tg-TJ",
+    "ky": "ky-KG",
+    "kk": "kk-KZ",
+    "zh-hans": "zh-CN",
+}
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--disable-gpu",
@@ -147,16 +157,18 @@ def open_visit(browser: Any, live_server: Any, settings: Any) -> Iterator[Callab
     contexts = []
     visits: list[Visit] = []
 
-    def opener(lang: str = "ru", viewport: str = "desktop", *, javascript: bool = True) -> Visit:
+    def opener(lang: str = "ru", viewport: str = "desktop", *, javascript: bool = True, chosen: bool = True) -> Visit:
         context = browser.new_context(
             **VIEWPORTS[viewport],
             java_script_enabled=javascript,
-            locale={"ru": "ru-RU", "en": "en-GB"}[lang],
+            locale=BROWSER_LOCALES[lang],
             timezone_id="Europe/Moscow",
             base_url=live_server.url,
         )
-        # The person has picked a language before: the switcher sets this cookie.
-        context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": live_server.url}])
+        if chosen:
+            # The person has picked a language before: the switcher sets this cookie. Without it, the
+            # first page follows the browser's language (its Accept-Language header).
+            context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": live_server.url}])
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()

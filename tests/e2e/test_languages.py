@@ -1,122 +1,129 @@
-"""The foreigner's language end to end: an English-speaking person's cabinet, receipt and e-mail, a clerk
-working in Russian, and the bilingual post letter, in a real browser."""
+"""The whole registration in each of the site's other languages, on a phone.
+
+For Uzbek, Tajik, Kyrgyz, Kazakh and Chinese a person arrives with the browser set to the language
+(no cookie: the first page follows Accept-Language), opens the language chooser, registers through
+every wizard step with real scans, submits, and reaches the cabinet, the identity methods and the
+service-centre receipt. Every page is screenshotted (``var/screenshots/<lang>/phone/``) and checked as
+in the Russian and English journeys (axe-core WCAG 2 A/AA, ``lang``, 320 px, console); and every
+character of every page's text must be covered by an installed font (no empty boxes).
+"""
 
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+from functools import cache
 
-from tests.registration import identity_fixtures
+import pytest
 
-# The identity tests' fixtures: a pending applicant with a passport and scan, and staff in a role group.
-make_applicant = identity_fixtures.make_applicant
-role_user = identity_fixtures.role_user
+from tests.e2e.test_registration import (
+    Person,
+    confirm_email_by_code,
+    fill_identity_document,
+    fill_personal,
+    fill_the_rest,
+    make_centre,
+    start_and_confirm_contacts,
+)
 
-PASSWORD = "Correct-Horse-42"
-CYRILLIC = re.compile("[А-Яа-яЁё]")
-
-
-def make_translated_centre():
-    from registration.identity.models import ServiceCentre, ServiceCentreTranslation
-
-    centre = ServiceCentre.objects.create(
-        name="МФЦ «Мои документы» Тверской",
-        region="77",
-        city="Москва",
-        address="ул. Тверская, д. 1",
-        opening_hours="Пн–Вс 8:00–20:00",
-        phone="+7 495 777-77-77",
-    )
-    ServiceCentreTranslation.objects.create(
-        centre=centre,
-        language="en",
-        name="“My Documents” service centre, Tverskoy",
-        city="Moscow",
-        address="1 Tverskaya Street",
-        opening_hours="Mon–Sun 8:00–20:00",
-    )
-    return centre
+LANGUAGES = ["uz", "tg", "ky", "kk", "zh-hans"]
+# A word of each language's own alphabet on its start page: proof the page is in that language.
+OWN_LETTERS = {
+    "uz": "oʻ",
+    "tg": "ҳ",
+    "ky": "ү",
+    "kk": "ә",
+    "zh-hans": "注册",
+}
 
 
-def log_in(visit, email: str) -> None:
-    visit.go("/account/login/" if "@staff" not in email else "/admin/login/")
-    visit.page.locator("#id_username").fill(email)
-    visit.page.locator("#id_password").fill(PASSWORD)
-    visit.submit("main form [type=submit], #content form [type=submit]")
+@cache
+def font_coverage() -> list[tuple[int, int]]:
+    """The code point ranges some installed font covers (fontconfig's charsets)."""
+    if not shutil.which("fc-list"):
+        pytest.skip("fontconfig (fc-list) is not installed")
+    listing = subprocess.run(["fc-list", "--format", "%{charset}\n"], capture_output=True, text=True, check=True)
+    ranges = []
+    for part in listing.stdout.split():
+        low, _, high = part.partition("-")
+        ranges.append((int(low, 16), int(high or low, 16)))
+    return ranges
 
 
-def test_english_person_confirmed_by_a_russian_clerk(open_visit, make_applicant, role_user):
-    """At phone size an English-speaking person sees the centre in English, prints the receipt; a clerk
-    working in Russian confirms; the e-mail is English and names the method in English."""
-    from django.core import mail
-
-    from registration.accounts.models import Account
-
-    centre = make_translated_centre()
-    applicant = make_applicant("anna@example.org", preferred_language="en")
-    clerk = role_user("clerk", "clerk@staff.example.org")
-    Account.objects.filter(pk=clerk.pk).update(preferred_language="ru")
-
-    person = open_visit("en", "phone")
-    log_in(person, "anna@example.org")
-    assert person.path() == "/account/"
-    person.go("/account/identity/service_centre/")
-    main = person.page.locator("main")
-    assert "“My Documents” service centre, Tverskoy" in main.inner_text()
-    assert "1 Tverskaya Street" in main.inner_text() and "Mon–Sun 8:00–20:00" in main.inner_text()
-    assert not CYRILLIC.search(main.inner_text())
-    person.check("centres-in-english")
-    person.page.locator("#id_start-centre").select_option(str(centre.pk))
-    person.submit("main form button[type=submit]")
-    assert person.page.locator(".notice-success").count() == 1
-    person.check("centre-chosen-in-english")
-    person.go("/account/identity/service-centre/receipt/")
-    receipt = person.page.locator("main").inner_text()
-    assert applicant.application_number in receipt
-    assert "“My Documents” service centre, Tverskoy" in receipt and "Mon–Sun 8:00–20:00" in receipt
-    person.check("receipt-in-english")
-    person.go("/account/language/")
-    person.check("language-setting")
-
-    desk = open_visit("ru", "desktop")
-    log_in(desk, "clerk@staff.example.org")
-    desk.go(f"/admin/identity/pendingapplication/{applicant.pk}/change/")
-    desk.check("admin-application-russian-clerk")
-    desk.page.locator("input[name='originals'][value='identity_document']").check()
-    desk.submit("form[action$='/confirm/'] [type=submit]")
-    desk.check("admin-confirmed-russian-clerk")
-
-    message = [m for m in mail.outbox if m.to == ["anna@example.org"]][-1]
-    assert message.subject == "Your identity is confirmed"
-    assert "Your identity is confirmed (Visit a service centre)." in message.body
-    assert not CYRILLIC.search(message.subject + message.body)
-    person.go("/account/")
-    assert person.page.locator(".status-panel.status-active").count() == 1
-    person.check("cabinet-active-in-english")
+def missing_glyphs(text: str) -> set[str]:
+    """The characters of ``text`` that no installed font can draw."""
+    ranges = font_coverage()
+    return {
+        char for char in set(text) if not char.isspace() and not any(low <= ord(char) <= high for low, high in ranges)
+    }
 
 
-def test_post_operator_prints_bilingual_letters(open_visit, make_applicant, role_user):
-    """Letters for an English- and a Russian-speaking person: Russian address blocks, each message in its
-    person's language (and Russian); the print page passes the checks."""
-    from registration.accounts.models import Account
-    from registration.identity import post_letter
+def check(visit, step: str) -> None:
+    """The journeys' checks of every page, and no character without a font."""
+    visit.check(step)
+    text = visit.page.evaluate("() => document.body.innerText")
+    assert not missing_glyphs(text), f"{visit.page.url}: no font for {sorted(missing_glyphs(text))}"
 
-    for email, language in (("anna@example.org", "en"), ("ivan@example.org", "ru")):
-        account = make_applicant(email, preferred_language=language).account
-        post_letter.METHOD.start(account, postcode="101000", address="Москва, Мясницкая ул., 26")
-    operator = role_user("post", "post@staff.example.org")
-    Account.objects.filter(pk=operator.pk).update(preferred_language="ru")
 
-    desk = open_visit("ru", "desktop")
-    log_in(desk, "post@staff.example.org")
-    desk.go("/admin/identity/postletter/")
-    desk.submit("form[action$='/print-waiting/'] [type=submit]")
-    letters = desk.page.locator("article.letter")
-    assert letters.count() == 2
-    texts = [letters.nth(n).inner_text() for n in range(2)]
-    assert all("Получить в почтовом отделении" in text for text in texts)
-    assert sum("Log in to your account" in text for text in texts) == 1
-    assert all("Войдите в личный кабинет" in text for text in texts)
-    desk.check("post-letters-printed")
-    desk.page.emulate_media(media="print")  # as the printer gets it: no operator's notes, a letter a page
-    assert not desk.page.locator(".screen-only").is_visible()
-    desk.shot("post-letters-print-media")
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_registration_in_each_language_on_a_phone(open_visit, make_account, scan_files, sms_code, lang):
+    """A person whose browser speaks the language registers in it to the end; the account keeps it."""
+    from registration.accounts.models import Applicant
+
+    centre = make_centre()
+    n = LANGUAGES.index(lang)
+    person = Person(email=f"anna.{lang}@example.org", phone=f"+7916123460{n}")
+    visit = open_visit(lang, "phone", chosen=False)
+    page = visit.page
+
+    # The first visit, without a cookie, comes in the browser's language.
+    visit.go("/")
+    assert page.get_attribute("html", "lang") == lang
+    assert OWN_LETTERS[lang] in page.locator("body").inner_text()
+    chooser = page.locator(".language-switcher")
+    chooser.locator("summary").click()
+    assert chooser.locator("button").count() == 7
+    assert chooser.locator(f"button[lang='{lang}']").get_attribute("aria-current") == "true"
+    check(visit, "chooser-open")
+    chooser.locator("summary").click()
+
+    start_and_confirm_contacts(visit, person, sms_code, confirm_email_by_code)
+    fill_personal(visit, person)
+    fill_identity_document(visit, person, scan_files)
+    fill_the_rest(visit, person, scan_files)
+    check(visit, "check-answers")
+    assert person.passport in page.locator("main").inner_text()
+    visit.submit()
+
+    applicant = Applicant.objects.select_related("account").get(account__email=person.email)
+    assert applicant.application_number in page.locator("main").inner_text()
+    check(visit, "submitted")
+    # The language the person registered in is kept on the account, for everything sent to them.
+    assert applicant.account.preferred_language == lang
+
+    for path, step in [
+        ("/account/", "cabinet-pending"),
+        ("/account/identity/", "identity-methods"),
+        ("/account/identity/service_centre/", "service-centre"),
+    ]:
+        visit.go(path)
+        check(visit, step)
+    page.locator("#id_start-centre").select_option(str(centre.pk))
+    visit.submit("main form [type=submit][name=action][value=start], main form button[type=submit]")
+    visit.go("/account/identity/service-centre/receipt/")
+    assert applicant.application_number in page.locator("main").inner_text()
+    check(visit, "receipt")
+    visit.go("/help/")
+    check(visit, "help")
+    # The error pages speak the language too (the browser logs the 404 itself: not the page's fault).
+    assert page.goto(visit.base_url + "/no-such-page/").status == 404
+    visit.console_errors[:] = [error for error in visit.console_errors if "404" not in error]
+    check(visit, "not-found")
+
+
+def test_font_check_finds_a_character_without_a_font():
+    """The glyph check reports a character no font has, and passes the site's scripts."""
+    assert missing_glyphs("Oʻzbekcha Тоҷикӣ Кыргызча Қазақша 中文") == set()
+    assert missing_glyphs("a\U000f0000b") == {"\U000f0000"}
+    assert re.fullmatch(r"\S+", "".join(OWN_LETTERS.values()))

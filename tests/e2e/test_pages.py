@@ -60,6 +60,7 @@ def test_language_switcher_changes_the_page_language(open_visit):
     visit = open_visit("ru", "desktop")
     visit.go("/register/")
     assert visit.page.get_attribute("html", "lang") == "ru"
+    visit.page.locator(".language-switcher summary").click()
     visit.submit(".language-switcher button[lang=en]")
     assert visit.path() == "/register/"
     assert visit.page.get_attribute("html", "lang") == "en"

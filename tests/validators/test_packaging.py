@@ -53,11 +53,11 @@ def _metadata(wheel: Path) -> tuple[list[str], dict[str, list[str]]]:
 
 
 def test_wheel_holds_the_library_only(wheel):
-    """The wheel has the package, py.typed and both catalogues compiled, and no site package."""
+    """The wheel has the package, py.typed and every language's catalogue compiled, and no site package."""
     names, metadata = _metadata(wheel)
     assert metadata["Name"] == ["gosuslugi-validators"]
     assert metadata["Version"] == [validators.__version__]
-    for language in ("ru", "en"):
+    for language in ("ru", "en", "uz", "tg", "ky", "kk", "zh_Hans"):
         assert f"validators/locale/{language}/LC_MESSAGES/django.mo" in names
         assert f"validators/locale/{language}/LC_MESSAGES/django.po" in names
     assert {"validators/py.typed", "validators/scans/__init__.py", "validators/django/__init__.py"} <= set(names)

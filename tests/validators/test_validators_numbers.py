@@ -171,3 +171,23 @@ def test_regions_choices():
     """Choices in both languages, in code order."""
     assert regions.choices()[0] == ("01", "01 Республика Адыгея")
     assert regions.choices("en")[76] == ("77", "77 Moscow")
+
+
+@pytest.mark.parametrize(
+    ("language", "moscow"),
+    [
+        ("uz", "Москва"),
+        ("tg", "Москва"),
+        ("ky", "Москва"),
+        ("kk-KZ", "Москва"),
+        ("uz_Latn", "Москва"),
+        ("RU", "Москва"),
+        ("zh-hans", "Moscow"),
+        ("en-gb", "Moscow"),
+        ("de", "Moscow"),
+    ],
+)
+def test_regions_are_named_in_russian_for_readers_of_russian_papers(language, moscow):
+    """Uzbek, Tajik, Kyrgyz and Kazakh readers get the Russian names of their papers; others English."""
+    assert regions.name("77", language) == moscow
+    assert regions.choices(language)[76] == ("77", f"77 {moscow}")

@@ -250,8 +250,7 @@ class PostcodeField(_LibraryField):
 
 
 def _region_choices() -> list[tuple[str, str]]:
-    language = "ru" if (get_language() or "ru").startswith("ru") else "en"
-    return [("", str(_("Choose a region"))), *_regions.choices(language)]
+    return [("", str(_("Choose a region"))), *_regions.choices(get_language() or "ru")]
 
 
 class RegionField(forms.ChoiceField):

@@ -63,8 +63,7 @@ class QuickRegionField(RegionField):
         return isinstance(value, str) and vregions.is_valid(value)
 
     def display(self, value: str) -> str:
-        language = "ru" if (translation.get_language() or "ru").startswith("ru") else "en"
-        return f"{value} {vregions.name(value, language)}"
+        return f"{value} {vregions.name(value, translation.get_language() or 'ru')}"
 
 
 def citizenship_choices() -> list[tuple[str, str]]:
