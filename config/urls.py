@@ -1,6 +1,7 @@
 """The site's URLs: the site's apps, the clerks' admin, language switching and the captcha."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -10,6 +11,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("captcha/", include("captcha.urls")),
+    # Browsers ask for /favicon.ico on pages without an icon link (files, the letters' print page).
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
 ]
 
 # Server errors render without the database; a lost database connection gives a 503 (registration/core/error_pages.py).

@@ -75,6 +75,12 @@ SETTINGS: tuple[Setting, ...] = (
     # Support line and caller checks
     Setting("SUPPORT_EMAIL", "support@example.org", "the support address named in e-mails"),
     Setting("SUPPORT_CONTACTS", {}, "support channels shown on the help page, over the defaults"),
+    Setting("SUPPORT_PHONE", "8 800 100-70-10", "the support line's number, free of charge within Russia"),
+    Setting(
+        "SUPPORT_PHONE_INTERNATIONAL",
+        "+7 495 727-47-47",
+        "the support line's number from abroad (at the caller's international rates; empty: not shown)",
+    ),
     Setting("CALLER_VERIFIED_MINUTES", 15, "minutes a caller's match lets that operator act for the caller"),
     Setting("CALLER_MAX_FAILURES", 3, "failed caller checks of one account that lock its verification"),
     Setting("CALLER_FAILURE_WINDOW_MINUTES", 60, "the window of `CALLER_MAX_FAILURES`, in minutes"),
