@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registration.onboarding.forms.base import StepForm
 from registration.onboarding.forms.widgets import QuickRegionField, QuickSelect, text
+from validators import snils as vsnils
 from validators.django import InnField, PostcodeField, SnilsField
 
 # --- 10. identifiers ---------------------------------------------------------------------------
@@ -33,6 +34,8 @@ class IdentifiersForm(StepForm):
             self.fields[name].widget.attrs.update(
                 {"inputmode": "numeric", "class": "input-short", "autocomplete": "off"}
             )
+        # The check page shows SNILS as it is written on the card; an INN is written as one run of digits.
+        self.fields["snils"].display = vsnils.format  # type: ignore[attr-defined]
 
 
 # --- 11. address ------------------------------------------------------------------------------
