@@ -21,7 +21,12 @@ def identity_panel(account: Account) -> dict[str, Any]:
     current = flows.current(account)
     latest = current or flows.latest(account)
     return {
-        "methods": [(method, method.is_available(account)) for method in registry.offered_methods()],
+        # (method, may be chosen, why not): a method the person may not choose says what is missing.
+        "methods": [
+            (method, not reason, reason)
+            for method in registry.offered_methods()
+            for reason in [method.unavailable_reason(account)]
+        ],
         "current": current,
         "current_label": registry.label(current.method) if current else "",
         "rejected": latest if latest is not None and latest.state == ConfirmationState.REJECTED else None,
