@@ -42,7 +42,7 @@ class ConsulateCodeForm(RequiredMessagesMixin, forms.Form):
     }
 
     code = forms.CharField(
-        label=_("Code from the consulate"),
+        label=_("The code the consular officer gave you"),
         max_length=20,
         help_text=_("10 characters: letters and digits, as on the paper from the consulate."),
         widget=forms.TextInput(

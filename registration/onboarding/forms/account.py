@@ -60,7 +60,7 @@ lazy_password_help = lazy(password_validation.password_validators_help_text_html
 
 class PasswordForm(StepForm):
     password1 = forms.CharField(
-        label=_("Create a password"),
+        label=_("Password"),
         strip=False,
         required=False,
         max_length=128,
