@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from registration.identity import registry
 from registration.onboarding import steps as S
-from tests.registration.identity_fixtures import make_applicant  # noqa: F401 (a fixture)
+from tests.registration.identity_fixtures import make_applicant
 
 WATCHED = ("h1", "h2", "h3", "legend", "caption", "label")
 
