@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+import validators
 from registration.onboarding.forms.base import StepForm
 from registration.onboarding.forms.widgets import QuickRegionField, QuickSelect, text
+from validators import postcode as vpostcode
+from validators import regions as vregions
 from validators import snils as vsnils
-from validators.django import InnField, PostcodeField, SnilsField
+from validators.django import InnField, PostcodeField, SnilsField, to_django_error
 
 # --- 10. identifiers ---------------------------------------------------------------------------
 
@@ -76,3 +80,19 @@ class AddressForm(StepForm):
         self.fields["postcode"].widget.attrs.update(
             {"autocomplete": "postal-code", "inputmode": "numeric", "class": "input-short"}
         )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
+        region, postcode = cleaned.get("region"), cleaned.get("postcode")
+        if region and postcode:
+            try:
+                vpostcode.validate_for_region(postcode, region)
+            except validators.ValidationError as exc:
+                # The library names the regions in English; the person reads them in the page's language.
+                language = "ru" if (translation.get_language() or "ru").startswith("ru") else "en"
+                for key in ("region", "belongs_to"):
+                    if key in exc.params:
+                        exc.params[f"{key}_name"] = vregions.name(exc.params[key], language)
+                self.add_error("postcode", to_django_error(exc))
+        return cleaned
