@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from registration.cabinet import identity as identity_views
 from registration.cabinet import scans, views
@@ -11,6 +12,7 @@ urlpatterns = [
     path("register/resume/", wizard.wizard_view, name="wizard"),
     path("register/restart/", wizard.restart, name="wizard_restart"),
     path("register/for-russian-citizens/", wizard.russian_citizens, name="wizard_russian"),
+    path("terms/", TemplateView.as_view(template_name="onboarding/terms.html"), name="terms"),
     path("register/complete/", wizard.complete, name="wizard_complete"),
     path("register/confirm-email/<str:token>/", wizard.email_link, name="contact_email_link"),
     path("register/<slug:step>/", wizard.wizard_view, name="wizard_step"),

@@ -11,7 +11,9 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import identify_hasher, make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.functional import lazy
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from registration.accounts.models import Account
@@ -91,6 +93,12 @@ class PasswordForm(StepForm):
         super().__init__(*args, **kwargs)
         self.contacts = dict(contacts or {})
         self.fields["password1"].help_text = lazy_password_help()
+        # In a new tab, so that the wizard's page (and what is typed on it) stays where it was.
+        self.fields["consent"].help_text = format_html(
+            '<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>',
+            reverse("registration:terms"),
+            _("Read the terms of use and the consent to the processing of personal data (opens in a new tab)"),
+        )
         if captcha:
             self.fields["captcha"] = portal_captcha_field(
                 label=_("Type the characters from the picture"),
