@@ -3,6 +3,7 @@ from django.views.generic import TemplateView
 
 from registration.cabinet import identity as identity_views
 from registration.cabinet import scans, views
+from registration.onboarding import captcha
 from registration.onboarding import views as wizard
 
 app_name = "registration"
@@ -12,6 +13,7 @@ urlpatterns = [
     path("register/resume/", wizard.wizard_view, name="wizard"),
     path("register/restart/", wizard.restart, name="wizard_restart"),
     path("register/for-russian-citizens/", wizard.russian_citizens, name="wizard_russian"),
+    path("register/captcha/<str:key>/audio/", captcha.audio, name="captcha_audio"),
     path("terms/", TemplateView.as_view(template_name="onboarding/terms.html"), name="terms"),
     path("register/complete/", wizard.complete, name="wizard_complete"),
     path("register/confirm-email/<str:token>/", wizard.email_link, name="contact_email_link"),

@@ -39,6 +39,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("EMAIL_LINK_MAX_AGE", 3600, "seconds an e-mail confirmation link works"),
     Setting("LOGIN_CODE_MAX_AGE", 300, "seconds to type the log-in SMS code after the password"),
     Setting("CAPTCHA", True, "a captcha on the last wizard step"),
+    Setting("CAPTCHA_AUDIO", True, "the captcha's digits can be heard (needs `espeak-ng`; `sox` adds noise)"),
     Setting("RATE_LIMITS", {}, "rate limits changed from the defaults in `registration/core/ratelimit.py`"),
     Setting("TRUSTED_PROXY_COUNT", 0, "proxies in front of the site whose X-Forwarded-For is trusted"),
     Setting("ARGON2_PARALLELISM", 1, "lanes (threads) of each Argon2id password hash"),

@@ -33,6 +33,9 @@ DEFAULT_LIMITS: dict[str, str] = {
     "login_ip": "30/10m",
     # The wizard's contacts step per client address: it sends no code, but each try costs a look-up.
     "wizard_contacts_ip": "30/1h",
+    # The captcha read aloud (each request runs a speech synthesiser), and the INN check, per address.
+    "captcha_audio_ip": "30/10m",
+    "inn_check_ip": "30/10m",
     "post_letter_code": "5/10m",
     "consulate_code": "5/10m",
     "service_centre_code": "5/10m",
