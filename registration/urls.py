@@ -5,6 +5,7 @@ from registration.cabinet import identity as identity_views
 from registration.cabinet import scans, views
 from registration.onboarding import captcha
 from registration.onboarding import views as wizard
+from registration.onboarding.inn_check import check_inn
 
 app_name = "registration"
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("register/restart/", wizard.restart, name="wizard_restart"),
     path("register/for-russian-citizens/", wizard.russian_citizens, name="wizard_russian"),
     path("register/captcha/<str:key>/audio/", captcha.audio, name="captcha_audio"),
+    path("register/check-inn/", check_inn, name="check_inn"),
     path("terms/", TemplateView.as_view(template_name="onboarding/terms.html"), name="terms"),
     path("register/complete/", wizard.complete, name="wizard_complete"),
     path("register/confirm-email/<str:token>/", wizard.email_link, name="contact_email_link"),

@@ -28,7 +28,10 @@ class IdentifiersForm(StepForm):
     inn = InnField(
         kind="person",
         label=_("INN (optional)"),
-        help_text=_("A personal INN has 12 digits. Leave empty if you do not have one."),
+        help_text=_(
+            "A personal INN has 12 digits. Leave empty if you do not have one. Its format and check digits are "
+            "checked here; it is not looked up in the tax register."
+        ),
         required=False,
     )
 
@@ -40,6 +43,14 @@ class IdentifiersForm(StepForm):
             )
         # The check page shows SNILS as it is written on the card; an INN is written as one run of digits.
         self.fields["snils"].display = vsnils.format  # type: ignore[attr-defined]
+        self.fields["inn"].display = inn_checked  # type: ignore[attr-defined]
+
+
+def inn_checked(inn: str) -> str:
+    """The INN on the check page, with what was (and was not) checked."""
+    from registration.onboarding.inn_check import CHECKED
+
+    return f"{inn} ({CHECKED})"
 
 
 # --- 11. address ------------------------------------------------------------------------------
