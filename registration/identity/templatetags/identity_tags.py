@@ -8,7 +8,8 @@ from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 
-from registration.accounts.models import Account
+from registration.accounts import document_rows
+from registration.accounts.models import Account, Document
 from registration.identity import flows, registry
 from registration.identity.models import ConfirmationState
 
@@ -52,3 +53,9 @@ def described_input(field: BoundField) -> SafeString:
 @register.filter
 def method_label(code: str) -> str:
     return registry.label(code)
+
+
+@register.filter
+def document_details(document: Document) -> list[tuple[str, str]]:
+    """The document's number, dates and authority, labelled as its kind names them (ВНЖ, РВП, …)."""
+    return document_rows.rows(document)
