@@ -3,6 +3,7 @@ from django.views.generic import TemplateView
 
 from registration.cabinet import identity as identity_views
 from registration.cabinet import scans, views
+from registration.cabinet.centres import centre_search
 from registration.onboarding import captcha
 from registration.onboarding import views as wizard
 from registration.onboarding.inn_check import check_inn
@@ -42,6 +43,7 @@ urlpatterns = [
     # Identity confirmation (registration/identity/) and private scans.
     path("account/identity/", identity_views.methods, name="identity_methods"),
     path("account/identity/service-centre/receipt/", identity_views.receipt, name="identity_receipt"),
+    path("account/identity/service-centre/search/", centre_search, name="centre_search"),
     path("account/identity/requests/<int:pk>/upload/", identity_views.upload, name="identity_upload"),
     path("account/identity/<slug:code>/", identity_views.method_page, name="identity_method"),
     path("account/documents/<int:pk>/scan/", scans.scan, {"kind": "document"}, name="document_scan"),
