@@ -18,7 +18,9 @@
         if (!response.ok) { throw new Error("refresh " + response.status); }
         return response.json();
       }).then(function (data) {
-        box.querySelector("img.captcha-image").src = data.image_url;
+        var image = box.querySelector("img.captcha-image");
+        image.srcset = data.image_url + " 1x, " + data.image_url.replace(/\/$/, "@2/") + " 2x";
+        image.src = data.image_url;
         box.querySelector("input[type=hidden]").value = data.key;
         var answer = box.querySelector("input[type=text]");
         answer.value = "";

@@ -59,6 +59,7 @@ def portal_captcha_field(**kwargs: Any) -> forms.Field:
             context.update(captcha.widget_context(self._key))
             context["audio_template"] = captcha.audio_url("KEY")
             context["refresh_url"] = self.refresh_url()
+            context["image_2x"] = reverse("captcha-image-2x", kwargs={"key": self._key})
             context["refresh_name"] = captcha.REFRESH
             return context
 
