@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from registration.accounts.models import Applicant
+from registration.accounts.models import Account, Applicant
 from registration.identity import centres, registry
 from registration.identity.base import IdentityError
 from registration.identity.service_centre import METHOD, CentreSearchForm
@@ -22,7 +22,7 @@ from registration.identity.service_centre import METHOD, CentreSearchForm
 def centre_search(request: HttpRequest) -> HttpResponse:
     """GET: the centres of the person's region; POST: a search by text or by position."""
     account = request.user
-    if not getattr(account, "is_pending", False):
+    if not isinstance(account, Account) or not account.is_pending:
         return redirect("registration:cabinet")
     try:
         registry.get(METHOD.code, offered_only=True)
