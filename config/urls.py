@@ -5,6 +5,16 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+
+class FaviconRedirect(RedirectView):
+    """/favicon.ico → the static icon, its address (hashed in production) looked up when asked, not at import."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args: object, **kwargs: object) -> str:
+        return static("favicon.ico")
+
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="registration:start", permanent=False), name="home"),
     path("", include("registration.urls")),
@@ -12,7 +22,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("captcha/", include("captcha.urls")),
     # Browsers ask for /favicon.ico on pages without an icon link (files, the letters' print page).
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
+    path("favicon.ico", FaviconRedirect.as_view()),
 ]
 
 # Server errors render without the database; a lost database connection gives a 503 (registration/core/error_pages.py).

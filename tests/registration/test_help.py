@@ -70,6 +70,7 @@ def test_footer_names_the_number_free_in_russia_and_the_one_from_abroad(client, 
     """The 8 800 line is free only inside Russia, so every page also gives the international number."""
     settings.REGISTRATION_SUPPORT_PHONE = "8 800 000-00-02"
     settings.REGISTRATION_SUPPORT_PHONE_INTERNATIONAL = "+7 495 000-00-03"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get(reverse("registration:help")).content.decode()
     footer = html[html.index('class="site-footer"') :]
     assert 'href="tel:88000000002"' in footer and "free of charge within Russia" in footer
