@@ -36,7 +36,8 @@ def test_rvp_step_asks_for_the_decision_not_a_card(wizard, english):
     form = page.context["form"]
     assert "series" not in form.fields and "holder_name" not in form.fields
     html = page.content.decode()
-    for words in ("Decision number", "Date of the decision", "Authority that took the decision", "for 3 years"):
+    words_expected = ("Decision number", "Date of the decision", "Authority that took the decision", "for 3 years")
+    for words in (*words_expected, "passport page with the stamp"):
         assert words in html
 
 

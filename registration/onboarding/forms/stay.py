@@ -68,6 +68,7 @@ STAY_LAYOUT: dict[str, dict[str, Any]] = {
         "expiry_help": _("DD.MM.YYYY, as in the stamp. A temporary residence permit is given for 3 years."),
         "authority_label": _("Authority that took the decision"),
         "authority_help": _("As in the stamp, for example: ГУ МВД России по г. Москве."),
+        "scan_label": _("Scan or photo of the passport page with the stamp"),
         "max_years": 3,
         "expiry_required": True,
         "holder_name": False,
@@ -161,6 +162,8 @@ class StayDocumentForm(StepForm):
                 self.fields["series"].label = layout["series_label"]
         if "expiry_help" in layout:
             self.fields["expiry_date"].help_text = layout["expiry_help"]
+        if "scan_label" in layout:
+            self.fields["scan"].label = layout["scan_label"]
         if "authority_label" in layout:
             self.fields["issuing_authority"].label = layout["authority_label"]
             self.fields["issuing_authority"].help_text = layout["authority_help"]
