@@ -1,8 +1,19 @@
 """The site's URLs: the site's apps, the clerks' admin, language switching and the captcha."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
+
+
+class FaviconRedirect(RedirectView):
+    """/favicon.ico → the static icon, its address (hashed in production) looked up when asked, not at import."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args: object, **kwargs: object) -> str:
+        return static("favicon.ico")
+
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="registration:start", permanent=False), name="home"),
@@ -10,6 +21,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("captcha/", include("captcha.urls")),
+    # Browsers ask for /favicon.ico on pages without an icon link (files, the letters' print page).
+    path("favicon.ico", FaviconRedirect.as_view()),
 ]
 
 # Server errors render without the database; a lost database connection gives a 503 (registration/core/error_pages.py).

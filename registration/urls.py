@@ -1,8 +1,12 @@
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from registration.cabinet import identity as identity_views
 from registration.cabinet import scans, views
+from registration.cabinet.centres import centre_search
+from registration.onboarding import captcha
 from registration.onboarding import views as wizard
+from registration.onboarding.inn_check import check_inn
 
 app_name = "registration"
 
@@ -11,6 +15,9 @@ urlpatterns = [
     path("register/resume/", wizard.wizard_view, name="wizard"),
     path("register/restart/", wizard.restart, name="wizard_restart"),
     path("register/for-russian-citizens/", wizard.russian_citizens, name="wizard_russian"),
+    path("register/captcha/<str:key>/audio/", captcha.audio, name="captcha_audio"),
+    path("register/check-inn/", check_inn, name="check_inn"),
+    path("terms/", TemplateView.as_view(template_name="onboarding/terms.html"), name="terms"),
     path("register/complete/", wizard.complete, name="wizard_complete"),
     path("register/confirm-email/<str:token>/", wizard.email_link, name="contact_email_link"),
     path("register/saved/", wizard.saved_page, name="wizard_saved"),
@@ -41,6 +48,7 @@ urlpatterns = [
     # Identity confirmation (registration/identity/) and private scans.
     path("account/identity/", identity_views.methods, name="identity_methods"),
     path("account/identity/service-centre/receipt/", identity_views.receipt, name="identity_receipt"),
+    path("account/identity/service-centre/search/", centre_search, name="centre_search"),
     path("account/identity/requests/<int:pk>/upload/", identity_views.upload, name="identity_upload"),
     path("account/identity/<slug:code>/", identity_views.method_page, name="identity_method"),
     path("account/documents/<int:pk>/scan/", scans.scan, {"kind": "document"}, name="document_scan"),

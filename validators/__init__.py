@@ -154,6 +154,9 @@ ERROR_CODES: dict[str, str] = {
     "region_format": _("A region code has two digits, for example 77."),
     "region_unknown": _("%(code)s is not the code of a region of Russia."),
     "postcode_format": _("A postcode has 6 digits, for example 101000."),
+    "postcode_region_mismatch": _(
+        "The postcode %(postcode)s is in %(belongs_to_name)s, not in %(region_name)s. Check the postcode or the region."
+    ),
     # free text
     "text_invisible_characters": _(
         "Remove the invisible or control characters (%(characters)s): type the text instead of pasting it."

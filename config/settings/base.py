@@ -252,8 +252,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Госуслуги для и
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Captcha on the last wizard step (django-simple-captcha); REGISTRATION_CAPTCHA turns it off in tests.
+# Digits, so that the audio alternative can read them in the person's language (registration/onboarding/captcha.py).
 CAPTCHA_FONT_SIZE = 32
-CAPTCHA_LENGTH = 5
+CAPTCHA_CHALLENGE_FUNCT = "registration.onboarding.captcha.digits_challenge"
 CAPTCHA_TIMEOUT = 10
 
 # Content-Security-Policy (django-csp) on every page: no third-party origins, no inline scripts.

@@ -111,6 +111,7 @@ def method_page(request: HttpRequest, code: str) -> HttpResponse:
         "current": current,
         "current_label": registry.label(current.method) if current else "",
         "available": method.is_available(account),
+        "unavailable_reason": method.unavailable_reason(account),
         "forms": _forms_for(method, account, confirmation, bound),
         "needs_start": confirmation is None and "start" in method.person_forms,
         "bare_start": confirmation is None and "start" not in method.person_forms,

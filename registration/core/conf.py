@@ -41,6 +41,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CAPTCHA", True, "a captcha on the last wizard step"),
     Setting("WIZARD_DRAFT_DAYS", 30, "days a registration draft is kept on the server once its e-mail is confirmed"),
     Setting("WIZARD_RESUME_LINK_DAYS", 7, "days a link to continue a saved registration works (once)"),
+    Setting("CAPTCHA_AUDIO", True, "the captcha's digits can be heard (needs `espeak-ng`; `sox` adds noise)"),
     Setting("RATE_LIMITS", {}, "rate limits changed from the defaults in `registration/core/ratelimit.py`"),
     Setting("TRUSTED_PROXY_COUNT", 0, "proxies in front of the site whose X-Forwarded-For is trusted"),
     Setting("ARGON2_PARALLELISM", 1, "lanes (threads) of each Argon2id password hash"),
@@ -77,6 +78,12 @@ SETTINGS: tuple[Setting, ...] = (
     # Support line and caller checks
     Setting("SUPPORT_EMAIL", "support@example.org", "the support address named in e-mails"),
     Setting("SUPPORT_CONTACTS", {}, "support channels shown on the help page, over the defaults"),
+    Setting("SUPPORT_PHONE", "8 800 100-70-10", "the support line's number, free of charge within Russia"),
+    Setting(
+        "SUPPORT_PHONE_INTERNATIONAL",
+        "+7 495 727-47-47",
+        "the support line's number from abroad (at the caller's international rates; empty: not shown)",
+    ),
     Setting("CALLER_VERIFIED_MINUTES", 15, "minutes a caller's match lets that operator act for the caller"),
     Setting("CALLER_MAX_FAILURES", 3, "failed caller checks of one account that lock its verification"),
     Setting("CALLER_FAILURE_WINDOW_MINUTES", 60, "the window of `CALLER_MAX_FAILURES`, in minutes"),

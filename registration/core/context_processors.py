@@ -15,5 +15,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "SUPPORT": support,
         "SUPPORT_PHONE": phones[0]["number"] if phones else "",
+        "SUPPORT_PHONE_INTERNATIONAL": phones[1]["number"] if len(phones) > 1 else "",
         "SUPPORT_EMAIL": support.get("email", ""),
     }

@@ -16,10 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from registration.core.conf import app_settings
 
 DEFAULT_CONTACTS: dict[str, Any] = {
-    "phones": [
-        {"number": "8 800 100-70-10", "note": _("free of charge within Russia, around the clock")},
-        {"number": "+7 495 727-47-47", "note": _("from abroad, around the clock")},
-    ],
     "email": "support@example.org",
     "chat_hours": _("Online chat: every day from 08:00 to 20:00 Moscow time"),
     "office": _("Any service centre (МФЦ) during its opening hours"),
@@ -28,7 +24,20 @@ DEFAULT_CONTACTS: dict[str, Any] = {
 
 def contacts() -> dict[str, Any]:
     """The support channels shown on the help page, the error pages and in e-mails."""
-    return {**DEFAULT_CONTACTS, **app_settings.SUPPORT_CONTACTS}
+    return {**DEFAULT_CONTACTS, "phones": support_phones(), **app_settings.SUPPORT_CONTACTS}
+
+
+def support_phones() -> list[dict[str, Any]]:
+    """The support line's numbers, each with where it is free from: the 8 800 one works only inside Russia."""
+    phones = [{"number": app_settings.SUPPORT_PHONE, "note": _("free of charge within Russia, around the clock")}]
+    if app_settings.SUPPORT_PHONE_INTERNATIONAL:
+        phones.append(
+            {
+                "number": app_settings.SUPPORT_PHONE_INTERNATIONAL,
+                "note": _("from abroad, around the clock, at your operator's international rates"),
+            }
+        )
+    return phones
 
 
 @dataclass(frozen=True)

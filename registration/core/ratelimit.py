@@ -37,6 +37,9 @@ DEFAULT_LIMITS: dict[str, str] = {
     # client address.
     "wizard_resume_draft": "5/1h",
     "wizard_resume_ip": "20/1h",
+    # The captcha read aloud (each request runs a speech synthesiser), and the INN check, per address.
+    "captcha_audio_ip": "30/10m",
+    "inn_check_ip": "30/10m",
     "post_letter_code": "5/10m",
     "consulate_code": "5/10m",
     "service_centre_code": "5/10m",

@@ -131,6 +131,10 @@ class Method:
         """Whether the person may choose this method (for example: has the documents it needs)."""
         return True
 
+    def unavailable_reason(self, account: Account) -> str | Promise:
+        """Why the person may not choose this method, in words they can act on; empty when they may."""
+        return "" if self.is_available(account) else _("Not available for your application.")
+
     def is_offered(self) -> bool:
         """Whether the site can offer the method at all (for example: a signature needs a trusted CA)."""
         return True

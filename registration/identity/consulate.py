@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.http import HttpRequest
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from registration.accounts import audit
@@ -41,7 +42,7 @@ class ConsulateCodeForm(RequiredMessagesMixin, forms.Form):
     }
 
     code = forms.CharField(
-        label=_("Code from the consulate"),
+        label=_("The code the consular officer gave you"),
         max_length=20,
         help_text=_("10 characters: letters and digits, as on the paper from the consulate."),
         widget=forms.TextInput(
@@ -93,6 +94,11 @@ class ConsulateMethod(CodeEntryMethod):
 
     def is_available(self, account: Account) -> bool:
         return identity_document(account) is not None
+
+    def unavailable_reason(self, account: Account) -> str | Promise:
+        if self.is_available(account):
+            return ""
+        return _("The consulate checks your passport, and your application has no passport number. Choose another way.")
 
     def start(self, account: Account, *, request: HttpRequest | None = None, **data: Any) -> IdentityConfirmation:
         if identity_document(account) is None:

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.http import HttpRequest
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from registration.accounts.models import Account, Document
@@ -48,6 +49,14 @@ class ScanReviewMethod(Method):
 
     def is_available(self, account: Account) -> bool:
         return bool(documents_with_scans(account))
+
+    def unavailable_reason(self, account: Account) -> str | Promise:
+        if self.is_available(account):
+            return ""
+        return _(
+            "A clerk reviews the scans of your documents, and your application has no scan of your identity "
+            "document or your document of stay. Choose another way, for example a visit to a service centre."
+        )
 
     def start(self, account: Account, *, request: HttpRequest | None = None, **data: Any) -> IdentityConfirmation:
         if not self.is_available(account):

@@ -185,9 +185,37 @@ class ServiceCentreMethod(CodeEntryMethod):
     def cabinet_context(self, account: Account, confirmation: IdentityConfirmation | None) -> dict:
         return {
             "centres": open_centres(),
+            "search_form": CentreSearchForm(),
             "issues_code": conf.service_centre_issues_code(),
             "originals_checked": bool(confirmation and confirmation.details.get("originals")),
         }
+
+
+class CentreSearchForm(forms.Form):
+    """The search for a centre: a city, region or postcode typed, or the browser's position (hidden fields)."""
+
+    q = forms.CharField(
+        label=_("City, region or postcode"),
+        help_text=_("For example: Kazan, Primorsky Krai or 690000."),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "search"}),
+    )
+    latitude = forms.FloatField(min_value=-90, max_value=90, required=False, widget=forms.HiddenInput)
+    longitude = forms.FloatField(min_value=-180, max_value=180, required=False, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
+        placed = cleaned.get("latitude") is not None and cleaned.get("longitude") is not None
+        if not (cleaned.get("q") or "").strip() and not placed:
+            self.add_error(
+                "q",
+                forms.ValidationError(
+                    _("Type a city, region or postcode, or use your location."), code="centre_query_required"
+                ),
+            )
+        return cleaned
 
 
 METHOD = ServiceCentreMethod()

@@ -32,8 +32,6 @@ OVERFLOWING_ELEMENTS_JS = """() => {
     + (element.id ? '#' + element.id : '') + [...element.classList].map(name => '.' + name).join('')
     + ` (${Math.round(element.getBoundingClientRect().width)}px)`);
 }"""
-# Requests the browser makes on its own; a 404 for them is not the page's fault.
-IGNORED_CONSOLE = re.compile(r"favicon\.ico")
 
 
 class AccessibilityViolations(AssertionError):

@@ -243,8 +243,12 @@ def test_full_registration_until_active(open_visit, make_account, scan_files, sm
     visit.check("identity-methods")
     visit.go("/account/identity/service_centre/")
     visit.check("service-centre")
-    page.locator("#id_start-centre").select_option(str(centre.pk))
-    visit.submit("main form [type=submit][name=action][value=start], main form button[type=submit]")
+    # The centre search: the city's region by name, then the result chosen.
+    page.locator("#id_q").fill({"ru": "Москва", "en": "Moscow"}[lang])
+    visit.submit("form.centre-search [type=submit]")
+    visit.check("service-centre-search")
+    page.locator(f"#centre-{centre.pk}").check()
+    visit.submit("main form:not(.centre-search) [type=submit]")
     assert page.locator(".notice-success").count() == 1
     visit.check("service-centre-chosen")
     visit.go("/account/identity/service-centre/receipt/")

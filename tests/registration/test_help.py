@@ -63,3 +63,35 @@ def test_error_pages_follow_the_language(client):
     """Error pages are rendered in the person's language."""
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert 'lang="en"' in client.get("/no-such-page/").content.decode()
+
+
+@pytest.mark.django_db
+def test_footer_names_the_number_free_in_russia_and_the_one_from_abroad(client, settings):
+    """The 8 800 line is free only inside Russia, so every page also gives the international number."""
+    settings.REGISTRATION_SUPPORT_PHONE = "8 800 000-00-02"
+    settings.REGISTRATION_SUPPORT_PHONE_INTERNATIONAL = "+7 495 000-00-03"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("registration:help")).content.decode()
+    footer = html[html.index('class="site-footer"') :]
+    assert 'href="tel:88000000002"' in footer and "free of charge within Russia" in footer
+    assert 'href="tel:+74950000003"' in footer and "from abroad" in footer
+
+
+@pytest.mark.django_db
+def test_international_number_can_be_switched_off(client, settings):
+    """An empty international number is not shown anywhere."""
+    settings.REGISTRATION_SUPPORT_PHONE_INTERNATIONAL = ""
+    html = client.get(reverse("registration:help")).content.decode()
+    assert "+7 495" not in html and "8 800 100-70-10" in html
+
+
+@pytest.mark.django_db
+def test_every_page_links_a_favicon_that_exists(client):
+    """The layout links an icon the static files hold, and /favicon.ico leads to it (no 404 per page)."""
+    from django.contrib.staticfiles import finders
+
+    html = client.get(reverse("registration:help")).content.decode()
+    assert 'rel="icon"' in html and "favicon.svg" in html and "favicon.ico" in html
+    assert finders.find("favicon.ico") and finders.find("favicon.svg")
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.ico")

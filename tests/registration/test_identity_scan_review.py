@@ -136,3 +136,25 @@ def test_requested_document_flow_without_a_file_is_refused(make_applicant, role_
     with pytest.raises(IdentityError) as caught:
         flows.submit_requested_documents(document_request, [])
     assert caught.value.code == "invalid_scan"
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "no scan of your identity document"), ("ru", "нет скана документа, удостоверяющего личность")],
+)
+def test_cabinet_says_why_the_review_is_not_available(client, settings, make_applicant, language, words):
+    """Without scans the cabinet says what is missing, in the person's language, not only "not available"."""
+    applicant = make_applicant(with_scan=False)
+    client.force_login(applicant.account)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    status = client.get(reverse("registration:cabinet")).content.decode()
+    assert words in status
+    assert "Not available for your application." not in status
+    page = client.get(URL).content.decode()
+    assert words in page
+
+
+def test_available_method_gives_no_reason(make_applicant):
+    """A method the person may choose has no reason against it."""
+    applicant = make_applicant()
+    assert METHOD.unavailable_reason(applicant.account) == ""

@@ -331,8 +331,9 @@ def test_post_letter_speaks_the_persons_language_and_russian(client, make_applic
         assert list(messages) == [language, "ru"]
         assert "Do not give" not in messages[language]
         with translation.override(language):
-            assert translation.gettext("Do not give the code to anyone. Portal staff never ask for it.") in (
-                messages[language]
+            assert (
+                translation.gettext("Do not give the code to anyone. Portal staff never ask for it.")
+                in (messages[language])
             )
 
 

@@ -110,7 +110,7 @@ WIZARD = [
     (wizard.AddressForm, {}, "house", "Enter the house number."),
     (wizard.AddressForm, {}, "postcode", "Enter the postal code."),
     (wizard.PasswordForm, {"captcha": True}, "consent", "To register, agree to the terms of use."),
-    (wizard.PasswordForm, {"captcha": True}, "captcha", "Type the characters from the picture."),
+    (wizard.PasswordForm, {"captcha": True}, "captcha", "Type the digits from the picture."),
 ]
 
 

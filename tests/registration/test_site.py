@@ -76,7 +76,12 @@ def test_demo_data_prints_working_logins(db, capsys):
     call_command("load_demo_data")
     call_command("load_demo_data")  # idempotent: run twice, still one of each
     out = capsys.readouterr().out
-    assert ServiceCentre.objects.count() == 2
+    from registration.demo.management.commands.load_demo_data import CENTRES, MORE_CENTRES
+
+    assert ServiceCentre.objects.count() == len(CENTRES) + len(MORE_CENTRES) == 6
+    # Every demo centre is placed, so that "near me" and the postcode search find them.
+    assert not ServiceCentre.objects.filter(latitude__isnull=True).exists()
+    assert not ServiceCentre.objects.filter(postcode="").exists()
     lines = [line.split() for line in out.splitlines() if "@example.org" in line]
     last = {parts[-2]: parts[-1] for parts in lines}
     admin = Account.objects.get(email="admin@example.org")

@@ -104,6 +104,8 @@ class Applicant(models.Model):
 class DocumentRole(models.TextChoices):
     IDENTITY = "identity", _("Identity document")
     STAY = "stay", _("Document of stay in Russia")
+    #: A notarised translation into Russian of an identity document not written in Latin or Cyrillic letters.
+    TRANSLATION = "translation", _("Notarised translation of the identity document")
 
 
 class DocumentKind(models.TextChoices):

@@ -8,6 +8,8 @@ from django import forms, template
 from django.forms.boundfield import BoundField
 from django.template.loader import render_to_string
 
+from validators import snils as vsnils
+
 register = template.Library()
 
 
@@ -70,3 +72,11 @@ def error_list(form: forms.Form) -> list[dict[str, str]]:
         for message in field.errors:
             items.append({"anchor": field_anchor(field), "message": str(message)})
     return items
+
+
+@register.filter
+def snils(value: str | None) -> str:
+    """A stored SNILS (11 digits) as people write it: ``112-233-445 95``; anything else unchanged."""
+    if value and vsnils.is_valid(value):
+        return vsnils.format(value)
+    return value or ""

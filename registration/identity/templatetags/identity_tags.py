@@ -8,7 +8,8 @@ from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 
-from registration.accounts.models import Account
+from registration.accounts import document_rows
+from registration.accounts.models import Account, Document
 from registration.identity import flows, registry
 from registration.identity.models import ConfirmationState
 
@@ -21,7 +22,12 @@ def identity_panel(account: Account) -> dict[str, Any]:
     current = flows.current(account)
     latest = current or flows.latest(account)
     return {
-        "methods": [(method, method.is_available(account)) for method in registry.offered_methods()],
+        # (method, may be chosen, why not): a method the person may not choose says what is missing.
+        "methods": [
+            (method, not reason, reason)
+            for method in registry.offered_methods()
+            for reason in [method.unavailable_reason(account)]
+        ],
         "current": current,
         "current_label": registry.label(current.method) if current else "",
         "rejected": latest if latest is not None and latest.state == ConfirmationState.REJECTED else None,
@@ -47,3 +53,9 @@ def described_input(field: BoundField) -> SafeString:
 @register.filter
 def method_label(code: str) -> str:
     return registry.label(code)
+
+
+@register.filter
+def document_details(document: Document) -> list[tuple[str, str]]:
+    """The document's number, dates and authority, labelled as its kind names them (ВНЖ, РВП, …)."""
+    return document_rows.rows(document)

@@ -11,7 +11,10 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import identify_hasher, make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
+from django.urls import reverse
 from django.utils.functional import lazy
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from registration.accounts.models import Account
@@ -39,8 +42,26 @@ def password_hash_from_token(token: str) -> str | None:
 
 
 def portal_captcha_field(**kwargs: Any) -> forms.Field:
-    """django-simple-captcha's field, whose wrong answers carry the code ``captcha_invalid``."""
-    from captcha.fields import CaptchaField
+    """django-simple-captcha's field, whose wrong answers carry the code ``captcha_invalid``.
+
+    Its widget offers another picture (a script asks the library's refresh view; without scripts, a
+    submit button re-renders the page, whose captcha is then new) and the digits read aloud.
+    """
+    from captcha.fields import CaptchaField, CaptchaTextInput
+
+    from registration.onboarding import captcha
+
+    class PortalCaptchaWidget(CaptchaTextInput):
+        template_name = "onboarding/_captcha.html"
+
+        def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+            context = super().get_context(name, value, attrs)
+            context.update(captcha.widget_context(self._key))
+            context["audio_template"] = captcha.audio_url("KEY")
+            context["refresh_url"] = self.refresh_url()
+            context["image_2x"] = reverse("captcha-image-2x", kwargs={"key": self._key})
+            context["refresh_name"] = captcha.REFRESH
+            return context
 
     class PortalCaptchaField(CaptchaField):
         def clean(self, value: Any) -> Any:
@@ -51,7 +72,7 @@ def portal_captcha_field(**kwargs: Any) -> forms.Field:
                     raise
                 raise ValidationError(self.error_messages["invalid"], code="captcha_invalid") from None
 
-    return PortalCaptchaField(**kwargs)
+    return PortalCaptchaField(widget=PortalCaptchaWidget(), **kwargs)
 
 
 #: Rendered only when the page shows it, not each time the form is built (done() builds it too).
@@ -60,7 +81,7 @@ lazy_password_help = lazy(password_validation.password_validators_help_text_html
 
 class PasswordForm(StepForm):
     password1 = forms.CharField(
-        label=_("Create a password"),
+        label=_("Password"),
         strip=False,
         required=False,
         max_length=128,
@@ -80,7 +101,7 @@ class PasswordForm(StepForm):
     #: Never rendered: the wizard view puts the signed hash here when it stores the step.
     password_token = forms.CharField(required=False, widget=forms.HiddenInput, max_length=1000)
     summary_fields = ()
-    required_messages = {"captcha": _("Type the characters from the picture.")}
+    required_messages = {"captcha": _("Type the digits from the picture.")}
 
     def summary(self) -> list[tuple[str, str]]:
         return [(str(_("Password")), str(_("Created (not shown)"))), (str(_("Consent to the terms")), str(_("Given")))]
@@ -91,11 +112,37 @@ class PasswordForm(StepForm):
         super().__init__(*args, **kwargs)
         self.contacts = dict(contacts or {})
         self.fields["password1"].help_text = lazy_password_help()
+        # In a new tab, so that the wizard's page (and what is typed on it) stays where it was.
+        self.fields["consent"].help_text = format_html(
+            '<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>',
+            reverse("registration:terms"),
+            _("Read the terms of use and the consent to the processing of personal data (opens in a new tab)"),
+        )
         if captcha:
             self.fields["captcha"] = portal_captcha_field(
-                label=_("Type the characters from the picture"),
-                error_messages={"invalid": _("The characters do not match the picture. Try again.")},
+                label=_("Type the digits from the picture"),
+                help_text=_("Six digits. You can also listen to them, or ask for another picture."),
+                error_messages={"invalid": _("The digits do not match the picture. Type the digits of the new one.")},
             )
+
+    @property
+    def refreshing(self) -> bool:
+        """The person asked for another captcha picture (without scripts): show the page again, keep the answers."""
+        return self.is_bound and "captcha" in self.fields and captcha_refresh_requested(self.data)
+
+    def is_valid(self) -> bool:
+        return not self.refreshing and super().is_valid()
+
+    def full_clean(self) -> None:
+        if not self.refreshing:
+            super().full_clean()
+            return
+        # Nothing is checked (no error shown, the captcha not spent); what was typed is shown again, the
+        # password too (the page is the person's own and never cached), and the captcha is a new one.
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+        for name in ("password1", "password2"):
+            self.fields[name].widget.render_value = True  # type: ignore[attr-defined]
 
     @property
     def has_stored_password(self) -> bool:
@@ -132,6 +179,12 @@ class CheckForm(StepForm):
     """Nothing to type: submitting the page sends the application."""
 
     summary_fields = ()
+
+
+def captcha_refresh_requested(data: Any) -> bool:
+    from registration.onboarding.captcha import REFRESH
+
+    return bool(data.get(REFRESH))
 
 
 def captcha_enabled() -> bool:

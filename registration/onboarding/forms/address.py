@@ -5,11 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+import validators
 from registration.onboarding.forms.base import StepForm
 from registration.onboarding.forms.widgets import QuickRegionField, QuickSelect, region_choices, text
-from validators.django import InnField, PostcodeField, SnilsField
+from validators import postcode as vpostcode
+from validators import regions as vregions
+from validators import snils as vsnils
+from validators.django import InnField, PostcodeField, SnilsField, to_django_error
 
 # --- 10. identifiers ---------------------------------------------------------------------------
 
@@ -23,7 +28,10 @@ class IdentifiersForm(StepForm):
     inn = InnField(
         kind="person",
         label=_("INN (optional)"),
-        help_text=_("A personal INN has 12 digits. Leave empty if you do not have one."),
+        help_text=_(
+            "A personal INN has 12 digits. Leave empty if you do not have one. Its format and check digits are "
+            "checked here; it is not looked up in the tax register."
+        ),
         required=False,
     )
 
@@ -33,6 +41,16 @@ class IdentifiersForm(StepForm):
             self.fields[name].widget.attrs.update(
                 {"inputmode": "numeric", "class": "input-short", "autocomplete": "off"}
             )
+        # The check page shows SNILS as it is written on the card; an INN is written as one run of digits.
+        self.fields["snils"].display = vsnils.format  # type: ignore[attr-defined]
+        self.fields["inn"].display = inn_checked  # type: ignore[attr-defined]
+
+
+def inn_checked(inn: str) -> str:
+    """The INN on the check page, with what was (and was not) checked."""
+    from registration.onboarding.inn_check import CHECKED
+
+    return f"{inn} ({CHECKED})"
 
 
 # --- 11. address ------------------------------------------------------------------------------
@@ -73,3 +91,19 @@ class AddressForm(StepForm):
         self.fields["postcode"].widget.attrs.update(
             {"autocomplete": "postal-code", "inputmode": "numeric", "class": "input-short"}
         )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
+        region, postcode = cleaned.get("region"), cleaned.get("postcode")
+        if region and postcode:
+            try:
+                vpostcode.validate_for_region(postcode, region)
+            except validators.ValidationError as exc:
+                # The library names the regions in English; the person reads them in the page's language.
+                language = "ru" if (translation.get_language() or "ru").startswith("ru") else "en"
+                for key in ("region", "belongs_to"):
+                    if key in exc.params:
+                        exc.params[f"{key}_name"] = vregions.name(exc.params[key], language)
+                self.add_error("postcode", to_django_error(exc))
+        return cleaned

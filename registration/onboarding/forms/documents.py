@@ -86,12 +86,37 @@ class IdentityDocumentForm(StepForm):
         label=_("Scan or photo of the page with your photo"),
         help_text=_("PDF, JPEG or PNG, up to 5 MB, at least 300 dpi, sharp and not cropped."),
     )
+    needs_translation = forms.BooleanField(
+        label=_("The data in my document is not written in Latin or Russian (Cyrillic) letters"),
+        help_text=_(
+            "For example, a document written only in Chinese or Arabic characters. Such a document needs a "
+            "notarised translation into Russian: attach its scan below."
+        ),
+        required=False,
+    )
+    translation_scan = WizardScanField(
+        label=_("Scan of the notarised translation into Russian"),
+        help_text=_(
+            "Only if you ticked the box above. Every page of the translation with the notary's certification: "
+            "PDF, JPEG or PNG, up to 5 MB, at least 300 dpi."
+        ),
+        required=False,
+    )
     mrz = MRZField(
         label=_("Machine-readable zone (optional)"),
         help_text=_("The two lines with <<< at the bottom of the photo page. We compare them with what you typed."),
         required=False,
     )
-    summary_fields = ("kind", "number", "issue_date", "expiry_date", "issuing_authority", "scan")
+    summary_fields = (
+        "kind",
+        "number",
+        "issue_date",
+        "expiry_date",
+        "issuing_authority",
+        "scan",
+        "needs_translation",
+        "translation_scan",
+    )
     required_messages = {
         "number": _("Enter the document number as it is printed in the document."),
         "issue_date": _("Enter the date of issue."),
@@ -112,6 +137,13 @@ class IdentityDocumentForm(StepForm):
         self.fields["mrz"].widget = forms.Textarea(
             attrs={"rows": 2, "cols": 46, "spellcheck": "false", "autocomplete": "off"}
         )
+
+    def summary(self) -> list[tuple[str, str]]:
+        rows = super().summary()
+        if self.cleaned_data.get("translation_scan"):
+            return rows
+        # No translation: the check page says "No" to the question and shows no file row.
+        return [row for row in rows if row[0] != str(self.fields["translation_scan"].label)]
 
     def clean_issue_date(self) -> date:
         value = self.cleaned_data["issue_date"]
@@ -148,6 +180,17 @@ class IdentityDocumentForm(StepForm):
         zone = cleaned.get("mrz")
         if zone:
             self._cross_check(zone, cleaned)
+        if cleaned.get("needs_translation"):
+            if not cleaned.get("translation_scan") and "translation_scan" not in self.errors:
+                self.add_error(
+                    "translation_scan",
+                    ValidationError(
+                        _("Attach a scan of the notarised translation into Russian."), code="translation_required"
+                    ),
+                )
+        else:
+            # A translation the person no longer needs is not kept.
+            cleaned["translation_scan"] = None
         return cleaned
 
     def _cross_check(self, zone: vmrz.MRZ, cleaned: dict[str, Any]) -> None:

@@ -14,6 +14,7 @@ import validators
 from registration.accounts.models import DocumentKind
 from registration.onboarding.forms.base import StepForm
 from registration.onboarding.forms.widgets import WizardScanField, text
+from validators import dates as vdates
 from validators import documents as vdocuments
 from validators import names as vnames
 from validators.django import DateField, to_django_error, validate_document
@@ -43,9 +44,16 @@ class StayTypeForm(StepForm):
 STAY_LAYOUT: dict[str, dict[str, Any]] = {
     DocumentKind.RESIDENCE_PERMIT: {
         "series": True,
-        "number_label": _("Number"),
+        "series_label": _("Series of the card"),
+        "number_label": _("Number of the card"),
         "issue_label": _("Date of issue"),
-        "expiry_label": _("Valid until"),
+        "expiry_label": _("Valid until (if the card says)"),
+        "expiry_help": _(
+            "DD.MM.YYYY. Leave empty if the card has no end date: residence permits of foreign citizens "
+            "issued since 1 November 2019 have none."
+        ),
+        "authority_label": _("Issued by"),
+        "authority_help": _("As printed on the card, for example: ГУ МВД России по г. Москве."),
         "expiry_required": False,
         "holder_name": True,
         "number_empty": _("Enter the number of the residence permit."),
@@ -57,6 +65,11 @@ STAY_LAYOUT: dict[str, dict[str, Any]] = {
         "number_label": _("Decision number (from the stamp in your passport)"),
         "issue_label": _("Date of the decision"),
         "expiry_label": _("Valid until"),
+        "expiry_help": _("DD.MM.YYYY, as in the stamp. A temporary residence permit is given for 3 years."),
+        "authority_label": _("Authority that took the decision"),
+        "authority_help": _("As in the stamp, for example: ГУ МВД России по г. Москве."),
+        "scan_label": _("Scan or photo of the passport page with the stamp"),
+        "max_years": 3,
         "expiry_required": True,
         "holder_name": False,
         "number_empty": _("Enter the number of the decision."),
@@ -145,6 +158,15 @@ class StayDocumentForm(StepForm):
             del self.fields["series"]
         else:
             self.fields["series"].help_text = _("For example, %(example)s.") % {"example": rule.series_example}
+            if "series_label" in layout:
+                self.fields["series"].label = layout["series_label"]
+        if "expiry_help" in layout:
+            self.fields["expiry_date"].help_text = layout["expiry_help"]
+        if "scan_label" in layout:
+            self.fields["scan"].label = layout["scan_label"]
+        if "authority_label" in layout:
+            self.fields["issuing_authority"].label = layout["authority_label"]
+            self.fields["issuing_authority"].help_text = layout["authority_help"]
         number = self.fields["number"]
         number.label = layout["number_label"]
         number.required = rule.number_required
@@ -206,6 +228,15 @@ class StayDocumentForm(StepForm):
                 self.add_error(
                     "expiry_date",
                     ValidationError(_("This date must come after the first one."), code="expiry_before_issue"),
+                )
+            elif (years := STAY_LAYOUT[self.kind].get("max_years")) and end > vdates.add_months(start, 12 * years):
+                self.add_error(
+                    "expiry_date",
+                    ValidationError(
+                        _("A temporary residence permit is valid for at most %(years)s years from the decision."),
+                        code="stay_validity_too_long",
+                        params={"years": years},
+                    ),
                 )
         if end and end < today:
             self.add_error("expiry_date", ValidationError(_("The document has expired."), code="document_expired"))

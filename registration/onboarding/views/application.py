@@ -60,6 +60,17 @@ def application_data(form_dict: dict[str, Any], *, language: str = "") -> servic
             scan=_scan(stay.get("scan")),
         ),
     ]
+    if identity.get("needs_translation") and identity.get("translation_scan"):
+        # Stored like the other scans (private storage, encrypted details), beside the document it translates.
+        documents.append(
+            services.DocumentData(
+                role=DocumentRole.TRANSLATION,
+                kind=identity["kind"],
+                country=personal["citizenship"],
+                number="",
+                scan=_scan(identity["translation_scan"]),
+            )
+        )
     assert password_hash, "the password step validated without a password"
     return services.ApplicationData(
         email=contacts["email"],

@@ -60,6 +60,56 @@ def _password() -> str:
     return f"Demo-{secrets.token_hex(3)}A{secrets.randbelow(10)}z"
 
 
+#: Where the demo centres are (postcode and coordinates, for the search by postcode and "near me").
+CENTRE_LOCATIONS: dict[str, dict[str, Any]] = {
+    "МФЦ «Мои документы» Тверской": {"postcode": "125009", "latitude": 55.7575, "longitude": 37.6130},
+    "МФЦ Центрального района": {"postcode": "191011", "latitude": 59.9343, "longitude": 30.3351},
+}
+#: More demo centres, so that a search has something to choose between.
+MORE_CENTRES: list[dict[str, Any]] = [
+    {
+        "name": "МФЦ «Мои документы» Пресненский",
+        "region": "77",
+        "city": "Москва",
+        "address": "ул. Красная Пресня, д. 1 (демонстрационный адрес)",
+        "opening_hours": "Пн–Вс 8:00–20:00",
+        "postcode": "123022",
+        "latitude": 55.7614,
+        "longitude": 37.5718,
+    },
+    {
+        "name": "МФЦ Вахитовского района",
+        "region": "16",
+        "city": "Казань",
+        "address": "ул. Баумана, д. 1 (демонстрационный адрес)",
+        "opening_hours": "Пн–Сб 8:00–20:00",
+        "postcode": "420111",
+        "latitude": 55.7887,
+        "longitude": 49.1221,
+    },
+    {
+        "name": "МФЦ Фрунзенского района",
+        "region": "25",
+        "city": "Владивосток",
+        "address": "Океанский пр., д. 1 (демонстрационный адрес)",
+        "opening_hours": "Пн–Пт 9:00–19:00",
+        "postcode": "690091",
+        "latitude": 43.1155,
+        "longitude": 131.8855,
+    },
+    {
+        "name": "МФЦ Железнодорожного района",
+        "region": "54",
+        "city": "Новосибирск",
+        "address": "ул. Ленина, д. 1 (демонстрационный адрес)",
+        "opening_hours": "Пн–Сб 9:00–20:00",
+        "postcode": "630004",
+        "latitude": 55.0302,
+        "longitude": 82.9204,
+    },
+]
+
+
 class Command(BaseCommand):
     help = "Load demonstration data and print the demo log-ins (a new password on every run)."
 
@@ -74,6 +124,10 @@ class Command(BaseCommand):
                         ServiceCentreTranslation.objects.update_or_create(
                             centre=centre, language=language, defaults=texts
                         )
+            for centre in MORE_CENTRES:
+                ServiceCentre.objects.get_or_create(name=centre["name"], defaults=centre)
+            for name, location in CENTRE_LOCATIONS.items():
+                ServiceCentre.objects.filter(name=name, latitude__isnull=True).update(**location)
             logins = []
             for email, role in DEMO_PEOPLE:
                 password = _password()
