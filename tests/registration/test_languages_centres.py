@@ -17,6 +17,7 @@ from tests.registration.identity_fixtures import make_applicant, role_user, supe
 
 METHOD_PAGE = reverse("registration:identity_method", args=["service_centre"])
 RECEIPT = reverse("registration:identity_receipt")
+SEARCH = reverse("registration:centre_search")
 
 
 @pytest.fixture
@@ -75,7 +76,7 @@ def test_one_translation_per_centre_and_language(centre):
 def test_translation_languages_follow_the_site_languages(centre, settings):
     """The languages offered for a translation are the site's languages other than Russian."""
     field = ServiceCentreTranslation._meta.get_field("language")
-    assert [code for code, _ in field.choices] == ["en"]
+    assert [code for code, _ in field.choices] == [code for code, _ in settings.LANGUAGES if code != "ru"]
     settings.LANGUAGES = [("ru", "Russian"), ("en", "English"), ("uz", "Uzbek")]
     assert [code for code, _ in ServiceCentreTranslation._meta.get_field("language").choices] == ["en", "uz"]
 
@@ -92,35 +93,39 @@ def test_cabinet_lists_centres_in_english_with_russian_fallback_marked(client, m
     assert "МФЦ Тверской" not in page
 
 
-def test_cabinet_in_russian_shows_the_russian_data(client, make_applicant, centre):
-    """The same page in Russian shows the centre's own fields."""
+def test_centre_search_in_russian_shows_the_russian_data(client, make_applicant, centre):
+    """The same centre found in Russian shows its own fields."""
     applicant = make_applicant()
     _as_person(client, applicant, "ru")
-    page = client.get(METHOD_PAGE).content.decode()
+    page = client.post(SEARCH, {"q": "Москва"}).content.decode()
     assert "МФЦ Тверской" in page and "ул. Тверская, д. 1" in page
     assert "Tverskoy service centre" not in page
 
 
-def test_centre_choice_is_labelled_in_the_persons_language(client, make_applicant, centre):
-    """The drop-down of centres reads in English for an English-speaking person."""
+def test_centre_search_reads_in_the_persons_language(client, make_applicant, centre):
+    """Found by the city as English writes it, the centre reads in English (Russian where untranslated)."""
     applicant = make_applicant()
     _as_person(client, applicant, "en")
-    page = client.get(METHOD_PAGE).content.decode()
-    assert f'<option value="{centre.pk}">Tverskoy service centre, Moscow</option>' in page
+    page = client.post(SEARCH, {"q": "Moscow"}).content.decode()
+    assert f'value="{centre.pk}"' in page
+    assert '<strong lang="en">Tverskoy service centre</strong>' in page
+    assert '<span lang="en">1 Tverskaya Street</span>' in page
+    assert '<span lang="ru">Пн–Вс 8:00–20:00</span>' in page
+    assert "МФЦ Тверской" not in page
 
 
-def test_centre_list_reads_translations_in_one_query(client, make_applicant, centre):
-    """Translations are prefetched: ten more centres cost no more queries than one."""
+def test_centre_search_reads_translations_in_one_query(client, make_applicant, centre):
+    """Translations are prefetched: ten more centres found cost no more queries than one."""
     applicant = make_applicant()
     _as_person(client, applicant, "en")
-    client.get(METHOD_PAGE)
+    client.post(SEARCH, {"q": "Москва"})
     with CaptureQueriesContext(connection) as one:
-        client.get(METHOD_PAGE)
+        client.post(SEARCH, {"q": "Москва"})
     for n in range(10):
         more = ServiceCentre.objects.create(name=f"МФЦ {n}", region="77", city="Москва", address="А")
         ServiceCentreTranslation.objects.create(centre=more, language="en", name=f"Centre {n}")
     with CaptureQueriesContext(connection) as eleven:
-        page = client.get(METHOD_PAGE).content.decode()
+        page = client.post(SEARCH, {"q": "Москва"}).content.decode()
     assert "Centre 9" in page
     assert len(eleven) == len(one)
 

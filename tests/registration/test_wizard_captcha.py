@@ -34,18 +34,20 @@ def test_the_challenge_is_six_digits():
 
 
 def test_without_scripts_another_picture_keeps_the_answers(at_password):
-    """The "Show another picture" submit shows the page again with a new challenge, no errors, answers kept."""
+    """The "Show another picture" submit shows the page again (after a redirect) with a new challenge, no
+    errors, the answers kept, except the password, which is never kept between requests."""
     wizard = at_password
     first = _key(wizard.get(S.PASSWORD).content.decode())
     data = {**wizard.answers[S.PASSWORD], "captcha_0": first, "captcha_1": ""}
     body = wizard.payload(S.PASSWORD, data)
     body[captcha.REFRESH] = "1"
     response = wizard.client.post(wizard.url(S.PASSWORD), body)
-    assert response.status_code == 200
+    assert response.status_code == 302  # Post/Redirect/Get: a reload never sends the form again
+    response = wizard.client.get(response["Location"])
     html = response.content.decode()
     assert _key(html) != first
     assert not response.context["form"].errors
-    assert 'value="Correct-Horse-42"' in html  # the typed password is shown again, not lost
+    assert "Correct-Horse-42" not in html  # a password is never kept in the session
     consent = re.search(r'<input type="checkbox" name="password-consent"[^>]*>', html).group(0)
     assert "checked" in consent
     # Nothing was stored: the step is still to be answered, and the old challenge is still unspent.

@@ -76,6 +76,14 @@ MORE_CENTRES: list[dict[str, Any]] = [
         "postcode": "123022",
         "latitude": 55.7614,
         "longitude": 37.5718,
+        "translations": {
+            "en": {
+                "name": "“My Documents” service centre, Presnensky district",
+                "city": "Moscow",
+                "address": "1 Krasnaya Presnya Street (a demonstration address)",
+                "opening_hours": "Mon–Sun 8:00–20:00",
+            },
+        },
     },
     {
         "name": "МФЦ Вахитовского района",
@@ -86,6 +94,14 @@ MORE_CENTRES: list[dict[str, Any]] = [
         "postcode": "420111",
         "latitude": 55.7887,
         "longitude": 49.1221,
+        "translations": {
+            "en": {
+                "name": "Service centre of the Vakhitovsky district",
+                "city": "Kazan",
+                "address": "1 Baumana Street (a demonstration address)",
+                "opening_hours": "Mon–Sat 8:00–20:00",
+            },
+        },
     },
     {
         "name": "МФЦ Фрунзенского района",
@@ -96,6 +112,14 @@ MORE_CENTRES: list[dict[str, Any]] = [
         "postcode": "690091",
         "latitude": 43.1155,
         "longitude": 131.8855,
+        "translations": {
+            "en": {
+                "name": "Service centre of the Frunzensky district",
+                "city": "Vladivostok",
+                "address": "1 Okeansky Prospekt (a demonstration address)",
+                "opening_hours": "Mon–Fri 9:00–19:00",
+            },
+        },
     },
     {
         "name": "МФЦ Железнодорожного района",
@@ -106,6 +130,14 @@ MORE_CENTRES: list[dict[str, Any]] = [
         "postcode": "630004",
         "latitude": 55.0302,
         "longitude": 82.9204,
+        "translations": {
+            "en": {
+                "name": "Service centre of the Zheleznodorozhny district",
+                "city": "Novosibirsk",
+                "address": "1 Lenina Street (a demonstration address)",
+                "opening_hours": "Mon–Sat 9:00–20:00",
+            },
+        },
     },
 ]
 
@@ -115,7 +147,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
-            for data in CENTRES:
+            for data in [*CENTRES, *MORE_CENTRES]:
                 fields = {key: value for key, value in data.items() if key != "translations"}
                 centre, _created = ServiceCentre.objects.get_or_create(name=fields["name"], defaults=fields)
                 languages = dict(translation_languages())
@@ -124,8 +156,6 @@ class Command(BaseCommand):
                         ServiceCentreTranslation.objects.update_or_create(
                             centre=centre, language=language, defaults=texts
                         )
-            for centre in MORE_CENTRES:
-                ServiceCentre.objects.get_or_create(name=centre["name"], defaults=centre)
             for name, location in CENTRE_LOCATIONS.items():
                 ServiceCentre.objects.filter(name=name, latitude__isnull=True).update(**location)
             logins = []
