@@ -177,11 +177,18 @@ def test_names_that_disagree(good_png, name):
 
 
 def test_low_resolution_metadata(page, encode):
-    """A 72 dpi scan is refused with its resolution."""
+    """A 150 dpi scan is refused with its resolution."""
     with pytest.raises(ResolutionTooLow) as info:
-        scans.check(encode(page(), "PNG", dpi=(72, 72)))
+        scans.check(encode(page(), "PNG", dpi=(150, 150)))
     assert info.value.code == "scan_resolution_too_low"
-    assert info.value.params == {"dpi": 72, "min_dpi": 300}
+    assert info.value.params == {"dpi": 150, "min_dpi": 300}
+
+
+@pytest.mark.parametrize("dpi", [72, 96])
+def test_default_resolutions_measure_nothing(page, encode, dpi):
+    """72 and 96 dpi are what cameras and editors write: the pixels are judged instead."""
+    info = scans.check(encode(page(), "PNG", dpi=(dpi, dpi)))
+    assert (info.dpi, info.effective_dpi) == (dpi, 520)  # 1754 pixels along the card's 85.6 mm
 
 
 def test_missing_metadata_is_judged_by_pixels(page, encode):
@@ -217,8 +224,8 @@ def test_blurred_photo(page, encode):
 
 
 def test_blank_page_is_refused(encode):
-    """A blank page has no sharpness at all."""
-    assert codes(scans.check, encode(Image.new("L", (1240, 1754), 255), "PNG")) == "scan_blurred"
+    """A blank page shows no document."""
+    assert codes(scans.check, encode(Image.new("L", (1240, 1754), 255), "PNG")) == "scan_no_content"
 
 
 @pytest.mark.parametrize("mode", ["1", "P", "LA", "RGBA", "I;16"])
@@ -257,7 +264,7 @@ def test_tiny_image_has_no_sharpness(encode):
     """An image too small for the filter scores 0."""
     assert images.sharpness(Image.new("L", (4, 4), 0)) == 0.0
     data = encode(Image.new("L", (5, 5), 0), "PNG", dpi=None)
-    assert codes(scans.check, data, min_dpi=1) == "scan_blurred"
+    assert codes(scans.check, data, min_dpi=1) == "scan_no_content"
 
 
 @pytest.mark.parametrize("cut", [0.5, 0.9, 0.99])
