@@ -402,7 +402,7 @@ def test_phone_photo_held_sideways_is_turned_by_its_exif_and_accepted(phone_phot
     assert (info.width, info.height, info.dpi, info.rotation) == (4032, 3024, 72, 90)
     clean = scans.sanitise(data, "photo.jpg", physical_size=PhysicalSize.ID3)
     assert clean.rotation == 90 and clean.reencoded
-    assert (clean.info.width, clean.info.height, clean.info.rotation) == (3024, 4032, 0)
+    assert (clean.info.width, clean.info.height, clean.info.rotation) == (3024, 4032, 90)
     with Image.open(io.BytesIO(clean.data)) as upright:
         assert upright.size == (3024, 4032) and 0x0112 not in upright.getexif()
 
@@ -440,3 +440,45 @@ def test_corpus_images_called_sideways():
             sideways.append(path.name)
     assert measured > 400
     assert sideways == ["junk_jpeg_header.jpg"]
+
+
+# The Django field --------------------------------------------------------------------------------
+
+
+def test_scan_field_judges_the_document_it_holds():
+    """A ScanField judges the pixels against its document; a form's copy can be told another document."""
+    import copy
+
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from validators.django import ScanField, ScanValidator
+
+    photo = jpeg(Image.new("L", (1200, 800), 255))  # 72 dpi: an ID-1 card fits at 356 dpi, a passport page does not
+    card = ScanField(min_sharpness=0)
+    assert card.clean(SimpleUploadedFile("photo.jpg", photo)).scan_info.effective_dpi == 356
+    page = copy.deepcopy(card)
+    page.physical_size = PhysicalSize.ID3
+    with pytest.raises(ValidationError) as info:
+        page.clean(SimpleUploadedFile("photo.jpg", photo))
+    assert info.value.code == "scan_too_few_pixels"
+    assert (card.physical_size, page.physical_size) == (PhysicalSize.ID1, PhysicalSize.ID3)
+    assert page.validator == ScanValidator(min_sharpness=0, physical_size=PhysicalSize.ID3)
+    assert ScanField(physical_size=PhysicalSize.A4, upright=False).validator.upright is False
+
+
+@needs_fonts
+def test_scan_field_keeps_the_turn_it_gave(phone_photo):
+    """The clean upload of a photo held turned is upright, and its scan_info says it was turned 90°."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from validators.django import ScanField
+
+    with Image.open(io.BytesIO(phone_photo)) as image:
+        stored = image.transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    upload = ScanField(physical_size=PhysicalSize.ID3).clean(SimpleUploadedFile("photo.jpg", jpeg(stored, exif=exif)))
+    assert upload.scan_info.rotation == upload.sanitised.rotation == 90
+    with Image.open(upload) as upright:
+        assert upright.size == (3024, 4032)

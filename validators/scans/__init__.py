@@ -53,7 +53,7 @@ other, nothing else. In this order:
    table is judged on the tiles that show it. With ``upright`` (the default), an image whose lines
    of text clearly run down the page (from the content tiles' projection profiles) is refused as
    lying on its side (``scan_sideways``): which way it must be turned, and whether a page is
-   upside down, are not judged. ``min_sharpness=0`` turns the sharpness and content rules off.
+   upside down, are not judged. ``min_sharpness=0`` turns the sharpness, content and direction rules off.
 7. A PDF is parsed with pypdf. Encrypted PDFs (even with an empty password) are refused, and so is
    any PDF with JavaScript, a launch action, an embedded file or attachment, rich media or an XFA
    form, wherever the object sits. The resolution of each page is that of its largest image: the
@@ -188,7 +188,8 @@ class ScanInfo:
     mime_type: str
     #: The resolution the document gets (see step 5 of the module's docstring); ``None`` for a PDF without images.
     effective_dpi: int | None = None
-    #: Degrees clockwise that the file's EXIF orientation turns the image to show it upright (0, 90, 180, 270).
+    #: Degrees clockwise (0, 90, 180, 270) by which the upload is turned upright: what its EXIF orientation
+    #: asks for. In :func:`sanitise`'s result the stored bytes are already turned; this says by how much.
     rotation: int = 0
 
 
@@ -300,7 +301,8 @@ class Sanitised:
     """What :func:`sanitise` made of an accepted scan: the bytes to store and what was taken out."""
 
     data: bytes
-    #: The stored bytes described (size, SHA-256 and, once turned upright, width and height are theirs).
+    #: The stored bytes described (size, SHA-256 and, once turned upright, width and height are theirs;
+    #: ``rotation`` is the turn they were given).
     info: ScanInfo
     #: What was removed, sorted: ``actions``, ``comment``, ``document_info``, ``exif``, ``icc_profile``,
     #: ``iptc``, ``metadata``, ``orientation``, ``text``, ``trailing_data``, ``xmp``.
@@ -390,7 +392,12 @@ def sanitise(
     if "orientation" in removed and width is not None:
         width, height = Image.open(io.BytesIO(clean)).size
     stored = dataclasses.replace(
-        info, size=len(clean), sha256=hashlib.sha256(clean).hexdigest(), width=width, height=height, rotation=0
+        info,
+        size=len(clean),
+        sha256=hashlib.sha256(clean).hexdigest(),
+        width=width,
+        height=height,
+        rotation=ROTATIONS[turn],
     )
     return Sanitised(
         data=clean, info=stored, removed=tuple(sorted(removed)), reencoded=reencoded, rotation=ROTATIONS[turn]

@@ -14,11 +14,12 @@ from django_countries import countries
 
 from registration.accounts.models import DocumentKind
 from registration.onboarding.forms.base import StepForm
-from registration.onboarding.forms.widgets import WizardScanField, text
+from registration.onboarding.forms.widgets import WizardScanField, document_size, judge_scan_as, text
 from validators import dates as vdates
 from validators import mrz as vmrz
 from validators import names as vnames
 from validators.django import DateField, MRZField, PassportNumberField, ValidUntilField, validate_passport_number
+from validators.scans import PhysicalSize
 
 IDENTITY_KINDS = [
     (DocumentKind.FOREIGN_PASSPORT, DocumentKind.FOREIGN_PASSPORT.label),
@@ -70,6 +71,10 @@ class IdentityDocumentForm(StepForm):
         super().__init__(*args, **kwargs)
         self.personal = dict(personal or {})
         self.country = str(self.personal.get("citizenship") or "")
+        # The scan is judged against the document chosen with it: a passport page (also when no type
+        # is chosen yet), or an identity card.
+        kind = self.data.get(self.add_prefix("kind")) if self.is_bound else self.initial.get("kind")
+        judge_scan_as(self, document_size(kind, PhysicalSize.ID3))
         for name in ("issue_date", "expiry_date"):
             self.fields[name].widget.attrs.update(
                 {"inputmode": "numeric", "class": "input-short", "autocomplete": "off"}
