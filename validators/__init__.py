@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__version__ = "1.0.0"
+__version__ = "1.1.0"
 
 __all__ = [
     "ERROR_CODES",

@@ -34,9 +34,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from operator import mul
 
-from PIL import Image, ImageChops, ImageFilter
+from PIL import Image, ImageChops, ImageFilter, ImageMath
 
 __all__ = [
     "ANALYSIS_SIZE",
@@ -54,7 +53,7 @@ __all__ = [
     "Analysis",
     "analyse",
     "greyscale",
-    "variance",
+    "tile_variances",
 ]
 
 #: Long side of the greyscale copy that is measured.
@@ -134,12 +133,12 @@ def analyse(image: Image.Image) -> Analysis:
         return _NOTHING
     cols, rows = _small_size(grey.size)
     small = grey.resize((cols, rows), Image.Resampling.BOX)
-    structure = _tile_deviation(small)
-    background = small.filter(ImageFilter.MaxFilter(5))
-    ink = ImageChops.subtract(background, small).point(_INK)
+    structure = [math.sqrt(level) for level in tile_variances(small)]
+    ink = ImageChops.subtract(_local_max(small), small).point(_INK)
     ink_share = _tile_means(ink)
-    row_span = _spans(ink, across=True)
-    col_span = _spans(ink, across=False)
+    by_row = ink.resize((GRID, rows), Image.Resampling.BOX)  # each tile's rows, averaged across
+    by_column = ink.resize((cols, GRID), Image.Resampling.BOX)  # each tile's columns, averaged down
+    row_span, col_span = _tile_means(by_row.point(_ANY)), _tile_means(by_column.point(_ANY))
     content = [
         share >= CONTENT_INK * 255 and row >= CONTENT_SPAN * 255 and col >= CONTENT_SPAN * 255
         for share, row, col in zip(ink_share, row_span, col_span, strict=True)
@@ -148,11 +147,19 @@ def analyse(image: Image.Image) -> Analysis:
     content_count, structure_count = sum(content), sum(structured)
     if not structure_count:
         return Analysis(0.0, content_count, 0, 0, 0)
-    edges = grey.filter(LAPLACIAN)
-    boxes = _boxes(grey.size)
-    levels = sorted(variance(edges.crop(box)) for box, keep in zip(boxes, structured, strict=True) if keep)
+    # The Laplacian leaves the outermost pixels as they were: they are no edges.
+    edges = grey.filter(LAPLACIAN).crop((1, 1, grey.width - 1, grey.height - 1))
+    levels = sorted(level for level, keep in zip(tile_variances(edges), structured, strict=True) if keep)
     sharpness = levels[(len(levels) - 1) // 2]
-    across, down = _directions(ink, content) if min(grey.size) >= MIN_DIRECTION_SIDE else (0, 0)
+    across = down = 0
+    if min(grey.size) >= MIN_DIRECTION_SIDE:
+        # A tile's row profile is its column of ``by_row``; its column profile, its row of ``by_column``.
+        rows_vary, columns_vary = tile_variances(by_row), tile_variances(by_column)
+        for keep, along, athwart in zip(content, rows_vary, columns_vary, strict=True):
+            if keep and along > 0 and along >= PROFILE_RATIO * athwart:
+                across += 1
+            elif keep and athwart > 0 and athwart >= PROFILE_RATIO * along:
+                down += 1
     return Analysis(sharpness, content_count, structure_count, across, down)
 
 
@@ -161,69 +168,30 @@ def _small_size(size: tuple[int, int]) -> tuple[int, int]:
     return tuple(max(GRID, round(side / _SCALE / GRID) * GRID) for side in size)  # type: ignore[return-value]
 
 
-def _boxes(size: tuple[int, int]) -> list[tuple[int, int, int, int]]:
-    """The grid's tiles in row order, inside the outermost pixels (which the Laplacian leaves as they were)."""
-    width, height = size[0] - 2, size[1] - 2
-    return [
-        (1 + width * i // GRID, 1 + height * j // GRID, 1 + width * (i + 1) // GRID, 1 + height * (j + 1) // GRID)
-        for j in range(GRID)
-        for i in range(GRID)
-    ]
+def _local_max(image: Image.Image) -> Image.Image:
+    """Each pixel's 5 × 5 neighbourhood's brightest level (a MaxFilter(5), ten times faster).
+
+    The maximum is taken along rows, then along columns, over copies shifted by up to two pixels;
+    the shift wraps around the edges, which touches only the outermost two pixels.
+    """
+    for shifts in (((1, 0), (2, 0), (-1, 0), (-2, 0)), ((0, 1), (0, 2), (0, -1), (0, -2))):
+        brightest = image
+        for dx, dy in shifts:
+            brightest = ImageChops.lighter(brightest, ImageChops.offset(image, dx, dy))
+        image = brightest
+    return image
 
 
-def _tile_means(image: Image.Image) -> list[int]:
+def _tile_means(image: Image.Image) -> list[float]:
     """Each tile's mean level, in row order."""
-    return list(image.resize((GRID, GRID), Image.Resampling.BOX).getdata())
+    means = image.resize((GRID, GRID), Image.Resampling.BOX)
+    # get_flattened_data() replaces getdata() from Pillow 12.1 on.
+    return list(getattr(means, "get_flattened_data", means.getdata)())
 
 
-def _tile_deviation(small: Image.Image) -> list[float]:
-    """Each tile's standard deviation of grey levels, in row order."""
-    width, height = small.size
-    tile_w, tile_h = width // GRID, height // GRID
-    return [
-        math.sqrt(max(0.0, variance(small.crop((i * tile_w, j * tile_h, (i + 1) * tile_w, (j + 1) * tile_h)))))
-        for j in range(GRID)
-        for i in range(GRID)
-    ]
-
-
-def _spans(ink: Image.Image, *, across: bool) -> list[int]:
-    """Per tile, the share (0-255) of its rows (``across``) or columns that hold any ink."""
-    width, height = ink.size
-    if across:
-        lines = ink.resize((GRID, height), Image.Resampling.BOX)  # each tile's row, averaged across
-    else:
-        lines = ink.resize((width, GRID), Image.Resampling.BOX)
-    return _tile_means(lines.point(_ANY))
-
-
-def _directions(ink: Image.Image, content: list[bool]) -> tuple[int, int]:
-    """How many content tiles have text running across, and how many down."""
-    width, height = ink.size
-    tile_w, tile_h = width // GRID, height // GRID
-    across = down = 0
-    for index, keep in enumerate(content):
-        if not keep:
-            continue
-        j, i = divmod(index, GRID)
-        tile = ink.crop((i * tile_w, j * tile_h, (i + 1) * tile_w, (j + 1) * tile_h))
-        by_row = variance(tile.resize((1, tile_h), Image.Resampling.BOX))
-        by_column = variance(tile.resize((tile_w, 1), Image.Resampling.BOX))
-        if by_row >= PROFILE_RATIO * by_column and by_row > 0:
-            across += 1
-        elif by_column >= PROFILE_RATIO * by_row and by_column > 0:
-            down += 1
-    return across, down
-
-
-_LEVELS = range(256)
-_SQUARES = [level * level for level in _LEVELS]
-
-
-def variance(grey: Image.Image) -> float:
-    """Variance of a greyscale image's pixels, from its histogram: ImageStat's figure, without its loops."""
-    histogram = grey.histogram()
-    count = sum(histogram)
-    total = sum(map(mul, histogram, _LEVELS))
-    squares = sum(map(mul, histogram, _SQUARES))
-    return (float(squares) - float(total) ** 2 / count) / count
+def tile_variances(image: Image.Image) -> list[float]:
+    """Each tile's variance of levels, in row order: the mean of the squares less the square of the mean."""
+    levels = image.convert("F")
+    squares = ImageMath.lambda_eval(lambda names: names["a"] * names["a"], a=levels)
+    means = _tile_means(levels)
+    return [max(0.0, square - mean * mean) for square, mean in zip(_tile_means(squares), means, strict=True)]

@@ -11,7 +11,7 @@ from typing import Any
 from PIL import Image
 
 from validators import UnsafeContent
-from validators.scans.analysis import ANALYSIS_SIZE, LAPLACIAN, Analysis, analyse, greyscale, variance
+from validators.scans.analysis import ANALYSIS_SIZE, LAPLACIAN, Analysis, analyse, greyscale
 from validators.scans.resolution import PhysicalSize, judge
 from validators.scans.stripping import TRANSPOSE, orientation
 
@@ -26,7 +26,6 @@ __all__ = [
     "open_image",
     "sharpness",
     "upright_analysis",
-    "variance",
 ]
 
 #: Degrees clockwise that each EXIF orientation turns the stored pixels (mirrored ones are also flipped).
