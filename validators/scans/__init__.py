@@ -45,15 +45,17 @@ other, nothing else. In this order:
    :mod:`validators.scans.analysis`). Tiles with structure (grey levels that vary: print, a photo,
    a line, even blurred) and tiles bearing content (ink spread over the tile's rows and columns,
    as lines of text are; a ruled line or a drawn frame is not) are told apart. Fewer than 6 content
-   tiles is no document (``scan_no_content``): a blank page, a page with only a frame drawn on it.
-   The sharpness is the variance of the Laplacian that at least half of the structured tiles
-   reach: a sharp scan of printed text scores in the hundreds or thousands, a page blurred until
-   unreadable (a Gaussian blur of 0.4 mm for 2.5 mm letters) below :data:`MIN_SHARPNESS` (25), the
-   default of ``min_sharpness``, even with one sharp corner; a document photographed on a plain
-   table is judged on the tiles that show it. With ``upright`` (the default), an image whose lines
-   of text clearly run down the page (from the content tiles' projection profiles) is refused as
-   lying on its side (``scan_sideways``): which way it must be turned, and whether a page is
-   upside down, are not judged. ``min_sharpness=0`` turns the sharpness, content and direction rules off.
+   tiles is no document (``scan_no_content``): a blank page, a page with only a frame drawn on it;
+   but when at least 6 tiles have structure and it is all blurred, the page is ``scan_blurred``
+   (text blurred so far that no ink is left). The sharpness is the variance of the Laplacian that at
+   least half of the structured tiles reach: a sharp scan of printed text scores in the hundreds or
+   thousands, a page blurred until unreadable (a Gaussian blur of 0.4 mm for 2.5 mm letters) below
+   :data:`MIN_SHARPNESS` (25), the default of ``min_sharpness``, even with one sharp corner; a
+   document photographed on a plain table is judged on the tiles that show it. With ``upright`` (the
+   default), an image whose lines of text clearly run down the page (from the content tiles'
+   projection profiles) is refused as lying on its side (``scan_sideways``): which way it must be
+   turned, and whether a page is upside down, are not judged. ``min_sharpness=0`` turns the
+   sharpness, content and direction rules off.
 7. A PDF is parsed with pypdf. Encrypted PDFs (even with an empty password) are refused, and so is
    any PDF with JavaScript, a launch action, an embedded file or attachment, rich media or an XFA
    form, wherever the object sits. The resolution of each page is that of its largest image: the
