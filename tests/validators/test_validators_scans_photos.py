@@ -209,6 +209,7 @@ def test_which_resolutions_measure_something():
     assert resolution.measured(300, 2480, 3508)
     assert resolution.measured(150, 1240, 1754)
     assert not resolution.measured(None, 1240, 1754)
+    assert not resolution.measured(0, 1240, 1754)  # a PDF's image drawn over a page of hundreds of feet
     assert not resolution.measured(72, 800, 600)
     assert not resolution.measured(96, 800, 600)
     assert not resolution.measured(200, 4000, 3000)  # 20 × 15 inches

@@ -72,7 +72,7 @@ class Resolution:
 
 def measured(dpi: int | None, width: int, height: int) -> bool:
     """Whether a resolution written in a file measures something (see the module's docstring)."""
-    if dpi is None or dpi in DEFAULT_DPIS:
+    if dpi is None or dpi < 1 or dpi in DEFAULT_DPIS:  # a PDF may draw an image at under 1 dpi
         return False
     long_bed, short_bed = SCANNER_BED_INCHES
     return max(width, height) / dpi <= long_bed and min(width, height) / dpi <= short_bed
