@@ -483,3 +483,25 @@ def test_scan_field_keeps_the_turn_it_gave(phone_photo):
     assert upload.scan_info.rotation == upload.sanitised.rotation == 90
     with Image.open(upload) as upright:
         assert upright.size == (3024, 4032)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is missing ({CORPUS})")
+@pytest.mark.parametrize(
+    "name",
+    [
+        "pillow/drawing_emf_ref.png",
+        "pillow/junk_jpeg_header.jpg",
+        "pypdf/AutoCad_Diagram.pdf",
+        "pypdf/indirect-rotation.pdf",
+        "pypdf/issue-3850-1bit-indexed-flate.pdf",
+    ],
+)
+def test_corpus_files_accepted_before_are_accepted_still(name):
+    """The corpus files that the defaults accepted before the content and direction rules still pass."""
+    import logging
+
+    logging.disable(logging.WARNING)
+    try:
+        assert scans.check(CORPUS / name).kind in ("png", "jpeg", "pdf")
+    finally:
+        logging.disable(logging.NOTSET)
