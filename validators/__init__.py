@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__version__ = "1.0.0"
+__version__ = "1.1.0"
 
 __all__ = [
     "ERROR_CODES",
@@ -173,7 +173,9 @@ ERROR_CODES: dict[str, str] = {
     "scan_too_many_pixels": _("The image has more than %(max_pixels)s pixels: scan at 600 dpi or less."),
     "scan_resolution_too_low": _("The resolution is %(dpi)s dpi; scan at %(min_dpi)s dpi or more."),
     "scan_too_few_pixels": _(
-        "The image is %(width)s × %(height)s pixels: too small to read. Scan at %(min_dpi)s dpi or more."
+        "The image is %(width)s × %(height)s pixels: too few for this document, which needs at least "
+        "%(need_width)s × %(need_height)s. Take the photo closer, so that the page fills the frame, "
+        "or scan it at %(min_dpi)s dpi or more."
     ),
     "scan_unsafe_content": _("The file contains something that is not allowed: scan the paper document again."),
     "scan_javascript": _(
@@ -195,6 +197,11 @@ ERROR_CODES: dict[str, str] = {
     "scan_too_many_pages": _("The PDF has more than %(max_pages)s pages: upload only the pages asked for."),
     "scan_encrypted": _("The PDF is protected by a password: upload it without protection."),
     "scan_blurred": _("The image is blurred: take a sharper photo or scan in good light."),
+    "scan_no_content": _(
+        "We cannot see a document in the image: photograph or scan the page itself, in good light, "
+        "so that its text can be read."
+    ),
+    "scan_sideways": _("The page lies on its side: turn the photo so that the text runs across, and upload it again."),
     "scan_pdf_without_image": _(
         "Page %(page)s of the PDF has no scanned image: upload a scan or a photo of the paper document."
     ),

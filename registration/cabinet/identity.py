@@ -26,6 +26,7 @@ from registration.identity.base import IdentityError, Method, RateLimited
 from registration.identity.conf import max_requested_scans
 from registration.identity.models import DocumentRequest, IdentityConfirmation
 from validators.django import ScanField
+from validators.scans import PhysicalSize
 
 
 def _account(request: HttpRequest) -> Account:
@@ -176,8 +177,11 @@ class UploadForm(RequiredMessagesMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for index in range(1, max_requested_scans() + 1):
+            # Any document a clerk may ask for: judged against A4, the largest paper document.
             self.fields[f"scan_{index}"] = ScanField(
-                label=_("Scan %(number)s") % {"number": index}, required=index == 1
+                label=_("Scan %(number)s") % {"number": index},
+                required=index == 1,
+                physical_size=PhysicalSize.A4,
             )
 
     def scans(self) -> list[Any]:

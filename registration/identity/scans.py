@@ -17,13 +17,13 @@ from validators.django import to_django_error
 MIME_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
 
 
-def check_scan(upload: Any) -> scans.ScanInfo:
-    """The scan's ``ScanInfo`` (already checked by a ``ScanField``, or checked now)."""
+def check_scan(upload: Any, physical_size: scans.PhysicalSize = scans.PhysicalSize.A4) -> scans.ScanInfo:
+    """The scan's ``ScanInfo`` (already checked by a ``ScanField``, or checked now against ``physical_size``)."""
     info = getattr(upload, "scan_info", None)
     if isinstance(info, scans.ScanInfo):
         return info
     try:
-        return scans.check(upload, getattr(upload, "name", None))
+        return scans.check(upload, getattr(upload, "name", None), physical_size=physical_size)
     except ValidationError as exc:
         raise IdentityError(exc.code, to_django_error(exc).messages[0]) from None
 

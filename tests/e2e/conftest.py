@@ -232,21 +232,35 @@ def sms_code() -> Iterator[Callable[[str], str]]:
 
 @pytest.fixture
 def scan_files(tmp_path: Path) -> Callable[..., Path]:
-    """Make a scan at test time: a 300-dpi PNG or JPEG (1240×1748 is A6 at 300 dpi) or a one-page PDF."""
-    from PIL import Image, ImageDraw
+    """Make a scan at test time: a 300-dpi PNG or JPEG (1240×1748 is A6 at 300 dpi) or a one-page PDF.
 
-    def make(name: str = "passport.png", size: tuple[int, int] = (1240, 1748), dpi: int = 300) -> Path:
+    The page is lines of printed text in a frame. ``dpi=72, size=(3024, 4032)`` makes a phone
+    camera's JPEG; ``orientation=6`` stores its pixels turned a quarter, as a camera held upright
+    does, with the EXIF orientation that turns them back.
+    """
+    from PIL import Image, ImageDraw, ImageFont
+
+    def make(
+        name: str = "passport.png", size: tuple[int, int] = (1240, 1748), dpi: int = 300, orientation: int = 1
+    ) -> Path:
         image = Image.new("RGB", size, "white")
         draw = ImageDraw.Draw(image)
-        draw.rectangle((60, 60, size[0] - 60, size[1] - 60), outline="navy", width=8)
-        for row in range(12):
-            top = 200 + row * 110
-            draw.rectangle((140, top, size[0] - 140 - (row % 3) * 180, top + 40), fill=(40, 60, 90))
+        scale = size[1] / 1748
+        draw.rectangle((60, 60, size[0] - 60, size[1] - 60), outline="navy", width=round(8 * scale))
+        font = ImageFont.load_default(size=round(34 * scale))
+        for row in range(14):
+            words = "PASSPORT  P<UTOERIKSSON<<ANNA<MARIA  L898902C36  Tashkent"[: 56 - (row % 3) * 12]
+            draw.text((round(140 * scale), round((200 + row * 95) * scale)), words, fill=(40, 60, 90), font=font)
         target = tmp_path / name
         kind = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG", "pdf": "PDF"}[target.suffix.lstrip(".").lower()]
         options: dict[str, Any] = {"resolution": float(dpi)} if kind == "PDF" else {"dpi": (dpi, dpi)}
         if kind == "JPEG":
             options["quality"] = 85
+        if orientation == 6:
+            image = image.transpose(Image.Transpose.ROTATE_90)
+            exif = Image.Exif()
+            exif[0x0112] = orientation
+            options["exif"] = exif
         image.save(target, kind, **options)
         return target
 

@@ -152,14 +152,25 @@ def test_identity_document_must_stay_valid_six_months(at_identity):
 
 def test_identity_scan_must_be_a_good_scan(at_identity, scan_bytes, scan_maker):
     """Low resolution and a wrong extension get the scan checker's codes; no file at all is required."""
-    low = SimpleUploadedFile("low.png", scan_maker("png", dpi=72), content_type="image/png")
+    low = SimpleUploadedFile("low.png", scan_maker("png", dpi=150), content_type="image/png")
     response = at_identity.post(S.IDENTITY_DOCUMENT, files={"scan": low})
     assert errors(response, "scan") == ["scan_resolution_too_low"]
+    # A photo tagged 72 dpi is judged by its pixels: 1100 × 700 hold an identity card, not a passport page.
+    photo = SimpleUploadedFile("photo.png", scan_maker("png", dpi=72), content_type="image/png")
+    response = at_identity.post(S.IDENTITY_DOCUMENT, files={"scan": photo})
+    assert errors(response, "scan") == ["scan_too_few_pixels"]
     renamed = SimpleUploadedFile("scan.pdf", scan_bytes["png"], content_type="application/pdf")
     response = at_identity.post(S.IDENTITY_DOCUMENT, files={"scan": renamed})
     assert errors(response, "scan") == ["scan_extension_mismatch"]
     response = at_identity.post(S.IDENTITY_DOCUMENT, files={})
     assert errors(response, "scan") == ["required"]
+    photo.seek(0)
+    card = {**at_identity.answers[S.IDENTITY_DOCUMENT], "number": "12345", "kind": "other_identity"}
+    response = at_identity.post(S.IDENTITY_DOCUMENT, card, files={"scan": photo})
+    assert response.status_code == 302
+    # The photo kept from that visit is judged again when the type changes to a passport.
+    response = at_identity.post(S.IDENTITY_DOCUMENT, files={})
+    assert errors(response, "scan") == ["scan_too_few_pixels"]
 
 
 def test_matching_mrz_is_accepted_and_stored(at_identity):

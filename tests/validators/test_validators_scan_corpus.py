@@ -49,7 +49,7 @@ MALFORMED = {
     "encrypted PDF": (lambda f: (f["pdf"](password="secret"), "scan.pdf"), "scan_encrypted"),
     "GIF": (lambda f: (_gif(), "scan.gif"), "scan_type_not_allowed"),
     "over 5 MB by one byte": (lambda f: (_oversized(f["good_jpeg"]), "scan.jpg"), "scan_too_large"),
-    "72 dpi": (lambda f: (f["png_72"], "scan.png"), "scan_resolution_too_low"),
+    "150 dpi": (lambda f: (f["png_150"], "scan.png"), "scan_resolution_too_low"),
 }
 
 
@@ -62,7 +62,7 @@ def files(good_png, good_jpeg, pixel_bomb, make_pdf, page, encode):
         "good_jpeg": good_jpeg,
         "pixel_bomb": pixel_bomb,
         "pdf": lambda **options: make_pdf([jpeg], inches=(1240 / 300, 1754 / 300), **options),
-        "png_72": encode(page(), "PNG", dpi=(72, 72)),
+        "png_150": encode(page(), "PNG", dpi=(150, 150)),
     }
 
 

@@ -177,11 +177,18 @@ def test_names_that_disagree(good_png, name):
 
 
 def test_low_resolution_metadata(page, encode):
-    """A 72 dpi scan is refused with its resolution."""
+    """A 150 dpi scan is refused with its resolution."""
     with pytest.raises(ResolutionTooLow) as info:
-        scans.check(encode(page(), "PNG", dpi=(72, 72)))
+        scans.check(encode(page(), "PNG", dpi=(150, 150)))
     assert info.value.code == "scan_resolution_too_low"
-    assert info.value.params == {"dpi": 72, "min_dpi": 300}
+    assert info.value.params == {"dpi": 150, "min_dpi": 300}
+
+
+@pytest.mark.parametrize("dpi", [72, 96])
+def test_default_resolutions_measure_nothing(page, encode, dpi):
+    """72 and 96 dpi are what cameras and editors write: the pixels are judged instead."""
+    info = scans.check(encode(page(), "PNG", dpi=(dpi, dpi)))
+    assert (info.dpi, info.effective_dpi) == (dpi, 520)  # 1754 pixels along the card's 85.6 mm
 
 
 def test_missing_metadata_is_judged_by_pixels(page, encode):
@@ -217,8 +224,8 @@ def test_blurred_photo(page, encode):
 
 
 def test_blank_page_is_refused(encode):
-    """A blank page has no sharpness at all."""
-    assert codes(scans.check, encode(Image.new("L", (1240, 1754), 255), "PNG")) == "scan_blurred"
+    """A blank page shows no document."""
+    assert codes(scans.check, encode(Image.new("L", (1240, 1754), 255), "PNG")) == "scan_no_content"
 
 
 @pytest.mark.parametrize("mode", ["1", "P", "LA", "RGBA", "I;16"])
@@ -240,24 +247,33 @@ def test_cmyk_jpeg(page, encode):
 
 @pytest.mark.parametrize("seed", range(5))
 def test_tile_variance_is_pillows_figure(page, seed):
-    """The tiles' variance is exactly ImageStat's, which MIN_SHARPNESS was calibrated on."""
+    """Each tile's variance is ImageStat's figure for the tile, which MIN_SHARPNESS was calibrated on."""
     import random
 
     from PIL import ImageStat
 
+    from validators.scans import analysis
+
     rng = random.Random(seed)
-    size = (rng.randrange(1, 60), rng.randrange(1, 60))
+    grid = analysis.GRID
+    size = (grid * rng.randrange(1, 6), grid * rng.randrange(1, 6))
     noise = Image.frombytes("L", size, bytes(rng.randrange(256) for _ in range(size[0] * size[1])))
-    edges = page().convert("L").filter(images.LAPLACIAN).crop((0, 0, 200 + 50 * seed, 300))
+    edges = page().convert("L").filter(images.LAPLACIAN).crop((0, 0, grid * (4 + seed), grid * 6))
     for image in (noise, edges, Image.new("L", size, rng.randrange(256))):
-        assert images.variance(image) == ImageStat.Stat(image).var[0]
+        width, height = image.width // grid, image.height // grid
+        expected = [
+            ImageStat.Stat(image.crop((i * width, j * height, (i + 1) * width, (j + 1) * height))).var[0]
+            for j in range(grid)
+            for i in range(grid)
+        ]
+        assert analysis.tile_variances(image) == pytest.approx(expected, rel=1e-4, abs=1e-3)
 
 
 def test_tiny_image_has_no_sharpness(encode):
     """An image too small for the filter scores 0."""
     assert images.sharpness(Image.new("L", (4, 4), 0)) == 0.0
     data = encode(Image.new("L", (5, 5), 0), "PNG", dpi=None)
-    assert codes(scans.check, data, min_dpi=1) == "scan_blurred"
+    assert codes(scans.check, data, min_dpi=1) == "scan_no_content"
 
 
 @pytest.mark.parametrize("cut", [0.5, 0.9, 0.99])

@@ -35,9 +35,27 @@ def pixels(data: bytes) -> tuple[tuple[int, int], bytes]:
         return image.size, image.tobytes()
 
 
+#: What a camera held turned does to the pixels it stores: the inverse of what each EXIF orientation asks for.
+STORED_AS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_90,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_270,
+}
+
+
 def photo(page, encode, orientation: int = 1, **options) -> bytes:
-    """A phone-style JPEG of a text page with EXIF (GPS included) and the given orientation."""
-    return encode(page(1300, 900).convert("RGB"), "JPEG", quality=90, exif=exif(orientation), **options)
+    """A phone-style JPEG of a text page with EXIF (GPS included) and the given orientation.
+
+    Shown as its orientation asks, the page (1300 × 900) is upright, as from a phone held turned.
+    """
+    image = page(1300, 900).convert("RGB")
+    if orientation in STORED_AS:
+        image = image.transpose(STORED_AS[orientation])
+    return encode(image, "JPEG", quality=90, exif=exif(orientation), **options)
 
 
 def segments(jpeg: bytes) -> list[int]:
@@ -72,15 +90,21 @@ def test_jpeg_loses_gps_exif_and_keeps_its_pixels(page, encode):
     assert segments(clean.data)[0] == 0xE0 and not {0xE1, 0xE2, 0xFE} & set(segments(clean.data))
 
 
-@pytest.mark.parametrize(("orientation", "swapped"), [(3, False), (6, True), (8, True), (5, True), (2, False)])
-def test_orientation_is_applied_and_dropped(page, encode, orientation, swapped):
+@pytest.mark.parametrize(
+    ("orientation", "swapped", "rotation"),
+    [(3, False, 180), (6, True, 90), (8, True, 270), (5, True, 90), (2, False, 0)],
+)
+def test_orientation_is_applied_and_dropped(page, encode, orientation, swapped, rotation):
     """An image marked as turned is stored upright with no orientation tag, its sides swapped if so."""
     original = photo(page, encode, orientation)
+    assert pixels(original)[0] == ((900, 1300) if swapped else (1300, 900))
+    assert scans.check(original, "photo.jpg").rotation == rotation
     clean = scans.sanitise(original, "photo.jpg")
+    assert clean.rotation == clean.info.rotation == rotation
     with Image.open(io.BytesIO(original)) as image:
         upright = ImageOps.exif_transpose(image).convert("L")
     with Image.open(io.BytesIO(clean.data)) as stored:
-        assert stored.size == ((900, 1300) if swapped else (1300, 900)) == upright.size
+        assert stored.size == (1300, 900) == upright.size
         assert 0x0112 not in stored.getexif() and b"Exif" not in clean.data
         difference = sum(abs(a - b) for a, b in zip(stored.convert("L").tobytes(), upright.tobytes(), strict=True))
     assert difference / (1300 * 900) < 3  # the same picture, turned, within JPEG's rounding
@@ -149,10 +173,11 @@ def test_png_text_exif_and_trailing_bytes_are_removed(page, encode):
 
 def test_png_with_orientation_is_stored_upright(page, encode):
     """A PNG whose eXIf says it is turned is stored turned, without the tag."""
-    original = encode(page(1300, 900), "PNG", exif=exif(6))
+    original = encode(page(1300, 900).transpose(STORED_AS[6]), "PNG", exif=exif(6))
     clean = scans.sanitise(original, "scan.png")
     with Image.open(io.BytesIO(clean.data)) as stored:
-        assert stored.size == (900, 1300) and not stored.getexif()
+        assert stored.size == (1300, 900) and not stored.getexif()
+    assert clean.rotation == 90
     assert chunks(clean.data)[-1] == b"IEND" and b"eXIf" not in clean.data
 
 

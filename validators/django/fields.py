@@ -270,8 +270,10 @@ class RegionField(forms.ChoiceField):
 class ScanField(forms.FileField):
     """An uploaded scan checked and stripped with :func:`validators.scans.sanitise`.
 
-    The clean value is a new in-memory upload holding only the image (no EXIF, GPS, comments, text,
-    XMP or trailing bytes; upright), under the uploaded name, with the ``ScanInfo`` of those bytes
+    ``physical_size`` is the size of the document it shows (an ID-1 card by default; set it on a
+    form's own field to judge another document). The clean value is a new in-memory upload holding
+    only the image (no EXIF, GPS, comments, text, XMP or trailing bytes; upright, ``scan_info.rotation``
+    saying by how many degrees it was turned), under the uploaded name, with the ``ScanInfo`` of those bytes
     as ``file.scan_info``, the :class:`~validators.scans.Sanitised` result as ``file.sanitised`` and the
     upload as sent as ``file.uploaded``:
     whatever the form's owner stores is the clean file, never the upload.
@@ -288,13 +290,25 @@ class ScanField(forms.FileField):
         min_dpi: int = _scans.MIN_DPI,
         allowed: Sequence[str] = ("pdf", "jpeg", "png"),
         min_sharpness: float = _scans.MIN_SHARPNESS,
+        physical_size: _scans.PhysicalSize = _scans.PhysicalSize.ID1,
+        upright: bool = True,
         **kwargs: Any,
     ) -> None:
-        self.validator = ScanValidator(max_bytes, min_dpi, allowed, min_sharpness)
+        self.validator = ScanValidator(max_bytes, min_dpi, allowed, min_sharpness, physical_size, upright)
         kwargs.setdefault("help_text", _help_text(self.validator))
         # An empty upload reaches scans.check, which refuses it with its own code (scan_empty).
         kwargs.setdefault("allow_empty_file", True)
         super().__init__(**kwargs)
+
+    @property
+    def physical_size(self) -> _scans.PhysicalSize:
+        """The size of the document the scan shows (see :class:`validators.scans.PhysicalSize`)."""
+        return self.validator.physical_size
+
+    @physical_size.setter
+    def physical_size(self, size: _scans.PhysicalSize) -> None:
+        # A form's fields are shallow copies of its class's: give this one a validator of its own.
+        self.validator = ScanValidator(**{**self.validator._options(), "physical_size": size})
 
     def to_python(self, data: Any) -> Any:
         data = super().to_python(data)

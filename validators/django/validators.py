@@ -243,7 +243,7 @@ class PlainTextValidator(LibraryValidator):
 
 @deconstructible(path="validators.django.ScanValidator")
 class ScanValidator(LibraryValidator):
-    """A scan (see :func:`validators.scans.check`); the clean value is the ``ScanInfo``."""
+    """A scan of a document of ``physical_size`` (see :func:`validators.scans.check`); cleans to the ``ScanInfo``."""
 
     code = "scan_invalid"
 
@@ -253,9 +253,12 @@ class ScanValidator(LibraryValidator):
         min_dpi: int = _scans.MIN_DPI,
         allowed: Sequence[str] = ("pdf", "jpeg", "png"),
         min_sharpness: float = _scans.MIN_SHARPNESS,
+        physical_size: _scans.PhysicalSize = _scans.PhysicalSize.ID1,
+        upright: bool = True,
     ) -> None:
         self.max_bytes, self.min_dpi = max_bytes, min_dpi
         self.allowed, self.min_sharpness = tuple(allowed), min_sharpness
+        self.physical_size, self.upright = physical_size, upright
 
     def clean(self, value: Any) -> _scans.ScanInfo:
         return _scans.check(value, getattr(value, "name", None), **self._options())

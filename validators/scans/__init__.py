@@ -30,21 +30,40 @@ other, nothing else. In this order:
    ``scan_too_many_pixels``. A PNG's chunk checksums are verified, then the image is decoded; a JPEG
    is decoded through ``draft`` at a reduced scale (every compressed block is still read, so
    truncation is caught) which keeps the check cheaper than one full decode.
-5. The resolution comes from the metadata (JFIF/EXIF/pHYs) and must be at least ``min_dpi``. With or
-   without metadata, the image must hold at least an ID-1 card (85.6 × 54 mm) at ``min_dpi``.
-6. Sharpness is the variance of the Laplacian of a greyscale copy reduced to at most 1024 pixels on
-   its long side (so the figure does not depend on the resolution), in the sharpest tile of a 4 × 4
-   grid (a passport may fill a small part of an A4 scan). A sharp scan of printed text scores in the
-   hundreds or thousands, even a single line of it on a white page; text blurred until unreadable
-   (a Gaussian blur of 0.4 mm for 2.5 mm letters) scores below :data:`MIN_SHARPNESS` (25), the
-   default of ``min_sharpness``. A blank page scores near 0 and is refused too.
+5. The resolution the document gets must be at least ``min_dpi``; the document's size on paper is
+   ``physical_size`` (a :class:`PhysicalSize`: ``ID1`` cards, the default; ``ID3`` passport pages;
+   ``A4`` paper documents). The resolution written in the file (JFIF/EXIF/pHYs) is believed only
+   when it measures something: not 72 or 96 dpi (what cameras and editors write whatever they
+   take) and not a page larger than a scanner takes (17 × 12 inches). A believed resolution must
+   reach ``min_dpi`` and the image must hold at least an ID-1 card at ``min_dpi``. Otherwise the
+   image (a phone photo tagged 72 dpi, or an image without a resolution) must be able to hold the
+   document at ``min_dpi``: its shorter side the document's shorter side, its longer side the
+   longer one; the figure is the resolution the document gets when it fills the frame
+   (``ScanInfo.effective_dpi``). See :mod:`validators.scans.resolution`.
+6. What the image shows is measured on a greyscale copy reduced to at most 1024 pixels on its long
+   side, turned upright by its EXIF orientation, in a 16 × 16 grid of tiles (see
+   :mod:`validators.scans.analysis`). Tiles with structure (grey levels that vary: print, a photo,
+   a line, even blurred) and tiles bearing content (ink spread over the tile's rows and columns,
+   as lines of text are; a ruled line or a drawn frame is not) are told apart. Fewer than 6 content
+   tiles is no document (``scan_no_content``): a blank page, a page with only a frame drawn on it;
+   but when at least 6 tiles have structure and it is all blurred, the page is ``scan_blurred``
+   (text blurred so far that no ink is left). The sharpness is the variance of the Laplacian that at
+   least half of the structured tiles reach: a sharp scan of printed text scores in the hundreds or
+   thousands, a page blurred until unreadable (a Gaussian blur of 0.4 mm for 2.5 mm letters) below
+   :data:`MIN_SHARPNESS` (25), the default of ``min_sharpness``, even with one sharp corner; a
+   document photographed on a plain table is judged on the tiles that show it. With ``upright`` (the
+   default), an image whose lines of text clearly run down the page (from the content tiles'
+   projection profiles) is refused as lying on its side (``scan_sideways``): which way it must be
+   turned, and whether a page is upside down, are not judged. ``min_sharpness=0`` turns the
+   sharpness, content and direction rules off.
 7. A PDF is parsed with pypdf. Encrypted PDFs (even with an empty password) are refused, and so is
    any PDF with JavaScript, a launch action, an embedded file or attachment, rich media or an XFA
    form, wherever the object sits. The resolution of each page is that of its largest image: the
    image's pixels against the size it is drawn at (from the content stream's transformation
    matrices). A page without any image is not a scan and is refused (``require_images=False``
    accepts it, with no resolution). Sharpness is measured on the first page's largest image when it
-   is a JPEG. At most :data:`MAX_PAGES` pages.
+   is a JPEG (its text direction is not judged: a page's ``/Rotate`` and drawing turn it). At most
+   :data:`MAX_PAGES` pages.
 
 The SHA-256 of a file over 1 MB is computed in a short-lived thread while the file is decoded (both
 release the GIL). Warnings raised by Pillow and pypdf are silenced, and Pillow's bomb warning made an
@@ -53,7 +72,8 @@ that context manager is not thread-safe, so a threaded server may briefly see th
 
 :func:`sanitise` checks the same way and returns what to store: a :class:`Sanitised` holding the
 image and nothing else (no EXIF, GPS, comments, text chunks, XMP, ICC profile, nothing after the end;
-upright; a PDF rewritten with its pages only), see its docstring.
+turned upright by its EXIF orientation, ``Sanitised.rotation`` says by how much; a PDF rewritten
+with its pages only), see its docstring.
 
 More information:
 
@@ -63,11 +83,25 @@ More information:
 >>> import io
 >>> from PIL import Image
 >>> buffer = io.BytesIO()
->>> Image.new('L', (1200, 800), 255).save(buffer, 'PNG', dpi=(72, 72))
+>>> Image.new('L', (1200, 800), 255).save(buffer, 'PNG', dpi=(150, 150))
 >>> check(buffer.getvalue(), 'scan.png')
 Traceback (most recent call last):
     ...
-validators.ResolutionTooLow: The resolution is 72 dpi; scan at 300 dpi or more.
+validators.ResolutionTooLow: The resolution is 150 dpi; scan at 300 dpi or more.
+>>> try:
+...     check(buffer.getvalue(), 'scan.png', min_dpi=150)
+... except ImageTooBlurred as error:
+...     print(error.code)
+scan_no_content
+>>> buffer = io.BytesIO()
+>>> Image.new('L', (1200, 800), 255).save(buffer, 'PNG', dpi=(72, 72))
+>>> try:
+...     check(buffer.getvalue(), 'photo.png', physical_size=PhysicalSize.ID3)
+... except ScanError as error:
+...     print(error.code, error.params['need_width'], error.params['need_height'])
+scan_too_few_pixels 1476 1039
+>>> buffer = io.BytesIO()
+>>> Image.new('L', (1200, 800), 255).save(buffer, 'PNG', dpi=(150, 150))
 >>> check(buffer.getvalue(), 'scan.jpg')
 Traceback (most recent call last):
     ...
@@ -97,18 +131,31 @@ from validators import (
     FileTooLarge,
     FileTypeNotAllowed,
     ImageTooBlurred,
+    ScanError,
     UnsafeContent,
     ValidationError,
 )
+from validators.scans.analysis import MIN_CONTENT_TILES, Analysis
 from validators.scans.images import ANALYSIS_SIZE as ANALYSIS_SIZE  # importable here, as before the split
-from validators.scans.images import check_image
+from validators.scans.images import ROTATIONS, check_image
 from validators.scans.markup import has_markup
 from validators.scans.pdf import PdfLimits, check_pdf
 from validators.scans.pdfclean import clean_pdf
+from validators.scans.resolution import PhysicalSize
 from validators.scans.sniffing import EXTENSIONS, KIND_NAMES, MIME_TYPES, FileInput, extension, read, sniff
 from validators.scans.stripping import orientation, reencode, strip_jpeg, strip_png
 
-__all__ = ["MAX_BYTES", "MAX_PIXELS", "MIN_DPI", "MIN_SHARPNESS", "Sanitised", "ScanInfo", "check", "sanitise"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_PIXELS",
+    "MIN_DPI",
+    "MIN_SHARPNESS",
+    "PhysicalSize",
+    "Sanitised",
+    "ScanInfo",
+    "check",
+    "sanitise",
+]
 
 #: Largest file accepted: 5 MB.
 MAX_BYTES = 5 * 1024 * 1024
@@ -141,6 +188,11 @@ class ScanInfo:
     sha256: str
     sharpness: float | None
     mime_type: str
+    #: The resolution the document gets (see step 5 of the module's docstring); ``None`` for a PDF without images.
+    effective_dpi: int | None = None
+    #: Degrees clockwise (0, 90, 180, 270) by which the upload is turned upright: what its EXIF orientation
+    #: asks for. In :func:`sanitise`'s result the stored bytes are already turned; this says by how much.
+    rotation: int = 0
 
 
 def check(
@@ -153,6 +205,8 @@ def check(
     min_sharpness: float = MIN_SHARPNESS,
     max_pixels: int = MAX_PIXELS,
     require_images: bool = True,
+    physical_size: PhysicalSize = PhysicalSize.ID1,
+    upright: bool = True,
 ) -> ScanInfo:
     """Check an uploaded scan and describe it; raise a :class:`~validators.ScanError` if refused."""
     data, own_name = read(file, max_bytes + 1)
@@ -185,10 +239,25 @@ def check(
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             if kind == "pdf":
-                width, height, dpi, pages, sharpness = check_pdf(data, min_dpi, max_pixels, require_images, limits)
+                found = check_pdf(data, min_dpi, max_pixels, require_images, limits, physical_size)
+                width, height, dpi, effective, pages = (
+                    found.width,
+                    found.height,
+                    found.dpi,
+                    found.effective_dpi,
+                    found.pages,
+                )
+                analysis, rotation, directed = found.analysis, 0, False
             else:
-                width, height, dpi, sharpness = check_image(data, kind, min_dpi, max_pixels)
-                pages = 1
+                image = check_image(data, kind, min_dpi, max_pixels, physical_size)
+                width, height, dpi, effective, rotation = (
+                    image.width,
+                    image.height,
+                    image.dpi,
+                    image.effective_dpi,
+                    image.rotation,
+                )
+                analysis, pages, directed = image.analysis, 1, True
         except ValidationError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -197,8 +266,9 @@ def check(
             raise FileDamaged() from None
     if len(data) >= _HASH_IN_THREAD:
         hasher.join()
-    if sharpness is not None and sharpness < min_sharpness:
-        raise ImageTooBlurred(params={"sharpness": round(sharpness, 1), "min_sharpness": min_sharpness})
+    sharpness = None if analysis is None else analysis.sharpness
+    if analysis is not None and min_sharpness > 0:
+        _judge_analysis(analysis, min_sharpness, upright and directed)
     return ScanInfo(
         kind=kind,
         size=len(data),
@@ -209,7 +279,23 @@ def check(
         sha256=digest[0],
         sharpness=None if sharpness is None else round(sharpness, 1),
         mime_type=MIME_TYPES[kind],
+        effective_dpi=effective,
+        rotation=rotation,
     )
+
+
+def _judge_analysis(analysis: Analysis, min_sharpness: float, upright: bool) -> None:
+    """Refuse an image that shows no document, a blurred one, or (``upright``) a page lying on its side."""
+    blurred = ImageTooBlurred(params={"sharpness": round(analysis.sharpness, 1), "min_sharpness": min_sharpness})
+    if not analysis.has_content:
+        # Much structure, all of it blurred: a page blurred beyond reading, not a blank one.
+        if analysis.structure_tiles >= MIN_CONTENT_TILES and analysis.sharpness < min_sharpness:
+            raise blurred
+        raise ImageTooBlurred(code="scan_no_content", params={"content_tiles": analysis.content_tiles})
+    if analysis.sharpness < min_sharpness:
+        raise blurred
+    if upright and analysis.sideways:
+        raise ScanError(code="scan_sideways", params={"across": analysis.across, "down": analysis.down})
 
 
 @dataclass(frozen=True)
@@ -217,13 +303,16 @@ class Sanitised:
     """What :func:`sanitise` made of an accepted scan: the bytes to store and what was taken out."""
 
     data: bytes
-    #: The stored bytes described (size, SHA-256 and, once turned upright, width and height are theirs).
+    #: The stored bytes described (size, SHA-256 and, once turned upright, width and height are theirs;
+    #: ``rotation`` is the turn they were given).
     info: ScanInfo
     #: What was removed, sorted: ``actions``, ``comment``, ``document_info``, ``exif``, ``icc_profile``,
     #: ``iptc``, ``metadata``, ``orientation``, ``text``, ``trailing_data``, ``xmp``.
     removed: tuple[str, ...]
     #: Whether the pixels were encoded again (to turn the image upright, or to shed markup), not copied.
     reencoded: bool
+    #: Degrees clockwise the image was turned upright by (its EXIF orientation): 0, 90, 180 or 270.
+    rotation: int = 0
 
     @property
     def kind(self) -> str:
@@ -244,6 +333,8 @@ def sanitise(
     min_sharpness: float = MIN_SHARPNESS,
     max_pixels: int = MAX_PIXELS,
     require_images: bool = True,
+    physical_size: PhysicalSize = PhysicalSize.ID1,
+    upright: bool = True,
 ) -> Sanitised:
     """Check a scan as :func:`check` does, then return it with nothing but the image.
 
@@ -269,8 +360,8 @@ def sanitise(
     >>> clean = sanitise(buffer.getvalue() + b'<p onclick=alert(2)>', 'photo.jpg', min_sharpness=0)
     >>> clean.removed, clean.reencoded, clean.content_type
     (('comment', 'exif', 'orientation', 'trailing_data'), True, 'image/jpeg')
-    >>> clean.info.width, clean.info.height, clean.info.size == len(clean.data)
-    (800, 1200, True)
+    >>> clean.info.width, clean.info.height, clean.info.size == len(clean.data), clean.rotation
+    (800, 1200, True, 90)
     >>> b'<p' in clean.data or b'Exif' in clean.data
     False
     >>> sanitise(b'%PDF-1.7', 'scan.pdf')
@@ -288,11 +379,13 @@ def sanitise(
         min_sharpness=min_sharpness,
         max_pixels=max_pixels,
         require_images=require_images,
+        physical_size=physical_size,
+        upright=upright,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            clean, removed, reencoded = _strip(data, info)
+            clean, removed, reencoded, turn = _strip(data, info)
         except ValidationError:
             raise
         except Exception:  # check() has read the same bytes; a failure to write them is damage too
@@ -301,28 +394,35 @@ def sanitise(
     if "orientation" in removed and width is not None:
         width, height = Image.open(io.BytesIO(clean)).size
     stored = dataclasses.replace(
-        info, size=len(clean), sha256=hashlib.sha256(clean).hexdigest(), width=width, height=height
+        info,
+        size=len(clean),
+        sha256=hashlib.sha256(clean).hexdigest(),
+        width=width,
+        height=height,
+        rotation=ROTATIONS[turn],
     )
-    return Sanitised(data=clean, info=stored, removed=tuple(sorted(removed)), reencoded=reencoded)
+    return Sanitised(
+        data=clean, info=stored, removed=tuple(sorted(removed)), reencoded=reencoded, rotation=ROTATIONS[turn]
+    )
 
 
-def _strip(data: bytes, info: ScanInfo) -> tuple[bytes, set[str], bool]:
-    """The scan with nothing but the image, what was removed, and whether it was encoded again."""
+def _strip(data: bytes, info: ScanInfo) -> tuple[bytes, set[str], bool, int]:
+    """The scan with nothing but the image, what was removed, whether it was re-encoded, the orientation undone."""
     if info.kind == "pdf":
         clean, removed = clean_pdf(data)
         if has_markup(clean, "pdf"):
             raise FileTypeNotAllowed(params={"kind": "HTML"})
-        return clean, removed, False
+        return clean, removed, False, 1
     clean, removed, exif = strip_jpeg(data, info.dpi) if info.kind == "jpeg" else strip_png(data)
     turn = orientation(exif)
     if turn != 1:
         removed.add("orientation")
     elif not has_markup(clean, info.kind):
-        return clean, removed, False
+        return clean, removed, False, 1
     # Turned upright, or markup moved within a browser's reach: new pixels, no metadata at all.
     clean = reencode(data, info.kind, info.dpi, turn)
     if has_markup(clean, info.kind):
         clean = reencode(data, info.kind, info.dpi, turn, quality=92)
         if has_markup(clean, info.kind):
             raise FileTypeNotAllowed(params={"kind": "HTML"})
-    return clean, removed, True
+    return clean, removed, True, turn

@@ -1,35 +1,35 @@
-"""Decoding images with Pillow within a pixel limit; their resolution and sharpness."""
+"""Decoding images with Pillow within a pixel limit; their resolution, sharpness and text direction."""
 
 from __future__ import annotations
 
 import io
 import math
 from collections.abc import Mapping
-from operator import mul
+from dataclasses import dataclass
 from typing import Any
 
-from PIL import Image, ImageFilter
+from PIL import Image
 
-from validators import ResolutionTooLow, UnsafeContent
+from validators import UnsafeContent
+from validators.scans.analysis import ANALYSIS_SIZE, LAPLACIAN, Analysis, analyse, greyscale
+from validators.scans.resolution import PhysicalSize, judge
+from validators.scans.stripping import TRANSPOSE, orientation
 
 __all__ = [
     "ANALYSIS_SIZE",
     "LAPLACIAN",
+    "ROTATIONS",
+    "Findings",
     "check_image",
-    "check_pixels",
     "draft",
     "metadata_dpi",
     "open_image",
     "sharpness",
-    "variance",
+    "upright_analysis",
 ]
 
-#: Long side of the greyscale copy that sharpness is measured on.
-ANALYSIS_SIZE = 1024
-#: The smallest document: an ID-1 card, in inches.
-_CARD_INCHES = (85.6 / 25.4, 54 / 25.4)
-_GRID = 4
-LAPLACIAN = ImageFilter.Kernel((3, 3), (0, 1, 0, 1, -4, 1, 0, 1, 0), scale=1, offset=128)
+#: Degrees clockwise that each EXIF orientation turns the stored pixels (mirrored ones are also flipped).
+ROTATIONS = {1: 0, 2: 0, 3: 180, 4: 180, 5: 90, 6: 90, 7: 270, 8: 270}
 
 
 def open_image(data: bytes, kind: str, max_pixels: int) -> Image.Image:
@@ -51,20 +51,42 @@ def metadata_dpi(info: Mapping[Any, Any]) -> int | None:
     return round(min(values))
 
 
-def check_image(data: bytes, kind: str, min_dpi: int, max_pixels: int) -> tuple[int, int, int | None, float]:
-    """Verify and decode a JPEG or PNG; its width, height, resolution (if known) and sharpness."""
+@dataclass(frozen=True)
+class Findings:
+    """What decoding an image (or a PDF's image) found."""
+
+    width: int
+    height: int
+    #: The resolution written in the file (a PDF: the image's pixels against the size it is drawn at).
+    dpi: int | None
+    #: The resolution the document gets (see :mod:`validators.scans.resolution`).
+    effective_dpi: int
+    #: Degrees clockwise the EXIF orientation turns the image.
+    rotation: int
+    analysis: Analysis | None
+
+
+def check_image(data: bytes, kind: str, min_dpi: int, max_pixels: int, size: PhysicalSize) -> Findings:
+    """Verify and decode a JPEG or PNG; what it holds (see :class:`Findings`)."""
     image = open_image(data, kind, max_pixels)
     image.verify()
     image = open_image(data, kind, max_pixels)
     width, height = image.size
     dpi = metadata_dpi(image.info)
-    if dpi is not None and dpi < min_dpi:
-        raise ResolutionTooLow(params={"dpi": dpi, "min_dpi": min_dpi})
-    check_pixels(width, height, min_dpi)
+    resolution = judge(width, height, dpi, size, min_dpi)
     if kind == "jpeg":
         draft(image)
     image.load()
-    return width, height, dpi, sharpness(image)
+    turn = orientation(image.info.get("exif"))
+    return Findings(width, height, dpi, resolution.dpi, ROTATIONS[turn], upright_analysis(image, turn))
+
+
+def upright_analysis(image: Image.Image, turn: int = 1) -> Analysis:
+    """The image's :class:`~validators.scans.analysis.Analysis`, turned upright by its EXIF orientation first."""
+    grey = greyscale(image)
+    if turn in TRANSPOSE:
+        grey = grey.transpose(TRANSPOSE[turn])
+    return analyse(grey)
 
 
 def draft(image: Image.Image) -> None:
@@ -73,52 +95,6 @@ def draft(image: Image.Image) -> None:
     image.draft("L", (math.ceil(image.width / factor), math.ceil(image.height / factor)))
 
 
-def check_pixels(width: int, height: int, min_dpi: int) -> None:
-    """Refuse an image too small to hold an ID-1 card at ``min_dpi``."""
-    need_long, need_short = (round(side * min_dpi) for side in _CARD_INCHES)
-    if max(width, height) < need_long or min(width, height) < need_short:
-        raise ResolutionTooLow(
-            code="scan_too_few_pixels", params={"width": width, "height": height, "min_dpi": min_dpi}
-        )
-
-
 def sharpness(image: Image.Image) -> float:
-    """Variance of the Laplacian of a greyscale copy at most ANALYSIS_SIZE pixels long."""
-    if image.mode not in ("L", "LA", "RGB", "RGBA", "RGBX", "CMYK", "YCbCr"):
-        if image.mode.startswith("I"):
-            image = image.convert("I").point(lambda value: value * (1 / 256))
-        image = image.convert("L")
-    factor = math.ceil(max(image.size) / ANALYSIS_SIZE)
-    if factor > 1:
-        image = image.reduce(factor)
-    grey = image.convert("L")
-    if min(grey.size) < 2 + _GRID:
-        return 0.0
-    edges = grey.filter(LAPLACIAN)
-    # The filter leaves the outermost pixels as they were: they are no edges. A document may fill
-    # a small part of the page, so the sharpest of a grid of tiles counts, not the page's average.
-    width, height = edges.width - 2, edges.height - 2
-    tiles = (
-        (
-            1 + width * i // _GRID,
-            1 + height * j // _GRID,
-            1 + width * (i + 1) // _GRID,
-            1 + height * (j + 1) // _GRID,
-        )
-        for i in range(_GRID)
-        for j in range(_GRID)
-    )
-    return max(variance(edges.crop(box)) for box in tiles)
-
-
-_LEVELS = range(256)
-_SQUARES = [level * level for level in _LEVELS]
-
-
-def variance(grey: Image.Image) -> float:
-    """Variance of a greyscale image's pixels, from its histogram: ImageStat's figure, without its loops."""
-    histogram = grey.histogram()
-    count = sum(histogram)
-    total = sum(map(mul, histogram, _LEVELS))
-    squares = sum(map(mul, histogram, _SQUARES))
-    return (float(squares) - float(total) ** 2 / count) / count
+    """The sharpness that at least half of the image's structured tiles reach (see :mod:`.analysis`)."""
+    return analyse(greyscale(image)).sharpness

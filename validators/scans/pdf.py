@@ -8,10 +8,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from validators import FileDamaged, FileEncrypted, ResolutionTooLow, ScanError, UnsafeContent
-from validators.scans.images import check_pixels, draft, open_image, sharpness
+from validators import FileDamaged, FileEncrypted, ScanError, UnsafeContent
+from validators.scans.analysis import Analysis
+from validators.scans.images import draft, open_image, upright_analysis
+from validators.scans.resolution import PhysicalSize, judge
 
-__all__ = ["PdfLimits", "check_pdf"]
+__all__ = ["PdfFindings", "PdfLimits", "check_pdf"]
 
 
 @dataclass(frozen=True)
@@ -23,16 +25,31 @@ class PdfLimits:
     max_content_bytes: int
 
 
+@dataclass(frozen=True)
+class PdfFindings:
+    """What checking a PDF found: the first page's image, the lowest resolutions, the pages, the sharpness."""
+
+    width: int | None
+    height: int | None
+    #: The lowest resolution at which a page's image is drawn.
+    dpi: int | None
+    #: The lowest resolution a page's document gets (see :mod:`validators.scans.resolution`).
+    effective_dpi: int | None
+    pages: int
+    #: What the first page's image shows, when it is a JPEG.
+    analysis: Analysis | None
+
+
 def check_pdf(
-    data: bytes, min_dpi: int, max_pixels: int, require_images: bool, limits: PdfLimits
-) -> tuple[int | None, int | None, int | None, int, float | None]:
-    """Check a PDF; the first page's image size, the lowest page resolution, the pages, the sharpness."""
+    data: bytes, min_dpi: int, max_pixels: int, require_images: bool, limits: PdfLimits, size: PhysicalSize
+) -> PdfFindings:
+    """Check a PDF and describe it (see :class:`PdfFindings`)."""
     from pypdf import PdfReader
 
     # Not a bare BytesIO: pypdf asks a BytesIO for its buffer, which copies the whole file.
     reader = PdfReader(io.BufferedReader(io.BytesIO(data)), strict=False)
     try:
-        return _check_reader(reader, min_dpi, max_pixels, require_images, limits)
+        return _check_reader(reader, min_dpi, max_pixels, require_images, limits, size)
     finally:
         # The parsed objects and the reader refer to each other: without this, the streams read
         # (as large as the file) stay until the garbage collector runs, under the next step's feet.
@@ -41,8 +58,8 @@ def check_pdf(
 
 
 def _check_reader(
-    reader: Any, min_dpi: int, max_pixels: int, require_images: bool, limits: PdfLimits
-) -> tuple[int | None, int | None, int | None, int, float | None]:
+    reader: Any, min_dpi: int, max_pixels: int, require_images: bool, limits: PdfLimits, size: PhysicalSize
+) -> PdfFindings:
     if reader.is_encrypted:
         raise FileEncrypted()
     _check_objects(reader, limits.max_objects)
@@ -52,6 +69,7 @@ def _check_reader(
     if pages > limits.max_pages:
         raise UnsafeContent(code="scan_too_many_pages", params={"max_pages": limits.max_pages})
     dpis: list[int] = []
+    effective: list[int] = []
     first: _Placed | None = None
     for number, page in enumerate(reader.pages, start=1):
         images = list(_placed_images(page, limits.max_content_bytes))
@@ -63,15 +81,12 @@ def _check_reader(
             if require_images:
                 raise ScanError(code="scan_pdf_without_image", params={"page": number})
             continue
-        check_pixels(main.width, main.height, min_dpi)
+        effective.append(judge(main.width, main.height, main.dpi, size, min_dpi).dpi)
         first = first or main
         dpis.append(main.dpi)
-    dpi = min(dpis, default=None)
-    if dpi is not None and dpi < min_dpi:
-        raise ResolutionTooLow(params={"dpi": dpi, "min_dpi": min_dpi})
     if first is None:
-        return None, None, None, pages, None
-    return first.width, first.height, dpi, pages, _image_sharpness(first, max_pixels)
+        return PdfFindings(None, None, None, None, pages, None)
+    return PdfFindings(first.width, first.height, min(dpis), min(effective), pages, _image_analysis(first, max_pixels))
 
 
 _UNSAFE_ACTIONS = {"/JavaScript": "scan_javascript", "/Launch": "scan_launch_action"}
@@ -231,12 +246,12 @@ def _walk(content: Any, resources: Any, ctm: _Matrix, pdf: Any, depth: int) -> I
                 )
 
 
-def _image_sharpness(placed: _Placed, max_pixels: int) -> float | None:
-    """Sharpness of an embedded JPEG (the usual scan); other encodings are not measured."""
+def _image_analysis(placed: _Placed, max_pixels: int) -> Analysis | None:
+    """What an embedded JPEG (the usual scan) shows; other encodings are not measured."""
     filters = placed.stream.get("/Filter") if placed.stream is not None else None
     if filters != "/DCTDecode" and not (isinstance(filters, list) and filters[-1:] == ["/DCTDecode"]):
         return None
     image = open_image(placed.stream.get_data(), "jpeg", max_pixels)
     draft(image)
     image.load()
-    return sharpness(image)
+    return upright_analysis(image)

@@ -8,7 +8,7 @@ import struct
 
 from PIL import Image, JpegImagePlugin
 
-__all__ = ["KEPT_PNG_CHUNKS", "Stripped", "orientation", "reencode", "strip_jpeg", "strip_png"]
+__all__ = ["KEPT_PNG_CHUNKS", "TRANSPOSE", "Stripped", "orientation", "reencode", "strip_jpeg", "strip_png"]
 
 #: PNG chunks kept: the image, its transparency, colour rendering and resolution; no text, no EXIF,
 #: no ICC profile, no animation, no private chunks.
@@ -124,7 +124,8 @@ def orientation(exif: bytes | None) -> int:
     return value if isinstance(value, int) and 1 <= value <= 8 else 1
 
 
-_TRANSPOSE = {
+#: How each EXIF orientation (2 to 8) is undone.
+TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
     3: Image.Transpose.ROTATE_180,
     4: Image.Transpose.FLIP_TOP_BOTTOM,
@@ -149,7 +150,7 @@ def reencode(data: bytes, kind: str, dpi: int | None, turn: int = 1, quality: in
                 options["qtables"] = original.quantization  # type: ignore[attr-defined]
             else:
                 options["quality"] = quality
-        image = original.transpose(_TRANSPOSE[turn]) if turn in _TRANSPOSE else original
+        image = original.transpose(TRANSPOSE[turn]) if turn in TRANSPOSE else original
         # Pillow writes what ``info`` holds (EXIF, ICC, comments, text): keep only the transparency.
         image.info = {key: value for key, value in image.info.items() if key == "transparency"}
         buffer = io.BytesIO()

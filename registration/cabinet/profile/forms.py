@@ -27,14 +27,17 @@ from registration.onboarding.forms import (
 from registration.profile.flows import PERSONAL_FIELDS
 from validators import mrz as vmrz
 from validators.django import CyrillicNameField, PhoneField, ScanField
+from validators.scans import PhysicalSize
 
 SCAN_HINT = _("PDF, JPEG or PNG, up to 5 MB, at least 300 dpi, sharp and not cropped.")
 
 
-def new_scan_field(label: Any) -> ScanField:
+def new_scan_field(label: Any, physical_size: PhysicalSize = PhysicalSize.ID3) -> ScanField:
+    """A scan of a passport page (or of ``physical_size``): the evidence of a change."""
     return ScanField(
         label=label,
         help_text=SCAN_HINT,
+        physical_size=physical_size,
         widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
     )
 

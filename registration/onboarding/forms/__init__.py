@@ -28,10 +28,11 @@ from registration.onboarding.forms.contacts import (
 from registration.onboarding.forms.documents import IDENTITY_KINDS, STATELESS_IDENTITY_KINDS, IdentityDocumentForm
 from registration.onboarding.forms.person import NAME_PAIRS, NamesCyrillicForm, PersonalForm, spelling_error
 from registration.onboarding.forms.stay import STAY_KINDS, STAY_LAYOUT, StayDocumentForm, StayTypeForm
-from registration.onboarding.forms.widgets import WizardScanField, text
+from registration.onboarding.forms.widgets import DOCUMENT_SIZES, WizardScanField, document_size, text
 
 __all__ = [
     "CODE_ERRORS",
+    "DOCUMENT_SIZES",
     "IDENTITY_KINDS",
     "NAME_PAIRS",
     "STATELESS_IDENTITY_KINDS",
@@ -55,6 +56,7 @@ __all__ = [
     "StepForm",
     "WizardScanField",
     "captcha_enabled",
+    "document_size",
     "password_hash_from_token",
     "password_token",
     "portal_captcha_field",

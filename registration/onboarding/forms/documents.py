@@ -15,11 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from registration.accounts.models import DocumentKind
 from registration.core import countries
 from registration.onboarding.forms.base import StepForm
-from registration.onboarding.forms.widgets import WizardScanField, text
+from registration.onboarding.forms.widgets import WizardScanField, document_size, judge_scan_as, text
 from validators import dates as vdates
 from validators import mrz as vmrz
 from validators import names as vnames
 from validators.django import DateField, MRZField, PassportNumberField, ValidUntilField, validate_passport_number
+from validators.scans import PhysicalSize
 
 IDENTITY_KINDS: list[tuple[str, Any]] = [
     (DocumentKind.FOREIGN_PASSPORT, DocumentKind.FOREIGN_PASSPORT.label),
@@ -130,6 +131,11 @@ class IdentityDocumentForm(StepForm):
         self.country = str(self.personal.get("citizenship") or "")
         kind_field: Any = self.fields["kind"]
         kind_field.choices = identity_kinds(self.country)
+        # The scan is judged against the document chosen with it: a passport page (also when no type
+        # is chosen yet), or an identity card.
+        kind = self.data.get(self.add_prefix("kind")) if self.is_bound else self.initial.get("kind")
+        judge_scan_as(self, document_size(kind, PhysicalSize.ID3))
+        judge_scan_as(self, PhysicalSize.A4, "translation_scan")  # a translation is a paper document
         for name in ("issue_date", "expiry_date"):
             self.fields[name].widget.attrs.update(
                 {"inputmode": "numeric", "class": "input-short", "autocomplete": "off"}

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 import validators
 from registration.accounts.models import DocumentKind
 from registration.onboarding.forms.base import StepForm
-from registration.onboarding.forms.widgets import WizardScanField, text
+from registration.onboarding.forms.widgets import WizardScanField, document_size, judge_scan_as, text
 from validators import dates as vdates
 from validators import documents as vdocuments
 from validators import names as vnames
@@ -154,6 +154,7 @@ class StayDocumentForm(StepForm):
         self.cyrillic = dict(cyrillic or {})
         layout = STAY_LAYOUT[self.kind]
         rule = vdocuments.RULES[self.kind]
+        judge_scan_as(self, document_size(self.kind))
         if not layout["series"]:
             del self.fields["series"]
         else:

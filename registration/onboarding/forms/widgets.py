@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -14,8 +15,43 @@ from django.utils.translation import gettext_lazy as _
 
 from registration.core import countries
 from registration.core.collation import collate_choices
+from registration.accounts.models import DocumentKind
+from validators import ValidationError as LibraryError
 from validators import regions as vregions
-from validators.django import RegionField, ScanField
+from validators.django import RegionField, ScanField, to_django_error
+from validators.scans import PhysicalSize, resolution
+
+#: The size on paper of each kind of document, which its scan must hold at 300 dpi: ID-1 for cards,
+#: ID-3 for passport pages (a temporary residence permit is a stamp in the passport), A4 (the
+#: ceiling) for paper documents, whose sizes vary.
+DOCUMENT_SIZES: dict[str, PhysicalSize] = {
+    DocumentKind.FOREIGN_PASSPORT: PhysicalSize.ID3,
+    DocumentKind.OTHER_IDENTITY: PhysicalSize.ID1,
+    DocumentKind.RESIDENCE_PERMIT: PhysicalSize.ID1,
+    DocumentKind.TEMPORARY_RESIDENCE: PhysicalSize.ID3,
+    DocumentKind.MIGRATION_CARD: PhysicalSize.A4,
+    DocumentKind.WORK_PATENT: PhysicalSize.A4,
+    DocumentKind.STAY_REGISTRATION: PhysicalSize.A4,
+    # A stateless person's travel document is a passport-like booklet; the Russian documents of a
+    # stateless person are judged as the smallest format they come in (a card), so none is refused
+    # for a size it does not have.
+    DocumentKind.STATELESS_TRAVEL_DOCUMENT: PhysicalSize.ID3,
+    DocumentKind.STATELESS_RESIDENCE_PERMIT: PhysicalSize.ID1,
+    DocumentKind.STATELESS_TEMPORARY_RESIDENCE: PhysicalSize.ID1,
+    DocumentKind.STATELESS_IDENTITY_CARD: PhysicalSize.ID1,
+}
+
+
+def document_size(kind: Any, default: PhysicalSize = PhysicalSize.A4) -> PhysicalSize:
+    """The size on paper of a kind of document (``default`` for an unknown kind)."""
+    return DOCUMENT_SIZES.get(str(kind or ""), default)
+
+
+def judge_scan_as(form: forms.BaseForm, size: PhysicalSize, name: str = "scan") -> None:
+    """Have the form's own scan field judge the document of ``size``."""
+    field = form.fields[name]
+    assert isinstance(field, ScanField)  # every scan field of the site is one
+    field.physical_size = size
 
 
 def text(autocomplete: str = "off", *, css: str = "", inputmode: str = "", spellcheck: bool = False) -> forms.TextInput:
@@ -92,6 +128,21 @@ class WizardScanField(ScanField):
     widget = forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"})  # type: ignore[assignment]  # no "clear" box
 
     def clean(self, data: Any, initial: Any = None) -> Any:
-        if getattr(data, "scan_info", None) and getattr(data, "tmp_name", None):
+        info = getattr(data, "scan_info", None)
+        if info and getattr(data, "tmp_name", None):
+            self._judge_kept(info)
             return data
         return super().clean(data, initial)
+
+    def _judge_kept(self, info: Any) -> None:
+        """A kept image's pixels against this field's document: the type of document may have changed since."""
+        if not isinstance(info, Mapping) or info.get("kind") == "pdf":
+            return
+        if not info.get("width") or not info.get("height"):
+            return
+        try:
+            resolution.judge(
+                int(info["width"]), int(info["height"]), info.get("dpi"), self.physical_size, self.validator.min_dpi
+            )
+        except LibraryError as exc:
+            raise to_django_error(exc) from None

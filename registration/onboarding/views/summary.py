@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 from registration.onboarding import forms
 from registration.onboarding import steps as S
@@ -13,7 +14,7 @@ from registration.onboarding.views.draft import RETURN_TO_CHECK, WizardView
 
 
 def describe_file(upload: Any) -> str:
-    """``passport.pdf, PDF, 1.2 MB``: what the person uploaded, from its checked metadata."""
+    """``passport.pdf, PDF, 1.2 MB``: what the person uploaded (and whether it was turned), from its metadata."""
     return describe_meta({"name": upload.name, "size": upload.size, "scan": scan_info_dict(upload)})
 
 
@@ -22,6 +23,8 @@ def describe_meta(meta: dict[str, Any]) -> str:
     info = meta.get("scan") or {}
     kind = str(info.get("kind") or "").upper()
     parts = [str(meta.get("name") or ""), kind, str(filesizeformat(info.get("size") or meta.get("size") or 0))]
+    if info.get("rotation"):
+        parts.append(str(_("we turned the photo upright")))
     return ", ".join(part for part in parts if part)
 
 

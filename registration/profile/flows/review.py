@@ -70,7 +70,7 @@ def _scan_info(upload: Any) -> scans.ScanInfo:
     if isinstance(info, scans.ScanInfo):
         return info
     try:
-        return scans.check(upload, getattr(upload, "name", None))
+        return scans.check(upload, getattr(upload, "name", None), physical_size=scans.PhysicalSize.ID3)
     except CheckFailed:
         raise ProfileError("invalid_scan") from None
 
