@@ -13,9 +13,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from registration.accounts.models import DocumentKind
 from registration.core import countries
 from registration.core.collation import collate_choices
-from registration.accounts.models import DocumentKind
 from validators import ValidationError as LibraryError
 from validators import regions as vregions
 from validators.django import RegionField, ScanField, to_django_error
