@@ -19,6 +19,7 @@ class CodePurpose(models.TextChoices):
     POST_LETTER = "post_letter", _("Post letter code")
     CONSULATE = "consulate", _("Consulate code")
     CALLER = "caller", _("Code sent to the account's phone")
+    MOBILE_ID = "mobile_id", _("Mobile identification code")
 
 
 class OneTimeCodeQuerySet(models.QuerySet["OneTimeCode"]):

@@ -65,6 +65,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CONSULATE_CODE_MAX_ATTEMPTS", 5, "wrong entries one consulate code survives"),
     Setting("IDENTITY_CODE_MAX_ATTEMPTS", 10, "wrong entries a post or service-centre code survives"),
     Setting(
+        "AUTOMATIC_CONFIRMATION_RULES",
+        None,
+        "the rules that confirm an account without a clerk (`None`: every rule of `identity/automatic.py`; `[]`: none)",
+    ),
+    Setting(
         "TRUSTED_CA_DIR",
         None,
         "folder of trusted certification authorities' certificates and CRLs (`None`: `<DJANGO_VAR_DIR>/trusted-ca`)",

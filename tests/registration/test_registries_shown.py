@@ -1,4 +1,4 @@
-"""What the registries said, shown: plain statements to the person, the table beside the typed data, the queue's filter."""
+"""What the registries said, shown: statements to the person, a table beside the typed data, a queue filter."""
 
 from __future__ import annotations
 
