@@ -99,6 +99,9 @@ class ClerkDecision:
     originals: tuple[str, ...] = ()
     checks: tuple[str, ...] = ()
     note: str = ""
+    # At a service centre: issue a code the person types (True), or confirm at once for someone who cannot
+    # use the cabinet (False); None follows REGISTRATION_SERVICE_CENTRE_ISSUES_CODE.
+    issue_code: bool | None = None
 
 
 Evidence = CodeEntry | CertificateUpload | ClerkDecision

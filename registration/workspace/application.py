@@ -162,7 +162,12 @@ class ApplicationPageMixin:
         form = ConfirmInPersonForm(request.POST)
         if not form.is_valid():
             return self._invalid(request, applicant, "confirm", form)
-        decision = ClerkDecision(originals=tuple(form.cleaned_data["originals"]), note=form.cleaned_data["note"])
+        mode = request.POST.get("mode")  # which button: issue a code, or confirm now
+        decision = ClerkDecision(
+            originals=tuple(form.cleaned_data["originals"]),
+            note=form.cleaned_data["note"],
+            issue_code={"code": True, "now": False}.get(mode or ""),
+        )
         try:
             outcome = confirm_in_person(applicant.account, decision, by=signed_in(request), request=request)
         except IdentityError as error:
