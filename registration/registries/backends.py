@@ -140,8 +140,11 @@ def _answer(data: dict[str, Any]) -> Answer:
     )
 
 
-def ask(question: str, payload: dict[str, Any]) -> Answer:
-    """Ask ``question`` about ``payload``; :data:`Outcome.UNAVAILABLE` whenever no answer came."""
+def ask(question: str, payload: dict[str, Any], *, retries: int | None = None) -> Answer:
+    """Ask ``question`` about ``payload``; :data:`Outcome.UNAVAILABLE` whenever no answer came.
+
+    ``retries`` overrides ``REGISTRATION_REGISTRY_RETRIES`` (a person waiting on the page: none).
+    """
     registry = get(question).registry
     url = endpoint(question)
     if not url.startswith(("https://", "http://")):
@@ -149,7 +152,7 @@ def ask(question: str, payload: dict[str, Any]) -> Answer:
     if circuit_open(registry):
         return Answer(Outcome.UNAVAILABLE, detail="circuit_open")
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
-    retries = int(app_settings.REGISTRY_RETRIES)
+    retries = int(app_settings.REGISTRY_RETRIES) if retries is None else retries
     backoff = float(app_settings.REGISTRY_BACKOFF)
     problem = "no attempt"
     for attempt in range(retries + 1):
