@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Q, prefetch_related_objects
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -55,16 +55,18 @@ def questions_for(applicant: Applicant) -> list[str]:
 
 
 def schedule(applicant: Applicant) -> None:
-    """Record a pending check per question and queue the checks for when the transaction commits."""
-    for code in questions_for(applicant):
-        try:
-            with transaction.atomic():
-                RegistryCheck.objects.get_or_create(
-                    applicant=applicant, question=code, defaults={"registry": get(code).registry}
-                )
-        except IntegrityError:  # created at the same moment by another request
-            pass
-    refresh_standing(applicant)
+    """Record a pending check per question and queue the checks for when the transaction commits.
+
+    A few queries whatever the number of questions: it runs inside the submission's transaction.
+    """
+    prefetch_related_objects([applicant], "documents")
+    codes = questions_for(applicant)
+    RegistryCheck.objects.bulk_create(
+        [RegistryCheck(applicant=applicant, question=code, registry=get(code).registry) for code in codes],
+        ignore_conflicts=True,
+    )
+    state = standing_of(dict.fromkeys(codes, Outcome.PENDING))
+    RegistryStanding.objects.bulk_create([RegistryStanding(applicant=applicant, state=state)], ignore_conflicts=True)
     applicant_id = applicant.pk
     transaction.on_commit(lambda: enqueue(applicant_id))
 

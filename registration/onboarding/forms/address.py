@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registration.onboarding.forms.base import StepForm
 from registration.onboarding.forms.widgets import QuickRegionField, QuickSelect, text
+from registration.registries import addresses
 from validators.django import InnField, PostcodeField, SnilsField
 
 # --- 10. identifiers ---------------------------------------------------------------------------
@@ -73,3 +74,21 @@ class AddressForm(StepForm):
         self.fields["postcode"].widget.attrs.update(
             {"autocomplete": "postal-code", "inputmode": "numeric", "class": "input-short"}
         )
+        # Suggestions from the address directory; anything else may still be typed.
+        self.fields["city"].widget.attrs["list"] = "address-cities"
+        self.fields["street"].widget.attrs["list"] = "address-streets"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        region, postcode = cleaned.get("region"), cleaned.get("postcode")
+        if region and postcode and not addresses.postcode_fits(region, postcode):
+            low, high = addresses.postcode_range(region) or ("", "")
+            self.add_error(
+                "postcode",
+                forms.ValidationError(
+                    _("Postal codes of this region run from %(low)s to %(high)s: check the code."),
+                    code="postcode_region",
+                    params={"low": low, "high": high},
+                ),
+            )
+        return cleaned

@@ -142,8 +142,10 @@ class RegistrationWizard(DraftMixin, CodeStepsMixin, ExistingAccountMixin, Summa
         The answer is a notice on the next page, never a refusal; without an INN, a temporary
         identification code, if the tax service gives one.
         """
+        if not registry_backends.endpoint("inn"):
+            return
         personal = self.get_cleaned_data_for_step(S.PERSONAL) or {}
-        if not personal.get("birth_date") or not registry_backends.endpoint("inn"):
+        if not personal.get("birth_date"):
             return
         inn = form.cleaned_data.get("inn") or ""
         result = check_inn(
