@@ -270,3 +270,21 @@ def test_the_checks_go_through_the_database_queue_and_its_worker(registry_simula
     assert check_application.get_backend().supports_defer
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     assert set(outcomes(applicant).values()) == {Outcome.MATCH}
+
+
+def test_the_number_on_record_is_rotated_with_the_other_personal_data(registry_simulator, submit_application, settings):
+    """``rotate_personal_data`` re-encrypts it, so that the old key can go."""
+    from cryptography.fernet import Fernet
+    from django.db import connection
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.REGISTRATION_ENCRYPTION_KEYS = [old]
+    applicant = submit_application()
+    settings.REGISTRATION_ENCRYPTION_KEYS = [new, old]
+    call_command("rotate_personal_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT found_phone FROM registries_registrycheck WHERE question = 'migration_phone'")
+        (token,) = cursor.fetchone()
+    assert Fernet(new.encode()).decrypt(token.encode()).decode() == "+79161234567"
+    settings.REGISTRATION_ENCRYPTION_KEYS = [new]
+    assert flows.phone_on_record(applicant) == "+79161234567"
