@@ -7,3 +7,6 @@ class RegistriesConfig(AppConfig):
     name = "registration.registries"
     label = "registries"
     verbose_name = _("Agencies' registries")
+
+    def ready(self) -> None:
+        from registration.registries import checks  # noqa: F401  (registers the settings' checks)

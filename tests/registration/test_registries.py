@@ -288,3 +288,15 @@ def test_the_number_on_record_is_rotated_with_the_other_personal_data(registry_s
     assert Fernet(new.encode()).decrypt(token.encode()).decode() == "+79161234567"
     settings.REGISTRATION_ENCRYPTION_KEYS = [new]
     assert flows.phone_on_record(applicant) == "+79161234567"
+
+
+def test_deploy_checks_warn_of_a_missing_registry_or_signing_key(settings):
+    from registration.registries.checks import check_registries
+
+    settings.REGISTRATION_REGISTRY_URL = ""
+    assert [m.id for m in check_registries()] == ["registration.I101"]
+    settings.REGISTRATION_REGISTRY_URL = "https://smev.example.org/registries"
+    settings.REGISTRATION_REGISTRY_SIGNING_KEY = ""
+    assert [m.id for m in check_registries()] == ["registration.W102"]
+    settings.REGISTRATION_REGISTRY_SIGNING_KEY = "key"
+    assert check_registries() == []
