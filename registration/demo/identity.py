@@ -316,6 +316,10 @@ def load(password: Callable[[], str]) -> tuple[list[tuple[str, str, str]], list[
         logins.append((f"applicant: {person.method}", person.email, secret))
     consulate_person = next(p for p in PEOPLE if p.method == "consulate")
     notes.append(f"Consulate demo: issue a code for passport {consulate_person.passport}.")
+    notes.append(
+        "Mobile identification demo: the registry simulator holds +79165550006 on the migration record of "
+        "applicant.mobile@example.org; the code is printed with the other text messages."
+    )
     signature_person = next(p for p in PEOPLE if p.method == "signature")
     files = _signature_files(signature_person)
     if files is not None:
