@@ -70,6 +70,9 @@ PEOPLE = [
                "C10000005", "M", date(1979, 11, 23)),
     DemoPerson("scan_review", "applicant.scans@example.org", "SMITH", "JOHN", "СМИТ", "ДЖОН", "GB", "GBR",
                "100000006", "M", date(1990, 4, 5), "en"),
+    # In the registry simulator's data set: the MVD knows her passport and her number, +79165550006.
+    DemoPerson("mobile_id", "applicant.mobile@example.org", "RAKHIMOVA", "DILNOZA", "РАХИМОВА", "ДИЛНОЗА", "UZ",
+               "UZB", "FB7000007", "F", date(1993, 2, 14)),
 ]  # fmt: skip
 
 
@@ -313,6 +316,10 @@ def load(password: Callable[[], str]) -> tuple[list[tuple[str, str, str]], list[
         logins.append((f"applicant: {person.method}", person.email, secret))
     consulate_person = next(p for p in PEOPLE if p.method == "consulate")
     notes.append(f"Consulate demo: issue a code for passport {consulate_person.passport}.")
+    notes.append(
+        "Mobile identification demo: the registry simulator holds +79165550006 on the migration record of "
+        "applicant.mobile@example.org; the code is printed with the other text messages."
+    )
     signature_person = next(p for p in PEOPLE if p.method == "signature")
     files = _signature_files(signature_person)
     if files is not None:

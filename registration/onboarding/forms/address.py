@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 import validators
 from registration.onboarding.forms.base import StepForm
 from registration.onboarding.forms.widgets import QuickRegionField, QuickSelect, region_choices, text
+from registration.registries import addresses
 from validators import postcode as vpostcode
 from validators import regions as vregions
 from validators import snils as vsnils
@@ -91,6 +92,9 @@ class AddressForm(StepForm):
         self.fields["postcode"].widget.attrs.update(
             {"autocomplete": "postal-code", "inputmode": "numeric", "class": "input-short"}
         )
+        # Suggestions from the address directory; anything else may still be typed.
+        self.fields["city"].widget.attrs["list"] = "address-cities"
+        self.fields["street"].widget.attrs["list"] = "address-streets"
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -106,4 +110,16 @@ class AddressForm(StepForm):
                     if key in exc.params:
                         exc.params[f"{key}_name"] = vregions.name(exc.params[key], language)
                 self.add_error("postcode", to_django_error(exc))
+            else:
+                if not addresses.postcode_fits(region, postcode):
+                    # Russian Post's prefixes allow it; the address directory's ranges for the region do not.
+                    low, high = addresses.postcode_range(region) or ("", "")
+                    self.add_error(
+                        "postcode",
+                        forms.ValidationError(
+                            _("Postal codes of this region run from %(low)s to %(high)s: check the code."),
+                            code="postcode_region",
+                            params={"low": low, "high": high},
+                        ),
+                    )
         return cleaned

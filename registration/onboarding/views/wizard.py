@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import login
 from django.core.files.storage import Storage, storages
 from django.http import HttpRequest, HttpResponse
@@ -30,6 +31,8 @@ from registration.onboarding.views.draft import RETURN_TO_CHECK, WIZARD_PREFIX, 
 from registration.onboarding.views.existing import ExistingAccountMixin
 from registration.onboarding.views.resume import SAVE_LATER, SavedDraftMixin
 from registration.onboarding.views.summary import SummaryMixin, describe_meta
+from registration.registries import backends as registry_backends
+from registration.registries.inn import check_inn, temporary_code_message
 
 LOGIN_BACKEND = "registration.accounts.backends.EmailOrPhoneBackend"
 #: The header's language buttons are submit buttons of the step's form with this name (``base.html``).
@@ -167,6 +170,8 @@ class RegistrationWizard(
             # With the confirmed contacts the form just read: once both are free, later steps need no query.
             self.taken_confirmed_contacts()
         self.store(step, form)
+        if step == S.IDENTIFIERS:
+            self.ask_the_tax_service(form)
         if step == S.CHECK:
             return self.render_done(form, **kwargs)
         if self.request.GET.get("return") == RETURN_TO_CHECK:
@@ -196,6 +201,27 @@ class RegistrationWizard(
         if kept[0] != step:
             return None
         return codes.SendOutcome(kept[1], retry_after=kept[2])
+
+    def ask_the_tax_service(self, form: forms.StepForm) -> None:
+        """The INN "Check" without JavaScript: sending the identifiers step asks the tax service (one try).
+
+        The answer is a notice on the next page, never a refusal; without an INN, a temporary
+        identification code, if the tax service gives one.
+        """
+        if not registry_backends.endpoint("inn"):
+            return
+        personal = self.get_cleaned_data_for_step(S.PERSONAL) or {}
+        if not personal.get("birth_date"):
+            return
+        inn = form.cleaned_data.get("inn") or ""
+        result = check_inn(
+            inn, surname=personal["surname"], given_names=personal["given_names"], birth_date=personal["birth_date"]
+        )
+        if inn:
+            level = {"success": messages.SUCCESS, "info": messages.INFO}.get(result.level, messages.WARNING)
+            messages.add_message(self.request, level, str(result.message))
+        elif result.temporary_code:
+            messages.info(self.request, temporary_code_message(result.temporary_code))
 
     def store(self, step: str, form: forms.StepForm) -> None:
         before = self.storage.get_step_data(step)
