@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.http import HttpRequest
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from registration.accounts import audit
@@ -76,6 +77,14 @@ class MobileIdMethod(CodeEntryMethod):
 
     def is_available(self, account: Account) -> bool:
         return bool(number_on_record(account))
+
+    def unavailable_reason(self, account: Account) -> str | Promise:
+        if self.is_available(account):
+            return ""
+        return _(
+            "The code goes to the mobile number on your migration record, and the Ministry of Internal "
+            "Affairs has given us none (or has not answered yet). Choose another way."
+        )
 
     def start(self, account: Account, *, request: HttpRequest | None = None, **data: Any) -> IdentityConfirmation:
         if not number_on_record(account):
