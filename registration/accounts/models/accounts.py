@@ -80,6 +80,15 @@ class Account(AbstractBaseUser, PermissionsMixin):
         help_text=_("Unset to stop log-in altogether (for example for a clerk who has left)."),
     )
     preferred_language = models.CharField(_("preferred language"), max_length=8, blank=True)
+    service_centre = models.ForeignKey(
+        "identity.ServiceCentre",
+        verbose_name=_("service centre of the clerk"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="clerks",
+        help_text=_("The clerks' queue opens on this centre's applications; search still finds everyone."),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
