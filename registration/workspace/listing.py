@@ -23,6 +23,7 @@ import json
 from typing import Any
 
 from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -65,7 +66,10 @@ def estimated_rows(queryset: QuerySet) -> int | None:
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (an empty search): nothing to ask
+        return 0
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
@@ -129,7 +133,8 @@ class KeysetChangeList(ChangeList):
         self.result_list = rows
         self.first_page = not self.has_previous
         exact = self.first_page and not self.has_next
-        estimate = None if exact else estimated_rows(self.queryset)
+        # Asked on every page (planning only, no rows read), so that a page's queries do not depend on its rows.
+        estimate = estimated_rows(self.queryset)
         self.result_count = len(rows) if exact else max(estimate or 0, len(rows))
         self.count_is_exact = exact
         self.count_label = self._count_label(exact, estimate, len(rows))

@@ -1,4 +1,4 @@
-"""The audit log's filters, each with the log's ordering."""
+"""The audit log's filters, each with the log's ordering, and the staff its "by" filter lists."""
 
 from django.db import migrations, models
 
@@ -9,6 +9,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddIndex(
+            model_name="account",
+            index=models.Index(condition=models.Q(("is_staff", True)), fields=["email"], name="account_staff"),
+        ),
         migrations.AddIndex(
             model_name="auditevent",
             index=models.Index(fields=["action", "at", "id"], name="audit_action_at"),
