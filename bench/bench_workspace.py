@@ -245,18 +245,17 @@ def grow(world: World, upto: int) -> None:
             ]
         )
         actions = ["account.status_changed", "login.succeeded", "identity.method_chosen", "support.answered"]
-        AuditEvent.objects.bulk_create(
-            [
-                AuditEvent(
-                    action=rng.choice(actions),
-                    account_id=account.pk,
-                    actor_id=rng.choice([None, world.users["clerk"].pk, world.users["support"].pk]),
-                    at=now - timedelta(minutes=n * 3 + k),
-                    ip_address="127.0.0.1",
-                )
+        # The largest table, written with COPY: three events per application.
+        actors = [None, world.users["clerk"].pk, world.users["support"].pk]
+        empty = ("127.0.0.1", "", "", "", "{}")  # the columns every event leaves empty
+        copy_rows(
+            AuditEvent,
+            ["action", "account_id", "actor_id", "at", "ip_address", "from_status", "to_status", "reason", "data"],
+            (
+                (*(rng.choice(actions), account.pk, rng.choice(actors)), now - timedelta(minutes=n * 3 + k), *empty)
                 for n, account in zip(numbers, accounts, strict=True)
                 for k in range(3)
-            ]
+            ),
         )
         if start == world.built:
             applicant, document = applicants[len(applicants) // 2], documents[len(documents) // 2]
@@ -277,6 +276,14 @@ def grow(world: World, upto: int) -> None:
         backfill()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+def copy_rows(model: Any, columns: list[str], rows: Any) -> None:
+    """Write rows with PostgreSQL's COPY (much faster than INSERTs for the largest tables)."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _optional(module: str, name: str) -> Any:

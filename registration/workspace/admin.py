@@ -179,6 +179,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
     search_help_text = _("An e-mail (of the person or of the member of staff) or an application number.")
     list_select_related = ("account", "actor")
     ordering = ("-at", "-pk")
+    list_per_page = 50
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     actions = None

@@ -39,6 +39,7 @@ class IdentityCodeAdmin(IndexedList, ReadOnly, SecretLookupsRefused, admin.Model
         "issued_by",
     )
     list_filter = ("purpose",)
+    list_per_page = 50
     list_select_related = ("issued_by",)
     ordering = ("-created_at", "-pk")
     fields = (

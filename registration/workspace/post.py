@@ -32,7 +32,7 @@ class PostLetterAdmin(IndexedList, ReadOnly, SecretLookupsRefused, admin.ModelAd
     list_select_related = ("account", "account__applicant")
     ordering = ("requested_at", "pk")
     actions = ["print_selected", "mark_selected_sent"]
-    list_per_page = 100
+    list_per_page = 50
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     change_list_template = "admin/identity/postletter/change_list.html"

@@ -82,6 +82,7 @@ class SupportRequestAdmin(PostedSearch, IndexedList, CallerDeskMixin, admin.Mode
     search_help_text = _("Request number (S-…) or the person's e-mail.")
     ordering = ("created_at", "pk")
     change_list_template = "admin/support/supportrequest/change_list.html"
+    list_per_page = 50
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     actions = None
@@ -325,6 +326,7 @@ class CallerVerificationAlertAdmin(IndexedList, admin.ModelAdmin):
     )
     fields = readonly_fields
     ordering = ("-created_at", "-pk")
+    list_per_page = 50
     actions = ["acknowledge"]
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER

@@ -54,6 +54,7 @@ class VideoSlotAdmin(IndexedList, admin.ModelAdmin):
     list_display = ("starts_at", "duration_minutes", "operator", "booked")
     list_select_related = ("operator",)
     list_filter = (WhenFilter,)
+    list_per_page = 50
     ordering = ("starts_at", "pk")
     change_list_template = "admin/identity/videoslot/change_list.html"
 
