@@ -283,3 +283,42 @@ def test_the_queue_columns_follow_the_flows(make_applicant):
         "scan_review",
         None,
     )
+
+
+def test_the_migration_fills_in_the_queue_columns_of_existing_applications(make_applicant):
+    """The data migration that adds the copies computes them for the applications already there."""
+    import importlib
+
+    from django.apps import apps
+
+    from registration.accounts import status
+
+    migration = importlib.import_module("registration.accounts.migrations.0004_applicant_queue_columns")
+    centre = ServiceCentre.objects.create(name="North", region="77", city="Moscow", address="A")
+    visiting, active, waiting = make_applicant(), make_applicant(), make_applicant()
+    flows.open_confirmation(visiting.account, "service_centre", centre=centre)
+    flows.open_confirmation(active.account, "scan_review")
+    status.activate(active.account, by=None)
+    Applicant.objects.update(queue_status="", queue_method="?", queue_centre=None)  # as before the migration
+    migration.backfill(apps, None)
+    copies = {
+        a.pk: (a.queue_status, a.queue_method, a.queue_centre_id)
+        for a in Applicant.objects.filter(pk__in=[visiting.pk, active.pk, waiting.pk])
+    }
+    assert copies == {
+        visiting.pk: ("pending", "service_centre", centre.pk),
+        active.pk: ("active", "scan_review", None),
+        waiting.pk: ("pending", "", None),
+    }
+
+
+def test_a_clerk_cannot_choose_their_own_centre(client, role_user):
+    """A clerk's centre is set by an administrator: the account pages stay closed to the clerk's role."""
+    north = ServiceCentre.objects.create(name="North", region="77", city="Moscow", address="A")
+    clerk = role_user("clerk")
+    client.force_login(clerk)
+    url = reverse("admin:accounts_account_change", args=[clerk.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"email": clerk.email, "service_centre": north.pk}).status_code == 403
+    clerk.refresh_from_db()
+    assert clerk.service_centre_id is None
