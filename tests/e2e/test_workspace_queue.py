@@ -34,6 +34,8 @@ def _columns_fit(visit, width: int) -> None:
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, (width, column, box)
     overflow = visit.page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the queue scrolls sideways by {overflow}px at {width}px"
+    if width != 1280:
+        visit.shot(f"queue-at-{width}px")
     visit.page.set_viewport_size({"width": 1280, "height": 800})
 
 
