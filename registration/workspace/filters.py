@@ -70,7 +70,10 @@ class CentreFilter(DefaultChoiceFilter):
 
     def __init__(self, request: HttpRequest, *args: Any) -> None:
         centre_id = getattr(request.user, "service_centre_id", None)
-        self.default = str(centre_id) if centre_id else self.ALL
+        # A method chosen lifts the default too: only a visit has a centre, so the clerk's centre with another
+        # method would always be empty.
+        chosen_method = bool(request.GET.get(MethodFilter.parameter_name))
+        self.default = str(centre_id) if centre_id and not chosen_method else self.ALL
         super().__init__(request, *args)
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, Any]]:

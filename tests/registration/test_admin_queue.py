@@ -255,6 +255,14 @@ def test_a_clerks_queue_opens_on_their_centre_and_search_finds_the_others(client
     assert theirs.application_number in client.get(QUEUE, {"centre": "all"}).content.decode()
     assert theirs.application_number in client.get(QUEUE, {"q": "FA1112223"}).content.decode()
     assert theirs.application_number in client.get(QUEUE, {"q": theirs.application_number}).content.decode()
+    # A method chosen looks at every centre (only a visit has one), unless a centre is chosen as well.
+    by_scans = make_applicant(passport_number="FA3334445")
+    flows.open_confirmation(by_scans.account, "scan_review")
+    assert by_scans.application_number in client.get(QUEUE, {"method": "scan_review"}).content.decode()
+    visits = client.get(QUEUE, {"method": "service_centre"}).content.decode()
+    assert ours.application_number in visits and theirs.application_number in visits
+    visits_here = client.get(QUEUE, {"method": "service_centre", "centre": str(north.pk)}).content.decode()
+    assert ours.application_number in visits_here and theirs.application_number not in visits_here
 
 
 def test_the_queue_columns_follow_the_flows(make_applicant):

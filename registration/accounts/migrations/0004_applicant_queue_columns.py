@@ -77,6 +77,13 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="applicant",
+            index=models.Index(
+                fields=["queue_status", "queue_centre", "queue_method", "submitted_at", "id"],
+                name="applicant_queue_centre_method",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="applicant",
             index=models.Index(fields=["queue_method", "submitted_at", "id"], name="applicant_method"),
         ),
         migrations.AddIndex(

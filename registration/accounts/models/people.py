@@ -100,6 +100,10 @@ class Applicant(models.Model):
             models.Index(fields=["queue_status", "submitted_at", "id"], name="applicant_queue"),
             models.Index(fields=["queue_status", "queue_method", "submitted_at", "id"], name="applicant_queue_method"),
             models.Index(fields=["queue_status", "queue_centre", "submitted_at", "id"], name="applicant_queue_centre"),
+            models.Index(
+                fields=["queue_status", "queue_centre", "queue_method", "submitted_at", "id"],
+                name="applicant_queue_centre_method",
+            ),
             models.Index(fields=["queue_method", "submitted_at", "id"], name="applicant_method"),
             models.Index(fields=["queue_centre", "submitted_at", "id"], name="applicant_centre"),
             models.Index(fields=["queue_status", "surname", "id"], name="applicant_queue_surname"),
