@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registration.accounts import audit
-from registration.accounts.models import Account, AccountStatus, AuditEvent
+from registration.accounts.models import Account, AccountStatus, Applicant, AuditEvent
 
 audit.register_actions({"status.restored_after_review": _("Review ended without a change, account active again")})
 
@@ -66,6 +66,9 @@ def _transition(
         Account.objects.filter(pk=account.pk).update(
             status=target, status_reason=reason, status_changed_at=now, updated_at=now
         )
+        # The clerks' queue filters on a copy of the status (Applicant.queue_status), kept here, in the same
+        # transaction as the status itself.
+        Applicant.objects.filter(account_id=account.pk).update(queue_status=target)
         event = audit.record(
             action,
             account=account,

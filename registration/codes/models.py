@@ -81,6 +81,13 @@ class OneTimeCode(models.Model):
         indexes = [
             models.Index(fields=["purpose", "subject", "created_at"], name="one_time_code_subject"),
             models.Index(fields=["created_at"], name="one_time_code_created"),
+            # The consular officers' list of identity codes, newest first, among the far more numerous SMS codes.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(purpose__in=["service_centre", "post_letter", "consulate"]),
+                name="one_time_code_identity",
+            ),
+            models.Index(fields=["issued_by", "purpose", "created_at", "id"], name="one_time_code_issued"),
         ]
 
     def __str__(self) -> str:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from registration.accounts import audit, status
 from registration.accounts.models import Account, AccountStatus
 from registration.core import mail, ratelimit
-from registration.identity import registry
+from registration.identity import queue_columns, registry
 from registration.identity.base import IdentityError, Outcome, RateLimited
 from registration.identity.models import (
     OPEN_STATES,
@@ -186,6 +186,7 @@ def cancel(confirmation: IdentityConfirmation, *, request: HttpRequest | None = 
         state=ConfirmationState.CANCELLED, completed_at=timezone.now()
     )
     confirmation.state = ConfirmationState.CANCELLED
+    queue_columns.refresh(confirmation.account_id)
     audit.record(
         "identity.cancelled",
         account=confirmation.account,

@@ -9,13 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import Q
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from registration import access
 from registration.accounts import audit
-from registration.accounts.models import Account, Applicant, AuditEvent, Document
+from registration.accounts.identifiers import normalise_email
+from registration.accounts.models import Account, AccountStatus, Applicant, AuditEvent, Document
 from registration.accounts.signed_in import signed_in
 from registration.core.masking import mask, mask_email, mask_passport, mask_phone
 from registration.identity.models import (
@@ -28,11 +30,15 @@ from registration.identity.models import (
 from registration.identity.models.centres import translation_languages
 from registration.workspace import consulate, post, queue, support, video  # noqa: F401  (each registers its desk)
 from registration.workspace.base import ReadOnly, SecretLookupsRefused
+from registration.workspace.listing import IndexedList
 from registration.workspace.search import PostedSearch
 
 admin.site.site_header = _("Registration of foreign citizens: clerks' workspace")
 admin.site.site_title = _("Clerks' workspace")
 admin.site.index_title = _("Workspace")
+# No model list beside every page: the desks' lists need the width (the queue fits 1024 px with its filters);
+# the breadcrumbs and the workspace's first page lead to the other desks.
+admin.site.enable_nav_sidebar = False
 
 audit.register_actions({"account.corrected": _("Account corrected by an administrator")})
 
@@ -40,7 +46,7 @@ audit.register_actions({"account.corrected": _("Account corrected by an administ
 CORRECTION_MASKS = {"email": mask_email, "phone": mask_phone}
 
 
-class ReadOnlyAdmin(PostedSearch, ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
+class ReadOnlyAdmin(PostedSearch, IndexedList, ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
     """Records kept for the history: superusers read them, nobody edits them here."""
 
 
@@ -58,6 +64,7 @@ class AccountAdmin(PostedSearch, SecretLookupsRefused, admin.ModelAdmin):
         "status_reason",
         "status_changed_at",
         "preferred_language",
+        "service_centre",
         "is_active",
         "is_staff",
         "is_superuser",
@@ -178,16 +185,44 @@ class ActionFilter(admin.SimpleListFilter):
         return queryset.filter(action=self.value()) if self.value() else queryset
 
 
+class ToStatusFilter(admin.SimpleListFilter):
+    """The status an event set (the statuses are known: no scan of the log for its distinct values)."""
+
+    title = _("status after")
+    parameter_name = "to_status"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, Any]]:
+        return list(AccountStatus.choices)
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        return queryset.filter(to_status=self.value()) if self.value() else queryset
+
+
+class ActorFilter(admin.SimpleListFilter):
+    """Events by one member of staff (the staff are few: no scan of the log for its distinct actors)."""
+
+    title = _("by")
+    parameter_name = "actor"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, Any]]:
+        return [(str(pk), email) for pk, email in Account.objects.filter(is_staff=True).values_list("pk", "email")]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        value = self.value() or ""
+        return queryset.filter(actor_id=int(value)) if value.isdigit() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
     """The audit log: append-only. Superusers read and filter it; nobody adds, changes or deletes."""
 
     list_display = ("at", "action_label", "account", "actor", "from_status", "to_status", "ip_address")
-    list_filter = (ActionFilter, "to_status", ("actor", admin.RelatedOnlyFieldListFilter))
+    list_filter = (ActionFilter, ToStatusFilter, ActorFilter)
     search_fields = ("=account__email", "=actor__email", "=account__applicant__application_number")
+    search_help_text = _("An e-mail (of the person or of the member of staff) or an application number.")
     list_select_related = ("account", "actor")
-    date_hierarchy = "at"
     ordering = ("-at", "-pk")
+    list_per_page = 50
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     actions = None
@@ -195,6 +230,18 @@ class AuditEventAdmin(ReadOnlyAdmin):
     @admin.display(description=_("action"), ordering="action")
     def action_label(self, obj: AuditEvent) -> str:
         return audit.label(obj.action)
+
+    def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> tuple[Any, bool]:
+        """The events of the account (or by the member of staff) found first, so that indexes serve the search."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if "@" in term:
+            accounts = list(Account.objects.filter(email=normalise_email(term)).values_list("pk", flat=True))
+        else:
+            holders = Applicant.objects.filter(application_number="".join(term.split()))
+            accounts = list(holders.values_list("account_id", flat=True))
+        return queryset.filter(Q(account_id__in=accounts) | Q(actor_id__in=accounts)), False
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_active and request.user.is_superuser)

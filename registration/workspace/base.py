@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.http import HttpRequest
 
 from registration.core.masking import refuses_lookup
@@ -33,12 +34,21 @@ class ReadOnly:
 
 
 class DefaultChoiceFilter(admin.SimpleListFilter):
-    """A list filter that starts on ``default`` (what the desk works on) and never offers "All" twice."""
+    """A list filter that starts on ``default`` (what the desk works on) and never offers "All" twice.
+
+    A search lifts the default (the filter then reads ``ALL``), so that what the clerk looks for is found
+    whatever its status; a value the clerk chose still applies.
+    """
 
     default: str = ""
+    ALL = "all"
+
+    def __init__(self, request: HttpRequest, *args: Any) -> None:
+        self.searching = bool(request.GET.get(SEARCH_VAR, "").strip())
+        super().__init__(request, *args)
 
     def value(self) -> str:
-        return super().value() or self.default
+        return super().value() or (self.ALL if self.searching else self.default)
 
     def choices(self, changelist: Any):  # type: ignore[no-untyped-def]
         for lookup, title in self.lookup_choices:

@@ -21,10 +21,11 @@ from registration.identity.base import IdentityError
 from registration.identity.models import IdentityCode
 from registration.workspace.base import ReadOnly, SecretLookupsRefused
 from registration.workspace.forms import IssueConsulateCodeForm
+from registration.workspace.listing import IndexedList
 
 
 @admin.register(IdentityCode)
-class IdentityCodeAdmin(ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
+class IdentityCodeAdmin(IndexedList, ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
     """Codes as their issuers see them: masked subject, validity and use; never the code itself."""
 
     list_display = (
@@ -38,8 +39,9 @@ class IdentityCodeAdmin(ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
         "issued_by",
     )
     list_filter = ("purpose",)
+    list_per_page = 50
     list_select_related = ("issued_by",)
-    ordering = ("-created_at",)
+    ordering = ("-created_at", "-pk")
     fields = (
         "purpose",
         "subject_hint",

@@ -1,4 +1,9 @@
-"""The queue's list filters: status (pending by default), method, service centre, waiting time."""
+"""The queue's list filters: status (pending by default), method, service centre, waiting time.
+
+Each filters a column of the applicant row (``queue_status``, ``queue_method``, ``queue_centre``,
+``submitted_at``; see ``registration.identity.queue_columns``) that a composite index serves together
+with the queue's ordering. A search looks across every status and centre unless the clerk chose one.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +11,15 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registration.accounts.models import AccountStatus
 from registration.identity import registry
-from registration.identity.models import OPEN_STATES, IdentityConfirmation, ServiceCentre
+from registration.identity.models import ServiceCentre
 from registration.workspace.base import DefaultChoiceFilter
-
-
-def shown_confirmation() -> QuerySet[IdentityConfirmation]:
-    """The confirmation whose method and centre the queue shows: the open one, else the latest (confirmed…)."""
-    return (
-        IdentityConfirmation.objects.filter(account=OuterRef("account_id"))
-        .annotate(
-            closed=Case(When(state__in=OPEN_STATES, then=Value(0)), default=Value(1), output_field=IntegerField())
-        )
-        .order_by("closed", "-started_at", "-pk")
-    )
 
 
 class StatusFilter(DefaultChoiceFilter):
@@ -40,16 +34,16 @@ class StatusFilter(DefaultChoiceFilter):
             (AccountStatus.PENDING, AccountStatus.PENDING.label),
             (AccountStatus.BLOCKED, AccountStatus.BLOCKED.label),
             (AccountStatus.ACTIVE, AccountStatus.ACTIVE.label),
-            ("all", _("All")),
+            (self.ALL, _("All")),
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = self.value()
-        if value == "all":
+        if value == self.ALL:
             return queryset
         if value not in AccountStatus.values:
             return queryset.none()
-        return queryset.filter(account__status=value)
+        return queryset.filter(queue_status=value)
 
 
 class MethodFilter(admin.SimpleListFilter):
@@ -64,27 +58,35 @@ class MethodFilter(admin.SimpleListFilter):
         value = self.value()
         if not value:
             return queryset
-        if value == self.NONE:
-            # Not chosen: no confirmation at all, open or finished.
-            return queryset.filter(~Exists(IdentityConfirmation.objects.filter(account=OuterRef("account_id"))))
-        return queryset.filter(shown_method=value)
+        # The method of the confirmation the column shows (the open one, else the latest); none chosen: "".
+        return queryset.filter(queue_method="" if value == self.NONE else value)
 
 
-class CentreFilter(admin.SimpleListFilter):
+class CentreFilter(DefaultChoiceFilter):
+    """The clerk's own service centre unless another (or all) is chosen; a search looks at every centre."""
+
     title = _("service centre")
     parameter_name = "centre"
 
+    def __init__(self, request: HttpRequest, *args: Any) -> None:
+        centre_id = getattr(request.user, "service_centre_id", None)
+        # A method chosen lifts the default too: only a visit has a centre, so the clerk's centre with another
+        # method would always be empty.
+        chosen_method = bool(request.GET.get(MethodFilter.parameter_name))
+        self.default = str(centre_id) if centre_id and not chosen_method else self.ALL
+        super().__init__(request, *args)
+
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, Any]]:
-        return [(str(centre.pk), str(centre)) for centre in ServiceCentre.objects.all()]
+        return [(self.ALL, _("All centres")), *((str(c.pk), str(c)) for c in ServiceCentre.objects.all())]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = self.value()
-        if not value:
+        if value == self.ALL:
             return queryset
         if not value.isdigit():
             return queryset.none()
         # The centre of the confirmation the column shows: the open one, else the latest.
-        return queryset.filter(shown_centre=int(value))
+        return queryset.filter(queue_centre=int(value))
 
 
 class WaitingFilter(admin.SimpleListFilter):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -29,6 +29,7 @@ from registration.support.models import CallerVerificationAlert, SupportMessage,
 from registration.workspace.base import DefaultChoiceFilter
 from registration.workspace.caller import CallerDeskMixin
 from registration.workspace.forms import OperatorRequestForm, SupportAnswerForm, SupportStatusForm
+from registration.workspace.listing import IndexedList
 from registration.workspace.search import PostedSearch
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ class OpenFilter(DefaultChoiceFilter):
 
 
 @admin.register(SupportRequest)
-class SupportRequestAdmin(PostedSearch, CallerDeskMixin, admin.ModelAdmin):
+class SupportRequestAdmin(PostedSearch, IndexedList, CallerDeskMixin, admin.ModelAdmin):
     list_display = (
         "number",
         "subject",
@@ -80,6 +81,8 @@ class SupportRequestAdmin(PostedSearch, CallerDeskMixin, admin.ModelAdmin):
     search_fields = ("=number",)
     search_help_text = _("Request number (S-…) or the person's e-mail.")
     ordering = ("created_at", "pk")
+    change_list_template = "admin/support/supportrequest/change_list.html"
+    list_per_page = 50
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     actions = None
@@ -165,13 +168,20 @@ class SupportRequestAdmin(PostedSearch, CallerDeskMixin, admin.ModelAdmin):
         return response
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SupportRequest]:
-        return super().get_queryset(request).annotate(message_total=Count("messages"))
+        # A count per row of the page (not a GROUP BY over every request, which reads the whole table).
+        counted = SupportMessage.objects.filter(request=OuterRef("pk")).order_by().values("request")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(message_total=Subquery(counted.annotate(total=Count("pk")).values("total")[:1]))
+        )
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
         term = search_term.strip()
         if "@" in term:
             return queryset.filter(account__email=normalise_email(term)), False
-        return queryset.filter(number__iexact=term) if term else queryset, False
+        # Numbers are stored upper-case: an exact match, on the unique index.
+        return queryset.filter(number=term.upper()) if term else queryset, False
 
     @admin.display(description=_("e-mail"))
     def masked_email(self, obj: SupportRequest) -> str:
@@ -179,7 +189,7 @@ class SupportRequestAdmin(PostedSearch, CallerDeskMixin, admin.ModelAdmin):
 
     @admin.display(description=_("messages"))
     def messages_count(self, obj: WithAnnotations[SupportRequest, Counted]) -> int:
-        return obj.message_total
+        return obj.message_total or 0
 
     def get_urls(self) -> list:
         return [
@@ -299,7 +309,7 @@ class SupportRequestAdmin(PostedSearch, CallerDeskMixin, admin.ModelAdmin):
 
 
 @admin.register(CallerVerificationAlert)
-class CallerVerificationAlertAdmin(admin.ModelAdmin):
+class CallerVerificationAlertAdmin(IndexedList, admin.ModelAdmin):
     """For support supervisors: accounts whose caller checks failed too often (verification locked)."""
 
     list_display = ("created_at", "masked_email", "operator", "failures", "locked_until", "acknowledged_at")
@@ -316,6 +326,7 @@ class CallerVerificationAlertAdmin(admin.ModelAdmin):
     )
     fields = readonly_fields
     ordering = ("-created_at", "-pk")
+    list_per_page = 50
     actions = ["acknowledge"]
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER

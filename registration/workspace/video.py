@@ -24,15 +24,38 @@ from registration.accounts.signed_in import signed_in
 from registration.identity import video_call
 from registration.identity.base import ClerkDecision, IdentityError
 from registration.identity.models import VideoSlot
+from registration.workspace.base import DefaultChoiceFilter
 from registration.workspace.forms import PublishSlotsForm, VideoDecisionForm
+from registration.workspace.listing import IndexedList
+
+
+class WhenFilter(DefaultChoiceFilter):
+    """Slots from today on, unless past ones (or all) are asked for; each served by the start-time index."""
+
+    title = _("when")
+    parameter_name = "when"
+    UPCOMING, PAST = "upcoming", "past"
+    default = UPCOMING
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, Any]]:
+        return [(self.UPCOMING, _("From today")), (self.PAST, _("Before today")), (self.ALL, _("All"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        if self.value() == self.UPCOMING:
+            return queryset.filter(starts_at__gte=today)
+        if self.value() == self.PAST:
+            return queryset.filter(starts_at__lt=today)
+        return queryset
 
 
 @admin.register(VideoSlot)
-class VideoSlotAdmin(admin.ModelAdmin):
+class VideoSlotAdmin(IndexedList, admin.ModelAdmin):
     list_display = ("starts_at", "duration_minutes", "operator", "booked")
     list_select_related = ("operator",)
-    date_hierarchy = "starts_at"
-    ordering = ("starts_at",)
+    list_filter = (WhenFilter,)
+    list_per_page = 50
+    ordering = ("starts_at", "pk")
     change_list_template = "admin/identity/videoslot/change_list.html"
 
     def get_fields(self, request: HttpRequest, obj: VideoSlot | None = None) -> list[str]:  # type: ignore[override]  # list[str] is a valid _FieldGroups; list is invariant

@@ -57,7 +57,14 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["account", "at"], name="audit_account_at")]
+        indexes = [
+            models.Index(fields=["account", "at"], name="audit_account_at"),
+            # The audit log's filters, each with the log's ordering (newest first).
+            models.Index(fields=["action", "at", "id"], name="audit_action_at"),
+            models.Index(fields=["actor", "at", "id"], name="audit_actor_at"),
+            models.Index(fields=["to_status", "at", "id"], name="audit_to_status_at"),
+            models.Index(fields=["at", "id"], name="audit_at_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%d.%m.%Y %H:%M} {self.action}"

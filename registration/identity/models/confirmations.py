@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import ClassVar
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -96,6 +96,14 @@ class IdentityConfirmation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} #{self.pk} ({self.state})"
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        # The queue's copy of the shown method and centre changes in the same transaction.
+        from registration.identity import queue_columns
+
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            queue_columns.refresh(self.account_id)
 
     @property
     def is_open(self) -> bool:

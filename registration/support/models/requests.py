@@ -93,6 +93,12 @@ class SupportRequest(models.Model):
         verbose_name = _("support request")
         verbose_name_plural = _("support requests")
         ordering = ["-created_at"]
+        # The desk's list: oldest first, by status or topic.
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="support_request_created"),
+            models.Index(fields=["status", "created_at", "id"], name="support_request_status"),
+            models.Index(fields=["topic", "created_at", "id"], name="support_request_topic"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.subject}"
