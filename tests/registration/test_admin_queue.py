@@ -301,7 +301,7 @@ def test_the_migration_fills_in_the_queue_columns_of_existing_applications(make_
 
     from registration.accounts import status
 
-    migration = importlib.import_module("registration.accounts.migrations.0004_applicant_queue_columns")
+    migration = importlib.import_module("registration.accounts.migrations.0007_applicant_queue_columns")
     centre = ServiceCentre.objects.create(name="North", region="77", city="Moscow", address="A")
     visiting, active, waiting = make_applicant(), make_applicant(), make_applicant()
     flows.open_confirmation(visiting.account, "service_centre", centre=centre)
