@@ -90,6 +90,7 @@ __all__ = [
     "calc_check_digit",
     "compact",
     "is_valid",
+    "read",
     "validate",
 ]
 
@@ -289,3 +290,14 @@ def is_valid(text: str) -> bool:
         return bool(validate(text))
     except ValidationError:
         return False
+
+
+def read(file: Any, *, today: date | None = None) -> MRZ:
+    """Find and read the zone on a scan or photo (JPEG, PNG or PDF): see :mod:`validators.mrz.reading`.
+
+    Needs the ``ocr`` extra (``pip install 'gosuslugi-validators[ocr]'``); without it, an
+    :class:`ImportError` says so.
+    """
+    from validators.mrz.reading import read as read_zone
+
+    return read_zone(file, today=today)
