@@ -2,9 +2,10 @@
 
 Used by ``make serve-prod`` (this module's command line), ``make load`` and the multi-process proofs in
 ``tests/production/``. Everything runs from Debian's ``postgresql`` and ``redis-server`` packages in a
-throwaway folder; nothing listens beyond 127.0.0.1. Two stand-ins (``scripts/stand_ins.py``) play the
-outside world: an HTTP SMS gateway and an SMTP server, both recording what they receive (and printing it
-for ``serve-prod``).
+throwaway folder; nothing listens beyond 127.0.0.1. Stand-ins play the outside world: an HTTP SMS gateway
+and an SMTP server (``scripts/stand_ins.py``), both recording what they receive (and printing it for
+``serve-prod``), and the agencies' registries' simulator (``registration/registries/simulator``), asked
+by a background worker (``manage.py db_worker``) as in production.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from registration.registries.simulator import RegistrySimulator
 from scripts.stand_ins import MailServer, SmsGateway, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,6 +112,8 @@ class Stack:
         self.s3: subprocess.Popen | None = None
         self.sms: SmsGateway | None = None
         self.mail: MailServer | None = None
+        self.registries: RegistrySimulator | None = None
+        self.worker: subprocess.Popen | None = None
         self.secret_key = secrets.token_urlsafe(50)
 
     # PostgreSQL ---------------------------------------------------------------------------------
@@ -195,7 +199,9 @@ class Stack:
         env = {
             key: value
             for key, value in os.environ.items()
-            if not key.startswith(("DJANGO_", "DATABASE_", "CACHE_", "REGISTRATION_", "SMS_", "EMAIL_", "SCANS_"))
+            if not key.startswith(
+                ("DJANGO_", "DATABASE_", "CACHE_", "REGISTRATION_", "SMS_", "EMAIL_", "SCANS_", "REGISTRY_", "TASKS_")
+            )
         }
         env.update(
             {
@@ -219,6 +225,10 @@ class Stack:
                 "SMS_GATEWAY_TOKEN": "loopback",
                 "SMS_GATEWAY_RETRIES": "0",
                 "SMS_GATEWAY_TIMEOUT": "2",
+                "REGISTRY_URL": self.registries.url if self.registries else "",
+                "REGISTRY_TOKEN": "loopback",
+                "REGISTRY_SIGNING_KEY": self.secret_key[:32],
+                "REGISTRY_TIMEOUT": "2",
                 "EMAIL_HOST": "127.0.0.1",
                 "EMAIL_PORT": str(self.mail.port if self.mail else 25),
                 "DJANGO_LOG_LEVEL": "WARNING",
@@ -279,6 +289,30 @@ class Stack:
         self.servers.append(server)
         return server
 
+    def start_worker(self) -> subprocess.Popen:
+        """The background worker (``manage.py db_worker``): it runs the queued registry checks."""
+        self.logs.mkdir(parents=True, exist_ok=True)
+        self.worker = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--no-reload", "--interval", "0.2"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=open(self.logs / "worker.log", "ab"),  # noqa: SIM115 (kept open for the process's lifetime)
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        return self.worker
+
+    def stop_worker(self) -> None:
+        if self.worker is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.worker.pid, signal.SIGTERM)
+            try:
+                self.worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.worker.pid, signal.SIGKILL)
+                self.worker.wait(timeout=10)
+            self.worker = None
+
     def kill_app(self, server: AppServer) -> None:
         """Kill an app server at once (SIGKILL to its whole process group), as a crash would."""
         with contextlib.suppress(ProcessLookupError):
@@ -294,13 +328,16 @@ class Stack:
             self.start_s3()
         self.sms = SmsGateway(echo=self.echo)
         self.mail = MailServer(echo=self.echo)
+        self.registries = RegistrySimulator(token="loopback", signing_key=self.secret_key[:32])  # noqa: S106
         self.manage("migrate", "--noinput")
         self.manage("collectstatic", "--noinput")
+        self.start_worker()
         for _ in range(app_servers):
             self.start_app()
         return self
 
     def stop(self) -> None:
+        self.stop_worker()
         for server in list(self.servers):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(server.process.pid, signal.SIGTERM)
@@ -314,7 +351,7 @@ class Stack:
         if self.pg_data.exists():
             with contextlib.suppress(Exception):
                 self.stop_postgres("immediate")
-        for standin in (self.sms, self.mail):
+        for standin in (self.sms, self.mail, self.registries):
             if standin is not None:
                 standin.close()
         shutil.rmtree(self.base, ignore_errors=True)
@@ -356,6 +393,8 @@ def main() -> None:
         print(f"PostgreSQL on 127.0.0.1:{args.pg_port}, Redis on 127.0.0.1:{args.redis_port}")
         for server in stack.servers:
             print(f"{server.name}: {server.url}/ (production settings, gunicorn)")
+        if stack.registries is not None:
+            print(f"Registry simulator on {stack.registries.url}/, asked by a db_worker")
         print("SMS and e-mail codes are printed here. Ctrl+C stops everything.", flush=True)
         # Blocked only now, so that the servers started above keep their default signal handling.
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})

@@ -37,6 +37,20 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture
+def registry_simulator(settings):
+    """The agencies' registries' simulator on loopback, with a token and a signing key the site is given too."""
+    from registration.registries.simulator import RegistrySimulator
+
+    simulator = RegistrySimulator(token="test-token", signing_key="test-signing-key")
+    settings.REGISTRATION_REGISTRY_URL = simulator.url
+    settings.REGISTRATION_REGISTRY_TOKEN = "test-token"
+    settings.REGISTRATION_REGISTRY_SIGNING_KEY = "test-signing-key"
+    settings.REGISTRATION_REGISTRY_TIMEOUT = 2
+    yield simulator
+    simulator.close()
+
+
 # --- the registration wizard (fixtures for tests/registration/test_wizard_*.py and friends) -----
 
 

@@ -22,17 +22,21 @@ SITE = ROOT / "registration"
 UI = ("views", "forms", "admin", "urls", "templatetags", "widgets")
 
 BASE = {"core", "accounts", "codes"}
-FEATURES = {"identity", "profile", "support", "onboarding"}
+FEATURES = {"identity", "profile", "support", "onboarding", "registries"}
 #: Each app, and the other apps it may import.
 ALLOWED: dict[str, set[str]] = {
     "core": set(),
     "accounts": {"core"},
     "codes": {"core"},
-    "identity": BASE,
+    # The agencies' registries: asked about an application (accounts), answers recorded and audited.
+    "registries": {"core", "accounts"},
+    # The mobile identification method and the automatic confirmation read the registries' answers.
+    "identity": BASE | {"registries"},
     "profile": BASE,
     # Caller verification resends a contact code through the profile's flows.
     "support": BASE | {"profile"},
-    "onboarding": BASE,
+    # A submitted application is checked with the registries; the INN "Check" asks the tax service.
+    "onboarding": BASE | {"registries"},
     "access": BASE | {"identity", "profile", "support"},
     "cabinet": BASE | FEATURES | {"access"},
     "workspace": BASE | FEATURES | {"access"},

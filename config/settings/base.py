@@ -34,10 +34,14 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "validators",
+    # Background tasks: Django's tasks framework (the django-tasks backport) with its database backend.
+    "django_tasks",
+    "django_tasks_db",
     # The site: one app per concern (registration/<app>/), each with its models, migrations and templates.
     "registration.core",
     "registration.accounts",
     "registration.codes",
+    "registration.registries",
     "registration.identity",
     "registration.profile",
     "registration.support",
@@ -284,6 +288,24 @@ REGISTRATION_LOOKUP_KEY_FALLBACKS = env_list("REGISTRATION_LOOKUP_KEY_FALLBACKS"
 # Certificates and CRLs of the certification authorities trusted for electronic signatures: outside the
 # repository, under DJANGO_VAR_DIR; empty, the signature method is not offered (README, "Electronic signature").
 REGISTRATION_TRUSTED_CA_DIR = env_str("REGISTRATION_TRUSTED_CA_DIR", str(VAR_DIR / "trusted-ca"))
+
+# Background tasks (the registry checks): the database backend, run by `manage.py db_worker` (make run
+# starts one). TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs them in the request.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# The agencies' registries (registration/registries/): the interagency exchange's address, its token and
+# request-signing key. Unset, no registry is asked and every check waits as "registry unavailable".
+REGISTRATION_REGISTRY_URL = env_str("REGISTRY_URL", "")
+REGISTRATION_REGISTRY_TOKEN = env_str("REGISTRY_TOKEN", "")
+REGISTRATION_REGISTRY_SIGNING_KEY = env_str("REGISTRY_SIGNING_KEY", "")
+REGISTRATION_REGISTRY_TIMEOUT = env_int("REGISTRY_TIMEOUT", 5)
+REGISTRATION_REGISTRY_RETRIES = env_int("REGISTRY_RETRIES", 2)
+# Seconds until a question the registry could not answer is asked again (doubling each round).
+REGISTRATION_REGISTRY_RECHECK_SECONDS = env_int("REGISTRY_RECHECK_SECONDS", 300)
 
 # Identity confirmation (registration/identity/). Read where used, with these defaults written there too.
 # A service-centre clerk's confirmation activates the account at once (False), or issues a one-time code

@@ -18,3 +18,5 @@ WHITENOISE_AUTOREFRESH = True
 # Development trusts the demo certification authority that load_demo_data makes (with DEBUG on) in its own
 # folder, which production settings never read; set REGISTRATION_TRUSTED_CA_DIR to try real authorities.
 REGISTRATION_TRUSTED_CA_DIR = env_str("REGISTRATION_TRUSTED_CA_DIR", str(VAR_DIR / "demo" / "trusted-ca"))  # noqa: F405
+# The registry simulator that make run starts beside the site (python -m registration.registries.simulator).
+REGISTRATION_REGISTRY_URL = env_str("REGISTRY_URL", "http://127.0.0.1:8079")

@@ -14,6 +14,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 REGISTRATION_SMS_BACKEND = "registration.codes.sms.MemoryBackend"
 REGISTRATION_CAPTCHA = False
+# Background tasks run in the request; tests of the worker switch to the database backend.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+# No registry unless a test starts the simulator (the registry_simulator fixture); no waits between tries.
+REGISTRATION_REGISTRY_URL = ""
+REGISTRATION_REGISTRY_BACKOFF = 0
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 
 _FILES = Path(tempfile.mkdtemp(prefix="registration-tests-"))

@@ -35,6 +35,7 @@ from registration.core.help import QUESTIONS
 from registration.core.mail import language_of
 from registration.core.masking import mask_email, mask_phone
 from registration.profile import flows as profile_flows
+from registration.registries import flows as registry_checks
 from registration.support import flows as support_flows
 from registration.support.forms import SupportReplyForm, SupportRequestForm
 from registration.support.models import SupportRequest, SupportTopic
@@ -190,6 +191,7 @@ def cabinet(request: HttpRequest) -> HttpResponse:
         "checklist": checklist.pending_checklist(account, applicant) if account.is_pending and not under_review else [],
         "support_requests": support_flows.support_requests_of(account, limit=5),
         "second_factor": second_factor.has_second_factor(account),
+        "registry_checks": registry_checks.shown(applicant) if applicant else [],
     }
     return render(request, "cabinet/status.html", context)
 

@@ -20,6 +20,7 @@ class CodePurpose(models.TextChoices):
     CONSULATE = "consulate", _("Consulate code")
     CALLER = "caller", _("Code sent to the account's phone")
     RESUME = "resume", _("Continuing a saved registration")
+    MOBILE_ID = "mobile_id", _("Mobile identification code")
 
 
 class OneTimeCodeQuerySet(models.QuerySet["OneTimeCode"]):

@@ -108,6 +108,8 @@ POLICIES: dict[str, Policy] = {
         max_attempts=Setting("CONSULATE_CODE_MAX_ATTEMPTS"),
         personal_subject=True,
     ),
+    # Sent to the number on the person's migration record (mobile identification).
+    "mobile_id": _CONTACT,
     "caller": Policy(
         DIGITS, length=6, lifetime=minutes("CALLER_CODE_MINUTES"), max_attempts=Setting("CALLER_CODE_MAX_ATTEMPTS")
     ),

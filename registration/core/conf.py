@@ -67,6 +67,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CONSULATE_CODE_MAX_ATTEMPTS", 5, "wrong entries one consulate code survives"),
     Setting("IDENTITY_CODE_MAX_ATTEMPTS", 10, "wrong entries a post or service-centre code survives"),
     Setting(
+        "AUTOMATIC_CONFIRMATION_RULES",
+        None,
+        "the rules that confirm an account without a clerk (`None`: every rule of `identity/automatic.py`; `[]`: none)",
+    ),
+    Setting(
         "TRUSTED_CA_DIR",
         None,
         "folder of trusted certification authorities' certificates and CRLs (`None`: `<DJANGO_VAR_DIR>/trusted-ca`)",
@@ -83,6 +88,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CALLER_CODE_REQUIRED", False, "a data match verifies a caller only with the phone code read back"),
     Setting("CALLER_CODE_MINUTES", 5, "minutes the code texted to a caller's phone stays valid"),
     Setting("CALLER_CODE_MAX_ATTEMPTS", 3, "wrong read-backs one caller code survives"),
+    # The agencies' registries (registration/registries/)
+    Setting("REGISTRY_URL", "", "the interagency exchange's address: each question is POSTed to `<URL>/<question>`"),
+    Setting("REGISTRY_ENDPOINTS", {}, 'addresses of single questions, over `REGISTRY_URL` (`{"snils": "https://…"}`)'),
+    Setting("REGISTRY_TOKEN", "", "the bearer token sent to the registries"),
+    Setting("REGISTRY_SIGNING_KEY", "", "key of the HMAC-SHA-256 signature over each request's time and body"),
+    Setting("REGISTRY_TIMEOUT", 5, "seconds per registry request"),
+    Setting("REGISTRY_RETRIES", 2, "extra tries within one round after a network error, a timeout or a 5xx"),
+    Setting("REGISTRY_BACKOFF", 0.5, "seconds before the first extra try (doubled for each next one)"),
+    Setting("REGISTRY_BREAKER_FAILURES", 5, "failed rounds in a row that open a registry's circuit breaker"),
+    Setting("REGISTRY_BREAKER_SECONDS", 60, 'seconds an open breaker answers "unavailable" without asking'),
+    Setting("REGISTRY_RECHECK_SECONDS", 300, "seconds until a question the registry could not answer is asked again"),
+    Setting("REGISTRY_RECHECK_MAX_SECONDS", 21600, "the longest wait between re-checks (the wait doubles per round)"),
 )
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
 

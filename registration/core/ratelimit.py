@@ -40,6 +40,7 @@ DEFAULT_LIMITS: dict[str, str] = {
     "post_letter_code": "5/10m",
     "consulate_code": "5/10m",
     "service_centre_code": "5/10m",
+    "mobile_id_code": "5/10m",
     "support_request": "10/1d",
     # Identity confirmation: certificate uploads and video bookings per account.
     "signature_upload": "10/1h",

@@ -70,6 +70,9 @@ PEOPLE = [
                "C10000005", "M", date(1979, 11, 23)),
     DemoPerson("scan_review", "applicant.scans@example.org", "SMITH", "JOHN", "СМИТ", "ДЖОН", "GB", "GBR",
                "100000006", "M", date(1990, 4, 5), "en"),
+    # In the registry simulator's data set: the MVD knows her passport and her number, +79165550006.
+    DemoPerson("mobile_id", "applicant.mobile@example.org", "RAKHIMOVA", "DILNOZA", "РАХИМОВА", "ДИЛНОЗА", "UZ",
+               "UZB", "FB7000007", "F", date(1993, 2, 14)),
 ]  # fmt: skip
 
 

@@ -9,4 +9,5 @@ class IdentityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from registration.identity import automatic  # noqa: F401  (listens for the registries' answers)
         from registration.identity.signature import checks  # noqa: F401  (registers the trusted-folder checks)

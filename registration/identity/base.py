@@ -57,6 +57,9 @@ ERROR_MESSAGES: dict[str, Promise] = {
     "originals_required": _("Record which original documents were checked."),
     "reason_required": _("Give a reason."),
     "passport_required": _("Your application has no passport number to check the code against."),
+    "no_number_on_record": _("Your migration record holds no mobile number: choose another way."),
+    "code_too_soon": _("A code was sent a moment ago. You can ask for another one in %(seconds)s seconds."),
+    "sms_failed": _("We could not send the text message. Try again in a few minutes."),
 }
 
 
@@ -96,6 +99,9 @@ class ClerkDecision:
     originals: tuple[str, ...] = ()
     checks: tuple[str, ...] = ()
     note: str = ""
+    # At a service centre: issue a code the person types (True), or confirm at once for someone who cannot
+    # use the cabinet (False); None follows REGISTRATION_SERVICE_CENTRE_ISSUES_CODE.
+    issue_code: bool | None = None
 
 
 Evidence = CodeEntry | CertificateUpload | ClerkDecision

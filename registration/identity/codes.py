@@ -87,4 +87,10 @@ class CodeEntryMethod(Method):
             raise flows.refuse(confirmation, error, request=request, rate_action=self.rate_action) from None
         if record.account_id is None:  # a consulate code learns which account it confirmed
             OneTimeCode.objects.filter(pk=record.pk).update(account=account)
-        return flows.confirm(confirmation, by=account, request=request, details=self.code_details(record))
+        return self.code_accepted(confirmation, record, request=request)
+
+    def code_accepted(
+        self, confirmation: IdentityConfirmation, record: OneTimeCode, *, request: HttpRequest | None
+    ) -> Outcome:
+        """What a right code does: by default it confirms the identity."""
+        return flows.confirm(confirmation, by=confirmation.account, request=request, details=self.code_details(record))

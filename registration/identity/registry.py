@@ -17,6 +17,7 @@ MODULES: tuple[str, ...] = (
     "registration.identity.video_call",
     "registration.identity.consulate",
     "registration.identity.scan_review",
+    "registration.identity.mobile_id",
 )
 
 _methods: dict[str, Method] | None = None

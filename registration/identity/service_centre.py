@@ -1,8 +1,9 @@
 """Visit to a service centre: a clerk checks the original documents and confirms.
 
-The person may pick a centre and print a receipt with the application number and a QR code. With
-``REGISTRATION_SERVICE_CENTRE_ISSUES_CODE`` the clerk's check issues a one-time code that the person
-types in the cabinet; without it (the default) the clerk's confirmation activates the account at once.
+The person may pick a centre and print a receipt with the application number and a QR code. The
+clerk's check either issues a one-time code that the person types in the cabinet, or, for someone in
+front of the clerk who cannot use the cabinet, activates the account at once; the clerk chooses on
+the application's page, ``REGISTRATION_SERVICE_CENTRE_ISSUES_CODE`` says which is the main button.
 """
 
 from __future__ import annotations
@@ -141,7 +142,8 @@ class ServiceCentreMethod(CodeEntryMethod):
         if REQUIRED_ORIGINAL not in originals:
             raise IdentityError("originals_required")
         details = {"originals": originals}
-        if not conf.service_centre_issues_code():
+        issue = conf.service_centre_issues_code() if decision.issue_code is None else decision.issue_code
+        if not issue:
             return flows.confirm(confirmation, by=by, request=request, details=details, reason=decision.note)
         confirmation.details = {**confirmation.details, **details}
         confirmation.decided_by = by

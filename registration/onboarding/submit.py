@@ -23,6 +23,7 @@ from registration.accounts.models import Account, AccountStatus, Applicant, Docu
 from registration.core.crypto import compact, lookup_hashes
 from registration.core.files import MovableScan, saved_scans
 from registration.core.storage import renames_between
+from registration.registries import flows as registry_checks
 
 logger = logging.getLogger(__name__)
 
@@ -190,6 +191,7 @@ def _create(data: ApplicationData, request: HttpRequest | None) -> Applicant:
         audit.record(
             "account.created", account=account, actor=account, request=request, to_status=AccountStatus.PENDING
         )
+        registry_checks.schedule(applicant)
     return applicant
 
 

@@ -30,6 +30,7 @@ from registration.identity.scans import cross_check, mime_type
 from registration.identity.service_centre import METHOD as SERVICE_CENTRE
 from registration.identity.service_centre import confirm_in_person
 from registration.onboarding import submit as services
+from registration.registries import flows as registry_checks
 from registration.workspace.forms import ConfirmInPersonForm, ConfirmScansForm, ReasonForm, RequestDocumentsForm
 
 #: What two applications share, found by keyed hashes (services.duplicates_of).
@@ -131,6 +132,7 @@ class ApplicationPageMixin:
             "issues_code": conf.service_centre_issues_code(),
             "duplicates": [(DUPLICATE_LABELS[kind], other) for kind, other in services.duplicates_of(applicant)],
             "states": ConfirmationState,
+            "registry_checks": registry_checks.shown(applicant),
             **changes,
         }
 
@@ -160,7 +162,12 @@ class ApplicationPageMixin:
         form = ConfirmInPersonForm(request.POST)
         if not form.is_valid():
             return self._invalid(request, applicant, "confirm", form)
-        decision = ClerkDecision(originals=tuple(form.cleaned_data["originals"]), note=form.cleaned_data["note"])
+        mode = request.POST.get("mode")  # which button: issue a code, or confirm now
+        decision = ClerkDecision(
+            originals=tuple(form.cleaned_data["originals"]),
+            note=form.cleaned_data["note"],
+            issue_code={"code": True, "now": False}.get(mode or ""),
+        )
         try:
             outcome = confirm_in_person(applicant.account, decision, by=signed_in(request), request=request)
         except IdentityError as error:

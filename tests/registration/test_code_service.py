@@ -27,6 +27,7 @@ POLICIES = {
     "post_letter": (CROCKFORD + "{10}", timedelta(days=30), 10, timedelta(0)),
     "consulate": (CROCKFORD + "{10}", timedelta(days=30), 5, timedelta(0)),
     "caller": (r"\d{6}", timedelta(minutes=5), 3, timedelta(0)),
+    "mobile_id": (r"\d{6}", timedelta(minutes=10), 5, timedelta(seconds=60)),
 }
 
 

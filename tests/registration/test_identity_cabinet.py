@@ -25,7 +25,8 @@ def test_methods_page_lists_every_method_with_a_button(client, make_applicant):
     page = client.get(METHODS).content.decode()
     for method in registry.offered_methods():
         assert str(method.label) in page
-        assert _method_url(method.code) in page
+        # Mobile identification needs a number from the migration record: none without registry checks.
+        assert (_method_url(method.code) in page) == (method.code != "mobile_id")
 
 
 @pytest.mark.parametrize("code", [m.code for m in registry.all_methods()])

@@ -1,0 +1,1 @@
+"""The agencies' registries: one question each, asked in the background, answers recorded."""
