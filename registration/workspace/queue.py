@@ -27,6 +27,7 @@ from registration.workspace.application import ApplicationPageMixin
 from registration.workspace.base import ReadOnly, SecretLookupsRefused
 from registration.workspace.changes import ChangeRequestFilter, ChangeReviewMixin, waiting_change
 from registration.workspace.filters import CentreFilter, MethodFilter, StatusFilter, WaitingFilter, shown_confirmation
+from registration.workspace.mrz_filter import ZoneFilter
 from registration.workspace.registry_filter import RegistryFilter
 from registration.workspace.search import PostedSearch
 
@@ -70,6 +71,7 @@ class PendingApplicationAdmin(
     )
     list_display_links = ("application_number", "name")
     list_filter = (StatusFilter, ChangeRequestFilter, MethodFilter, CentreFilter, WaitingFilter, RegistryFilter)
+    list_filter += (ZoneFilter,)  # type: ignore[assignment]  # the scan's zone against the typed data
     search_fields = ("application_number",)  # shows the search box; the real search is get_search_results
     search_help_text = _(
         "Application number, e-mail, phone, name, or the last 4 digits of the passport (optionally with a name)."

@@ -30,6 +30,7 @@ from registration.onboarding.views.draft import RETURN_TO_CHECK, WIZARD_PREFIX, 
 from registration.onboarding.views.existing import ExistingAccountMixin
 from registration.onboarding.views.resume import SAVE_LATER, SavedDraftMixin
 from registration.onboarding.views.summary import SummaryMixin, describe_meta
+from registration.onboarding.views.zone import ZONE_READ, ZoneMixin
 
 LOGIN_BACKEND = "registration.accounts.backends.EmailOrPhoneBackend"
 #: The header's language buttons are submit buttons of the step's form with this name (``base.html``).
@@ -40,7 +41,13 @@ SEND_OUTCOME = "send_outcome"
 @method_decorator(never_cache, name="dispatch")
 @method_decorator(sensitive_post_parameters("password-password1", "password-password2"), name="dispatch")
 class RegistrationWizard(
-    DraftMixin, CodeStepsMixin, ExistingAccountMixin, SummaryMixin, SavedDraftMixin, NamedUrlSessionWizardView
+    ZoneMixin,
+    DraftMixin,
+    CodeStepsMixin,
+    ExistingAccountMixin,
+    SummaryMixin,
+    SavedDraftMixin,
+    NamedUrlSessionWizardView,
 ):
     form_list = S.FORM_LIST
     condition_dict = S.CONDITIONS
@@ -142,6 +149,8 @@ class RegistrationWizard(
                 step, self.get_form(data=self.posted_data(step), files=self.files_with_kept(step)), errors=False
             )
             return self.save_for_later(step)
+        if step == S.IDENTITY_DOCUMENT and ZONE_READ in request.POST:
+            return self.read_zone_now(step, here)
         if step == S.CONTACTS and not hit("wizard_contacts_ip", client_ip(request) or "unknown"):
             return too_many_requests(request)
         if step not in (S.PHONE_CODE, S.EMAIL_CODE) and self.has_existing_account(step):
@@ -157,6 +166,8 @@ class RegistrationWizard(
         form = self.get_form(data=self.posted_data(step), files=self.files_with_kept(step))
         if not form.is_valid():
             self.keep_typed(step, form, errors=True)
+            if step == S.IDENTITY_DOCUMENT:
+                self.start_zone_reading()  # the scan was kept: its zone is read meanwhile
             self.keep_on_server()
             return redirect(here)
 
@@ -167,6 +178,9 @@ class RegistrationWizard(
             # With the confirmed contacts the form just read: once both are free, later steps need no query.
             self.taken_confirmed_contacts()
         self.store(step, form)
+        if step == S.IDENTITY_DOCUMENT:
+            self.apply_zone_choices(form)
+            self.start_zone_reading()  # a new scan: its zone is read in the background
         if step == S.CHECK:
             return self.render_done(form, **kwargs)
         if self.request.GET.get("return") == RETURN_TO_CHECK:
@@ -261,6 +275,7 @@ class RegistrationWizard(
             self._reset_caches()
             return redirect(self.get_step_url(S.CHECK))
         draft = self.draft_id
+        self.attach_zone_reading(applicant)
         self.storage.reset()
         login(self.request, applicant.account, backend=LOGIN_BACKEND)
         codes.forget(draft)
@@ -302,6 +317,8 @@ class RegistrationWizard(
             context["sections"] = self.summary_sections()
         # "Save and continue later" once the e-mail is confirmed (the draft can then be kept on the server).
         context["can_save_later"] = self.email_confirmed()
+        if current == S.IDENTITY_DOCUMENT:
+            context.update(self.zone_context(form))
         if current == S.STAY_DOCUMENT:
             context["stay_kind_label"] = dict(forms.STAY_KINDS).get(getattr(form, "kind", ""), "")
         return context
