@@ -247,3 +247,19 @@ def test_the_step_speaks_russian(zone_wizard, django_capture_on_commit_callbacks
     assert "Номер документа: в зоне FA1234567, вы ввели FA1234568." in html
     assert "Оставить мой вариант: FA1234568" in html
     assert "Прочитать данные со скана" in html
+
+
+def test_readings_of_abandoned_drafts_are_purged_with_their_uploads(db):
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    old = ZoneReading.objects.create(draft="a" * 32, scan="drafts/old.jpg", status=ZoneStatus.READ)
+    ZoneReading.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=30))
+    fresh = ZoneReading.objects.create(draft="b" * 32, scan="drafts/new.jpg", status=ZoneStatus.READ)
+    out = StringIO()
+    call_command("purge_wizard_files", "--older-than", "24", stdout=out, stderr=StringIO())
+    assert "Deleted 1 machine-readable zone reading(s)" in out.getvalue()
+    assert list(ZoneReading.objects.values_list("pk", flat=True)) == [fresh.pk]
