@@ -263,3 +263,39 @@ def test_readings_of_abandoned_drafts_are_purged_with_their_uploads(db):
     call_command("purge_wizard_files", "--older-than", "24", stdout=out, stderr=StringIO())
     assert "Deleted 1 machine-readable zone reading(s)" in out.getvalue()
     assert list(ZoneReading.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+
+def test_the_comparison_forgives_case_accents_and_a_patronymic_in_the_zone(db):
+    from registration.onboarding import zone
+
+    read = {
+        "document_number": "FA1234567",
+        "surname": "MULLER",
+        "given_names": "JOSE ALISHER UGLI",
+        "nationality": "XXB",  # a refugee's travel document states no nationality
+        "birth_date": "1974-08-12",
+        "sex": "X",
+        "expiry_date": "2034-04-15",
+    }
+    typed = {
+        "surname": "Müller",
+        "given_names": "José",
+        "patronymic": "Alisher Ugli",
+        "birth_date": "12.08.1974",
+        "sex": "M",
+        "citizenship": "AF",
+        "number": "fa 1234567",
+        "expiry_date": "",
+    }
+    states = {row.field.name: row.state for row in zone.compare(read, typed)}
+    assert states == {
+        "surname": zone.EQUAL,
+        "given_names": zone.EQUAL,
+        "birth_date": zone.EQUAL,
+        "sex": zone.NOT_READ,  # X: the zone does not say
+        "citizenship": zone.NOT_READ,
+        "number": zone.EQUAL,
+        "expiry_date": zone.NOT_READ,  # not typed
+    }
+    assert {row.state for row in zone.compare(None, typed)} == {zone.NOT_READ}
+    assert zone.form_values({**read, "nationality": "UZB", "sex": "F"})["citizenship"] == "UZ"
