@@ -13,6 +13,7 @@ from registration.onboarding import zone
 
 
 @task()
-def read_zone(reading_id: int) -> str:
-    """Read the zone of one stored scan; returns the reading's status (never what was read)."""
-    return zone.read_stored(reading_id)
+def read_zone(draft: str, scan: str) -> str:
+    """Read the zone of one draft's stored scan (random names, nothing personal); returns the status, never
+    what was read."""
+    return zone.read_stored(draft, scan)

@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from django.core.files.storage import storages
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -183,25 +183,20 @@ def reading_for(draft: str, scan: str) -> ZoneReading | None:
     return ZoneReading.objects.filter(draft=draft, scan=scan, applicant__isnull=True).first()
 
 
-def start(draft: str, scan: str) -> ZoneReading:
-    """The reading of this stored scan, queued (once the transaction commits) if it is new."""
-    try:
-        with transaction.atomic():
-            reading, created = ZoneReading.objects.get_or_create(draft=draft, scan=scan)
-    except IntegrityError:  # the same scan queued by a concurrent request
-        return ZoneReading.objects.get(draft=draft, scan=scan)
-    if created:
-        from registration.onboarding.tasks import read_zone
+def start(draft: str, scan: str) -> None:
+    """Record this stored scan's reading as pending (once: a repeated start changes nothing) and queue it
+    for when the transaction commits."""
+    ZoneReading.objects.bulk_create([ZoneReading(draft=draft, scan=scan)], ignore_conflicts=True)
+    from registration.onboarding.tasks import read_zone
 
-        transaction.on_commit(lambda: read_zone.enqueue(reading.pk))
-    return reading
+    transaction.on_commit(lambda: read_zone.enqueue(draft, scan))
 
 
-def read_stored(reading_id: int) -> str:
-    """Read the zone of a reading's stored scan and record it; returns the status."""
+def read_stored(draft: str, scan: str) -> str:
+    """Read the zone of a draft's stored scan and record it; returns the status."""
     from validators import mrz
 
-    reading = ZoneReading.objects.filter(pk=reading_id).first()
+    reading = reading_for(draft, scan)
     if reading is None or reading.status != ZoneStatus.PENDING:
         return reading.status if reading is not None else ""
     storage = storages["wizard"]
@@ -231,11 +226,8 @@ def zone_of(reading: ZoneReading | None) -> dict[str, Any] | None:
     return data if isinstance(data, dict) and data else None
 
 
-def attach(draft: str, scan: str, applicant: Any, typed: dict[str, str]) -> None:
+def attach(reading: ZoneReading, applicant: Any, typed: dict[str, str]) -> None:
     """Give the submitted application the reading of its scan, with whether the zone and its data differ."""
-    reading = reading_for(draft, scan)
-    if reading is None:
-        return
     rows = compare(zone_of(reading), typed)
     if any(row.state == DIFFERENT for row in rows):
         outcome = ZoneOutcome.DIFFER

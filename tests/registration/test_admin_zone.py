@@ -40,7 +40,7 @@ def attach(applicant, **changes):
         zone_json=json.dumps(zone_of(applicant, **changes)),
     )
     document = applicant.documents.get(role="identity")
-    zone.attach(reading.draft, reading.scan, applicant, zone.applicant_typed(applicant, document))
+    zone.attach(reading, applicant, zone.applicant_typed(applicant, document))
     reading.refresh_from_db()
     return reading
 

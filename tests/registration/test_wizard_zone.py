@@ -201,7 +201,8 @@ def test_the_status_endpoint_tells_when_the_reading_is_ready(zone_wizard, django
     assert "js/zone-status.js" in html and "Show what was read" in html
     from registration.onboarding.tasks import read_zone
 
-    read_zone.call(ZoneReading.objects.get().pk)
+    pending = ZoneReading.objects.get()
+    read_zone.call(pending.draft, pending.scan)
     assert zone_wizard.client.get(url).json() == {"ready": True}
     assert "ERIKSSON" in zone_wizard.get(S.IDENTITY_DOCUMENT).content.decode()
 

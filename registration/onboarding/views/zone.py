@@ -34,6 +34,9 @@ from registration.onboarding.storage import WizardStorage
 SCAN_KEY = f"{S.IDENTITY_DOCUMENT}-scan"
 #: The step's "read the details from the scan" button (a submit button of the step's form).
 ZONE_READ = "zone_read"
+#: ``extra_data`` key: the stored scans whose zone reading was started (the last few).
+ZONE_SCANS = "zone_scans"
+MAX_ZONE_SCANS = 5
 CHOICE_PREFIX = "zone_"
 MINE = "mine"
 ZONES = "zone"
@@ -65,9 +68,15 @@ class ZoneMixin(WizardView):
         meta = self.storage.file_meta(S.IDENTITY_DOCUMENT).get(SCAN_KEY) or {}
         return str(meta.get("tmp_name") or "")
 
+    def zone_scans(self) -> list[str]:
+        """The draft's scans whose reading was started (kept in the draft: no query for a scan without one)."""
+        return list(self.storage.extra_data.get(ZONE_SCANS, []))
+
     def zone_reading(self) -> ZoneReading | None:
         cache = self.__dict__.setdefault("_zone_reading", {})
         scan = self.zone_scan_name()
+        if not scan or scan not in self.zone_scans():
+            return None
         if scan not in cache:
             cache[scan] = zone.reading_for(self.draft_id, scan)
         return cache[scan]
@@ -75,10 +84,14 @@ class ZoneMixin(WizardView):
     def start_zone_reading(self) -> bool:
         """Queue the reading of the step's stored scan if it has none; ``True`` when queued now."""
         scan = self.zone_scan_name()
-        if not scan or self.zone_reading() is not None:
+        started = self.zone_scans()
+        if not scan or scan in started:
             return False
         self.__dict__.pop("_zone_reading", None)
         zone.start(self.draft_id, scan)
+        extra = self.storage.extra_data
+        extra[ZONE_SCANS] = [*started[-(MAX_ZONE_SCANS - 1) :], scan]
+        self.storage.extra_data = extra
         return True
 
     def zone_typed(self, data: Any) -> dict[str, str]:
@@ -175,8 +188,11 @@ class ZoneMixin(WizardView):
         """At submission: the application keeps the reading of its scan, compared with what it says."""
         from registration.accounts.models import DocumentRole
 
+        reading = self.zone_reading()
+        if reading is None:
+            return
         document = applicant.documents.filter(role=DocumentRole.IDENTITY).first()
-        zone.attach(self.draft_id, self.zone_scan_name(), applicant, zone.applicant_typed(applicant, document))
+        zone.attach(reading, applicant, zone.applicant_typed(applicant, document))
 
     # --- the page ---------------------------------------------------------------------------------
 
