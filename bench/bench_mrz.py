@@ -245,7 +245,8 @@ def main() -> int:
         )
     if rows and rows[0][0] == "validators.mrz.read" and rows[-1][0].startswith("PassportEye") and rows[-1][1]["exact"]:
         print(f"exact reads: {rows[0][1]['exact'] / rows[-1][1]['exact']:.1f}x PassportEye's")
-    return 1 if rows and rows[0][1]["wrong"] else 0
+    # Failing the run is for our own wrong reads only.
+    return 1 if any(name == "validators.mrz.read" and s["wrong"] for name, s, _ in rows) else 0
 
 
 if __name__ == "__main__":
