@@ -149,7 +149,7 @@ def _png(width: int, height: int, value: int = 255) -> bytes:
 
 def test_a_big_picture_is_reduced():
     """A picture far over 3200 pixels is decoded at a reduced scale (JPEG) or reduced, and still read."""
-    name = "td1-photo.jpg"
+    name = "td3-photo.jpg"
     image = Image.open(_fixture(name)).convert("L")
     image = image.resize((image.width * 3, image.height * 3), Image.Resampling.BICUBIC)
     canvas = Image.new("L", (6500, image.height), 235)
@@ -222,6 +222,11 @@ def test_pdf():
     assert list(mrz.read(buffer.getvalue()).lines) == FIXTURE_ZONES[name]
     with pytest.raises(UnsafeContent):
         reading.read(buffer.getvalue(), max_pixels=image.width * image.height - 1)
+    # An image of another kind than JPEG (here hexadecimal, a palette) goes through pypdf.
+    paletted = io.BytesIO()
+    image.convert("P").save(paletted, "PDF", resolution=200)
+    with pytest.raises(mrz.MRZNotFound):
+        mrz.read(paletted.getvalue())
     from pypdf import PdfWriter
 
     empty = io.BytesIO()

@@ -8,23 +8,27 @@ The file limits are those of :func:`validators.scans.check`: at most 5 MB, at mo
 
 How it works, with OpenCV and NumPy only (nothing is sent anywhere or fetched):
 
-1. Find. The picture, reduced to 1400 pixels, is binarised (dark ink on its neighbourhood) and each
-   line of text is smeared into a bar; bars 15 or more times longer than high, and parallel to a
-   neighbour of the same length one line pitch away, make a candidate zone of two or three lines,
-   at any angle (so a page turned by 90, 180 or 270 degrees and skewed a few degrees is found).
-2. Cut. Each candidate is turned level and cut from the full-resolution picture; its lines are
-   found by their ink, and each line cut into its 30, 36 or 44 cells (the zone is printed on a fixed
-   pitch). Both ways up are tried.
+1. Find. The picture, reduced to 1400 pixels, is binarised (dark ink on its neighbourhood), long
+   straight strokes (edges of the document, rules) are taken out, and each line of text is smeared
+   into a bar, horizontally and vertically; bars 15 or more times longer than high are the candidate
+   lines, longest first (so a page turned by 90, 180 or 270 degrees and skewed a few degrees is found).
+2. Cut. Around each candidate line (three line heights each side) the picture is turned level and
+   cut out of the full-resolution picture (at most 3200 pixels); the text lines there are found by
+   their ink (thin lines such as guilloche opened away), and each line cut into its 30, 36
+   or 44 cells (the zone is printed on a fixed pitch); every two or three consecutive lines of equal
+   length are tried, both ways up.
 3. Recognise. Each cell goes through a small neural network (two layers, weights in ``ocrb.npz``)
    trained on OCR-B rendered at many resolutions, blurs, JPEG qualities, angles and lightings (see
    ``scripts/train_mrz.py``); it gives a probability for each of the 37 characters.
 4. Decide. Each position takes the likeliest character its field allows (digits in dates and check
    digits, letters in states and names, ``M``/``F``/``X``/``<`` for sex), but only where that
-   character is the network's own first choice or one of the classic confusions of it (0/O/Q/D,
-   1/I, 2/Z, 5/S, 8/B, 6/G). Where a check digit fails, one character of its field may be changed
-   to the network's second choice when exactly one such change makes it hold; a field needing more
-   than that is not repaired. Characters no check digit covers (names, states, a visa's optional
-   data) must be read with high confidence. The result is then checked by :func:`validate` whole.
+   character is the network's own first choice, one of the classic confusions of it (0/O/Q/D/U,
+   1/I, 2/Z, 5/S, 8/B, 6/G), or at least 20 % likely. Where a check digit fails, one character of
+   its field (or the digit) may be changed to one of the network's next two choices (at least 10 %
+   likely, or a classic confusion) when exactly one such change makes it hold; a field needing
+   more than that is not repaired. Characters no check digit covers (names, states, a visa's
+   optional data) must be at least 80 % likely (:data:`UNCHECKED_CONFIDENCE`). The result is then
+   checked by :func:`validate` whole, and must be of the format its first letter says.
 """
 
 from __future__ import annotations
@@ -65,9 +69,9 @@ FIND_SIZE = 1400
 #: Long side kept of the picture that is read (bigger pictures are reduced to it).
 READ_SIZE = 3200
 #: Lowest probability of a character that no check digit covers.
-UNCHECKED_CONFIDENCE = 0.9
+UNCHECKED_CONFIDENCE = 0.8
 #: Lowest probability of a second choice tried where a check digit fails.
-SECOND_CHOICE = 0.02
+SECOND_CHOICE = 0.1
 #: Candidate lines tried in a picture.
 MAX_CANDIDATES = 8
 #: PDF pages looked at.
@@ -108,8 +112,13 @@ def _pdf_images(data: bytes, max_pixels: int) -> Iterator[Image.Image]:
         if any(pixels > max_pixels for pixels in sizes.values()):
             raise UnsafeContent(code="scan_too_many_pixels", params={"max_pixels": max_pixels})
         if sizes:
-            picture: Any = page.images[max(sizes, key=sizes.__getitem__)].image
-            yield picture
+            name = max(sizes, key=sizes.__getitem__)
+            if objects[name].get("/Filter") in ("/DCTDecode", ["/DCTDecode"]):
+                # A JPEG (as scanners write): decoded here, at a reduced scale when it is big.
+                yield _image(objects[name].get_data(), "jpeg", max_pixels)
+            else:
+                picture: Any = page.images[name].image
+                yield picture
 
 
 def _grey(image: Image.Image) -> np.ndarray:
@@ -150,13 +159,11 @@ def _pictures(file: FileInput, max_bytes: int, max_pixels: int) -> Iterator[np.n
 
 @dataclass(frozen=True)
 class Zone:
-    """A candidate zone in a picture: its centre, size (along and across the lines), angle, lines."""
+    """A candidate line of a zone in a picture: its centre, length, angle (degrees) and height."""
 
     centre: tuple[float, float]
     length: float
-    height: float
     angle: float
-    lines: int
     line_height: float
 
 
@@ -200,7 +207,7 @@ def find_zones(grey: np.ndarray) -> list[Zone]:
     bars.sort(key=lambda bar: -bar[1][0])
     kept: list[Zone] = []
     for (x, y), (length, height), angle in bars:
-        zone = Zone((x / scale, y / scale), length / scale, height / scale, angle, 0, height / scale)
+        zone = Zone((x / scale, y / scale), length / scale, angle, height / scale)
         if all(
             np.hypot(zone.centre[0] - k.centre[0], zone.centre[1] - k.centre[1]) > 2.5 * k.line_height
             or abs((zone.angle - k.angle + 90) % 180 - 90) > 5
@@ -243,6 +250,8 @@ def cells(level: np.ndarray, lines: int, widths: tuple[int, ...]) -> Iterator[tu
     # Ink: darker than its surroundings in the slightly blurred zone (noise specks fall below it).
     blurred = cv2.GaussianBlur(level, (0, 0), 1.2)
     ink = cv2.adaptiveThreshold(blurred, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 41, 12)
+    # Thin lines (guilloche, rules) are thinner than the strokes of the characters: opened away.
+    ink = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((3, 1), np.uint8))
     found = []
     for top, bottom in _runs(ink.mean(axis=1), 0.08, 1):
         if bottom - top < 8:
@@ -425,7 +434,7 @@ def _holds(fmt: str, field: str, digit: str, positions: tuple[int, ...], digit_p
 
 def _read_zone(level: np.ndarray, today: date | None) -> tuple[MRZ | None, str, float]:
     """The zone read from a level cut (both ways up), or ``None`` with the likeliest text and its confidence."""
-    best_text, best_confidence = "", 0.0
+    attempts: list[tuple[float, str]] = []
     for upside_down in (False, True):
         image = cv2.rotate(level, cv2.ROTATE_180) if upside_down else level
         for lines, widths in ((2, (44, 36)), (3, (30,))):
@@ -441,8 +450,8 @@ def _read_zone(level: np.ndarray, today: date | None) -> tuple[MRZ | None, str, 
                     found, text = decide(probabilities, fmt, today)
                     if found is not None:
                         return found, text, confidence
-                    if confidence > best_confidence:
-                        best_text, best_confidence = text, confidence
+                    attempts.append((confidence, text))
+    best_confidence, best_text = max(attempts, default=(0.0, ""))
     return None, best_text, best_confidence
 
 
