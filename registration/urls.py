@@ -24,6 +24,7 @@ urlpatterns = [
     path("register/session-ended/", wizard.session_ended, name="wizard_session_ended"),
     path("register/continue/code/", wizard.resume_code, name="wizard_resume_code"),
     path("register/continue/<str:token>/", wizard.resume_link, name="wizard_resume_link"),
+    path("register/zone-status/", wizard.zone_status, name="wizard_zone_status"),
     path("register/<slug:step>/", wizard.wizard_view, name="wizard_step"),
     path("account/login/", views.LoginView.as_view(), name="login"),
     path("account/login/code/", views.LoginCodeView.as_view(), name="login_code"),

@@ -138,9 +138,10 @@ ERROR_CODES: dict[str, str] = {
     "mrz_empty": _("Enter the machine-readable zone: the lines of <<< at the bottom of the photo page."),
     "mrz_invalid_characters": _("The machine-readable zone has only the letters A-Z, digits and <."),
     "mrz_format": _(
-        "The machine-readable zone has two lines of 44 characters (passport) or three lines of 30 (identity card)."
+        "The machine-readable zone has two lines of 44 characters (passport, visa), two lines of 36 "
+        "(identity card, visa) or three lines of 30 (identity card)."
     ),
-    "mrz_document_type": _("This is not a passport or identity card zone (it starts with %(document_type)s)."),
+    "mrz_document_type": _("This is not a passport, identity card or visa zone (it starts with %(document_type)s)."),
     "mrz_check_digit_number": _("The document number's check digit is wrong: re-type the zone."),
     "mrz_check_digit_birth_date": _("The date of birth's check digit is wrong: re-type the zone."),
     "mrz_check_digit_expiry_date": _("The expiry date's check digit is wrong: re-type the zone."),
@@ -150,6 +151,13 @@ ERROR_CODES: dict[str, str] = {
     "mrz_expiry_date": _("The expiry date in the zone is not a date: %(value)s."),
     "mrz_sex": _("The sex in the zone must be M, F, X or <, not %(value)s."),
     "mrz_name": _("The zone has no surname."),
+    "mrz_not_found": _(
+        "No machine-readable zone was found: upload the page with the lines of <<< at the bottom, "
+        "whole, sharp and in good light."
+    ),
+    "mrz_unreadable": _(
+        "The machine-readable zone could not be read with certainty: type it, or upload a sharper scan."
+    ),
     # regions and postcodes
     "region_format": _("A region code has two digits, for example 77."),
     "region_unknown": _("%(code)s is not the code of a region of Russia."),

@@ -7,12 +7,15 @@ lines of one zone. Exit status: 0 all valid, 1 something invalid, 2 a usage erro
 
 Kinds: snils, inn (``--kind person|company``), passport (``--country``), phone, date, birth-date,
 valid-until, mrz, scan (paths), name (Latin; prints the Cyrillic proposal too), region, postcode,
-document (``--kind`` a kind of document of stay; values SERIES NUMBER).
+document (``--kind`` a kind of document of stay; values SERIES NUMBER), mrz-read (paths of scans or
+photos: finds and reads the machine-readable zone, needs the ``ocr`` extra; ``--json`` prints one JSON
+object per file).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -36,7 +39,33 @@ from validators import (
 def _mrz_text(zone: mrz.MRZ) -> str:
     fields = {**vars(zone), "birth_date": dates.format(zone.birth_date)}
     fields["expiry_date"] = dates.format(zone.expiry_date)
+    fields["lines"] = " / ".join(zone.lines)
     return "\n".join(f"{key}: {value}" for key, value in fields.items())
+
+
+def _mrz_read(options: argparse.Namespace) -> int:
+    """Read the zone of each file; print its fields (or a JSON object a line with ``--json``)."""
+    try:
+        from validators.mrz import reading
+    except ImportError as exc:
+        print(f"python -m validators: error: {exc}", file=sys.stderr)
+        return 2
+    status = 0
+    for path in options.values:
+        try:
+            zone = reading.read(path)
+        except ValidationError as exc:
+            print(f"{path}: {exc.code}: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        except OSError as exc:
+            print(f"{path}: cannot read: {exc.strerror}", file=sys.stderr)
+            return 2
+        if options.json:
+            print(json.dumps({"file": path, **zone.as_dict()}, ensure_ascii=False))
+        else:
+            print(f"file: {path}\n{_mrz_text(zone)}\n")
+    return status
 
 
 def _scan_text(info: scans.ScanInfo) -> str:
@@ -72,7 +101,7 @@ def _checker(kind: str, options: argparse.Namespace) -> Callable[[str], str]:
 
 KINDS = (
     "snils", "inn", "passport", "phone", "date", "birth-date", "valid-until", "mrz", "scan",
-    "name", "region", "postcode", "document",
+    "name", "region", "postcode", "document", "mrz-read",
 )  # fmt: skip
 
 
@@ -86,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--country", help="issuing country of a passport (ISO alpha-2, e.g. UZ)")
     parser.add_argument("--kind", help="inn: person or company; document: " + ", ".join(documents.KINDS))
     parser.add_argument("--file", help="check one value per line of this file (mrz: one zone)")
+    parser.add_argument("--json", action="store_true", help="mrz-read: print JSON, one object per file")
     return parser
 
 
@@ -96,6 +126,8 @@ def _usage_problem(options: argparse.Namespace) -> str | None:
         return "passport needs --country"
     if options.type == "inn" and options.kind not in (None, *inn.KINDS):
         return "inn --kind must be person or company"
+    if options.type == "mrz-read" and (options.file or not options.values):
+        return "mrz-read takes the paths of scans or photos"
     if options.type == "document":
         if options.kind not in documents.KINDS:
             return "document needs --kind, one of: " + ", ".join(documents.KINDS)
@@ -113,6 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_usage(sys.stderr)
         print(f"{parser.prog}: error: {problem}", file=sys.stderr)
         return 2
+    if options.type == "mrz-read":
+        return _mrz_read(options)
     if options.type == "document":
         series, number = options.values
         try:

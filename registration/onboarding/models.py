@@ -40,3 +40,53 @@ class SavedDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} {self.pk}"
+
+
+class ZoneStatus(models.TextChoices):
+    PENDING = "pending", _("Being read")
+    READ = "read", _("Read")
+    NOT_FOUND = "not_found", _("No zone found")
+    UNREADABLE = "unreadable", _("Zone not readable")
+
+
+class ZoneOutcome(models.TextChoices):
+    """What the queue filters on: the zone against the data of the submitted application."""
+
+    NOT_READ = "", _("Not read")
+    EQUAL = "equal", _("Scan and typed data agree")
+    DIFFER = "differ", _("Scan and typed data differ")
+
+
+class ZoneReading(models.Model):
+    """The machine-readable zone read from one identity-document scan of a draft, then of its application.
+
+    Read in the background (``registration.onboarding.tasks.read_zone``) from the wizard's stored
+    file, named by its random storage name; the fields read are kept encrypted (``zone_json``). At
+    submission the reading is attached to the applicant and ``outcome`` (indexed, for the queue's
+    filter) says whether the zone and the submitted data differ.
+    """
+
+    draft = models.CharField(_("draft"), max_length=64, editable=False)
+    scan = models.CharField(_("stored scan"), max_length=255, editable=False)
+    status = models.CharField(_("status"), max_length=16, choices=ZoneStatus.choices, default=ZoneStatus.PENDING)
+    zone_json = EncryptedTextField(_("zone read"), default="{}", editable=False)
+    applicant = models.OneToOneField(
+        "accounts.Applicant",
+        verbose_name=_("applicant"),
+        on_delete=models.CASCADE,
+        related_name="zone_reading",
+        null=True,
+        blank=True,
+    )
+    outcome = models.CharField(
+        _("scan and typed data"), max_length=8, choices=ZoneOutcome.choices, blank=True, db_index=True
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("machine-readable zone reading")
+        verbose_name_plural = _("machine-readable zone readings")
+        constraints = [models.UniqueConstraint(fields=["draft", "scan"], name="zone_reading_draft_scan")]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"

@@ -30,6 +30,7 @@ from registration.identity.scans import cross_check, mime_type
 from registration.identity.service_centre import METHOD as SERVICE_CENTRE
 from registration.identity.service_centre import confirm_in_person
 from registration.onboarding import submit as services
+from registration.onboarding import zone
 from registration.registries import flows as registry_checks
 from registration.workspace.forms import ConfirmInPersonForm, ConfirmScansForm, ReasonForm, RequestDocumentsForm
 
@@ -133,6 +134,7 @@ class ApplicationPageMixin:
             "duplicates": [(DUPLICATE_LABELS[kind], other) for kind, other in services.duplicates_of(applicant)],
             "states": ConfirmationState,
             "registry_checks": registry_checks.shown(applicant),
+            "zone_rows": zone.for_clerks(applicant),
             **changes,
         }
 

@@ -30,6 +30,7 @@ from registration.workspace.base import ReadOnly, SecretLookupsRefused
 from registration.workspace.changes import ChangeRequestFilter, ChangeReviewMixin, waiting_change
 from registration.workspace.filters import CentreFilter, MethodFilter, StatusFilter, WaitingFilter
 from registration.workspace.listing import IndexedList
+from registration.workspace.mrz_filter import ZoneFilter
 from registration.workspace.registry_filter import RegistryFilter
 from registration.workspace.search import PostedSearch
 
@@ -96,7 +97,15 @@ class PendingApplicationAdmin(
         "masked_passport",
     )
     list_display_links = ("application_number", "name")
-    list_filter = (StatusFilter, CentreFilter, MethodFilter, ChangeRequestFilter, WaitingFilter, RegistryFilter)
+    list_filter = (
+        StatusFilter,
+        CentreFilter,
+        MethodFilter,
+        ChangeRequestFilter,
+        WaitingFilter,
+        RegistryFilter,
+        ZoneFilter,
+    )
     search_fields = ("application_number",)  # shows the search box; the real search is get_search_results
     search_help_text = _(
         "Application number (or the receipt's QR code), e-mail, phone, the whole passport or SNILS number, "

@@ -78,7 +78,7 @@ QUERY_BUDGET = {
     S.EMAIL_CODE: (13, 15),
     S.PERSONAL: (5, 6),
     S.NAMES_CYRILLIC: (5, 6),
-    S.IDENTITY_DOCUMENT: (5, 6),
+    S.IDENTITY_DOCUMENT: (5, 7),  # the POST records its new scan's zone reading: one INSERT
     S.STAY_TYPE: (5, 6),
     S.STAY_DOCUMENT: (5, 6),
     S.IDENTIFIERS: (5, 6),

@@ -61,6 +61,7 @@ def test_wheel_holds_the_library_only(wheel):
         assert f"validators/locale/{language}/LC_MESSAGES/django.mo" in names
         assert f"validators/locale/{language}/LC_MESSAGES/django.po" in names
     assert {"validators/py.typed", "validators/scans/__init__.py", "validators/django/__init__.py"} <= set(names)
+    assert {"validators/mrz/__init__.py", "validators/mrz/reading.py", "validators/mrz/ocrb.npz"} <= set(names)
     tops = {name.split("/")[0] for name in names}
     assert tops == {"validators", wheel.name.split("-")[0] + "-" + validators.__version__ + ".dist-info"}, tops
 
@@ -73,6 +74,8 @@ def test_wheel_requires_django_only_in_its_extra(wheel):
     assert required == REQUIRED
     django = [requirement for requirement in requirements if requirement.name.lower() == "django"]
     assert django and all(str(requirement.marker) == 'extra == "django"' for requirement in django)
+    ocr = {requirement.name.lower(): str(requirement.marker) for requirement in requirements if requirement.marker}
+    assert ocr["numpy"] == ocr["opencv-python-headless"] == 'extra == "ocr"'
 
 
 def _index_url() -> str:
@@ -125,6 +128,9 @@ def test_wheel_installs_and_runs_without_django(wheel, tmp_path):
     assert (cli.returncode, cli.stdout, cli.stderr) == (0, "11223344595\n", "")
     invalid = run("-m", "validators", "snils", "11223344596")
     assert invalid.returncode == 1 and invalid.stderr.startswith("11223344596: snils_checksum: ")
+    # Reading a zone needs the ocr extra, and says so; checking a typed zone does not.
+    no_ocr = run("-m", "validators", "mrz-read", "scan.jpg")
+    assert no_ocr.returncode == 2 and "pip install 'gosuslugi-validators[ocr]'" in no_ocr.stderr, no_ocr.stderr
 
     with_django = [*install[:-1], f"{wheel}[django]"]
     result = subprocess.run(with_django, capture_output=True, text=True, timeout=240, check=False)

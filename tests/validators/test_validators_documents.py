@@ -259,7 +259,7 @@ def test_mrz_empty_optional_data():
         (" \n ", InvalidFormat, "mrz_empty"),
         (SPECIMEN.replace("ANNA", "ANNÄ"), InvalidFormat, "mrz_invalid_characters"),
         (SPECIMEN[:-1], InvalidFormat, "mrz_format"),
-        ("V" + SPECIMEN[1:], InvalidFormat, "mrz_document_type"),
+        ("X" + SPECIMEN[1:], InvalidFormat, "mrz_document_type"),
         (SPECIMEN.replace("2F", "2Q"), InvalidFormat, "mrz_sex"),
         (SPECIMEN.replace("ERIKSSON<<", "<<<<<<<<<<"), InvalidFormat, "mrz_name"),
         (SPECIMEN.replace("740812", "741312"), InvalidDate, "mrz_birth_date"),

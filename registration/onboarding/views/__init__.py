@@ -23,6 +23,7 @@ from registration.onboarding.views.application import application_data
 from registration.onboarding.views.pages import complete, email_link, has_draft, restart, russian_citizens, start
 from registration.onboarding.views.resume import resume_code, resume_link, saved_page, session_ended
 from registration.onboarding.views.wizard import RegistrationWizard, wizard_view
+from registration.onboarding.views.zone import zone_status
 
 __all__ = [
     "RegistrationWizard",
@@ -39,4 +40,5 @@ __all__ = [
     "session_ended",
     "start",
     "wizard_view",
+    "zone_status",
 ]

@@ -31,6 +31,7 @@ from registration.onboarding.views.draft import RETURN_TO_CHECK, WIZARD_PREFIX, 
 from registration.onboarding.views.existing import ExistingAccountMixin
 from registration.onboarding.views.resume import SAVE_LATER, SavedDraftMixin
 from registration.onboarding.views.summary import SummaryMixin, describe_meta
+from registration.onboarding.views.zone import ZONE_READ, ZoneMixin
 from registration.registries import backends as registry_backends
 from registration.registries.inn import check_inn, temporary_code_message
 
@@ -43,7 +44,13 @@ SEND_OUTCOME = "send_outcome"
 @method_decorator(never_cache, name="dispatch")
 @method_decorator(sensitive_post_parameters("password-password1", "password-password2"), name="dispatch")
 class RegistrationWizard(
-    DraftMixin, CodeStepsMixin, ExistingAccountMixin, SummaryMixin, SavedDraftMixin, NamedUrlSessionWizardView
+    ZoneMixin,
+    DraftMixin,
+    CodeStepsMixin,
+    ExistingAccountMixin,
+    SummaryMixin,
+    SavedDraftMixin,
+    NamedUrlSessionWizardView,
 ):
     form_list = S.FORM_LIST
     condition_dict = S.CONDITIONS
@@ -145,6 +152,8 @@ class RegistrationWizard(
                 step, self.get_form(data=self.posted_data(step), files=self.files_with_kept(step)), errors=False
             )
             return self.save_for_later(step)
+        if step == S.IDENTITY_DOCUMENT and ZONE_READ in request.POST:
+            return self.read_zone_now(step, here)
         if step == S.CONTACTS and not hit("wizard_contacts_ip", client_ip(request) or "unknown"):
             return too_many_requests(request)
         if step not in (S.PHONE_CODE, S.EMAIL_CODE) and self.has_existing_account(step):
@@ -160,6 +169,8 @@ class RegistrationWizard(
         form = self.get_form(data=self.posted_data(step), files=self.files_with_kept(step))
         if not form.is_valid():
             self.keep_typed(step, form, errors=True)
+            if step == S.IDENTITY_DOCUMENT:
+                self.start_zone_reading()  # the scan was kept: its zone is read meanwhile
             self.keep_on_server()
             return redirect(here)
 
@@ -172,6 +183,9 @@ class RegistrationWizard(
         self.store(step, form)
         if step == S.IDENTIFIERS:
             self.ask_the_tax_service(form)
+        if step == S.IDENTITY_DOCUMENT:
+            self.apply_zone_choices(form)
+            self.start_zone_reading()  # a new scan: its zone is read in the background
         if step == S.CHECK:
             return self.render_done(form, **kwargs)
         if self.request.GET.get("return") == RETURN_TO_CHECK:
@@ -287,6 +301,7 @@ class RegistrationWizard(
             self._reset_caches()
             return redirect(self.get_step_url(S.CHECK))
         draft = self.draft_id
+        self.attach_zone_reading(applicant)
         self.storage.reset()
         login(self.request, applicant.account, backend=LOGIN_BACKEND)
         codes.forget(draft)
@@ -328,6 +343,8 @@ class RegistrationWizard(
             context["sections"] = self.summary_sections()
         # "Save and continue later" once the e-mail is confirmed (the draft can then be kept on the server).
         context["can_save_later"] = self.email_confirmed()
+        if current == S.IDENTITY_DOCUMENT:
+            context.update(self.zone_context(form))
         if current == S.STAY_DOCUMENT:
             context["stay_kind_label"] = dict(forms.STAY_KINDS).get(getattr(form, "kind", ""), "")
         return context

@@ -21,6 +21,7 @@ from django.utils import timezone
 from registration.codes import contact
 from registration.core.storage import walk
 from registration.onboarding import resume
+from registration.onboarding.models import ZoneReading
 from registration.onboarding.storage import DRAFTS_FOLDER
 
 
@@ -62,7 +63,13 @@ class Command(BaseCommand):
         stale_codes = contact.stale(cutoff).exclude(subject__in=resume.kept_drafts())
         codes = stale_codes.count() if options["dry_run"] else stale_codes.delete()[0]
         verb = "Would delete" if options["dry_run"] else "Deleted"
+        # The zones read from drafts' scans (never submitted), as old as the uploads they came from.
+        stale_readings = ZoneReading.objects.filter(applicant__isnull=True, created_at__lt=cutoff).exclude(
+            draft__in=resume.kept_drafts()
+        )
+        readings = stale_readings.count() if options["dry_run"] else stale_readings.delete()[0]
         self.stdout.write(
             f"{verb} {removed} temporary upload(s) and {codes} contact code(s); "
             f"{saved_drafts} saved draft(s) past their time with {saved_files} upload(s)."
         )
+        self.stdout.write(f"{verb} {readings} machine-readable zone reading(s) of unsubmitted drafts.")
