@@ -1,9 +1,11 @@
 """The identifiers step's "Check" button: the INN's format and check digits, checked on the server.
 
 What is checked is said plainly: the number's form and its two check digits, as the step's own
-validation does on submit; the number is not looked up in the tax service's register (that needs an
-integration the portal does not have yet). The number comes in a POST body (never a URL), is never
-logged, and the check is rate-limited per client address.
+validation does on submit; then, where the tax service's registry is configured
+(``REGISTRATION_REGISTRY_URL``) and the person's name and birth date are already answered, the tax
+service is asked (one try, its timeout) whether the INN is this person's, and its answer is said
+instead. The number comes in a POST body (never a URL), is never logged, and the check is
+rate-limited per client address.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from registration.core.ratelimit import limit
+from registration.onboarding import steps as S
+from registration.onboarding.storage import WizardStorage
+from registration.registries import backends as registry_backends
+from registration.registries.inn import check_inn as ask_tax_service
 
 #: What a passed check means, for the page and the check-your-answers summary.
 CHECKED = _("The format and the check digits are right. The number has not been looked up in the tax register.")
@@ -39,4 +45,28 @@ def check_inn(request: HttpRequest) -> JsonResponse:
         error = exc.error_list[0]
         message = error.message % error.params if error.params else error.message
         return JsonResponse({"ok": False, "code": error.code or "invalid", "message": str(message)})
-    return JsonResponse({"ok": True, "inn": inn, "message": str(CHECKED)})
+    personal = _answered_person(request)
+    if personal is None or not registry_backends.endpoint("inn"):
+        return JsonResponse({"ok": True, "inn": inn, "message": str(CHECKED)})
+    result = ask_tax_service(
+        inn, surname=personal["surname"], given_names=personal["given_names"], birth_date=personal["birth_date"]
+    )
+    return JsonResponse(
+        {"ok": True, "inn": inn, "message": str(result.message), "registry": str(result.outcome), "level": result.level}
+    )
+
+
+def _answered_person(request: HttpRequest) -> dict | None:
+    """The name and birth date of this browser's registration draft, when its personal step is answered."""
+    from registration.onboarding.views.draft import WIZARD_PREFIX
+
+    if f"wizard_{WIZARD_PREFIX}" not in request.session:  # formtools' session key; no draft is made here
+        return None
+    raw = WizardStorage(WIZARD_PREFIX, request, None).get_step_data(S.PERSONAL)
+    if not raw:
+        return None
+    form = dict(S.FORM_LIST)[S.PERSONAL](data=raw, prefix=S.PERSONAL)
+    if not form.is_valid():
+        return None
+    cleaned = form.cleaned_data
+    return cleaned if cleaned.get("birth_date") and cleaned.get("surname") else None

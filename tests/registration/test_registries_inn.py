@@ -57,3 +57,27 @@ def test_a_temporary_code_for_someone_without_an_inn(registry_simulator):
     assert result.temporary_code == "77-000123456"
     nobody = check_inn("", surname="Eriksson", given_names="Anna Maria", birth_date=date(1974, 8, 12))
     assert nobody.temporary_code == ""
+
+
+def test_the_check_button_asks_the_tax_service_for_this_person(wizard, registry_simulator):
+    """With scripts, "Check the INN" asks the tax service with the draft's name and birth date."""
+    from django.urls import reverse
+
+    wizard.run_until(S.IDENTIFIERS)
+    url = reverse("registration:check_inn")
+    answer = wizard.client.post(url, {"inn": "500100732259"}, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert answer["ok"] and answer["registry"] == "match"
+    assert answer["message"] == "The Federal Tax Service confirms that this INN is yours."
+    (asked,) = registry_simulator.asked("inn")
+    assert asked["surname"] == "ERIKSSON" and asked["birth_date"] == "1974-08-12"
+    unknown = wizard.client.post(url, {"inn": "771234567859"}, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert unknown["registry"] == "not_found" and "does not know" in unknown["message"]
+
+
+def test_the_check_button_without_a_draft_checks_the_digits_only(client, registry_simulator):
+    """No answered personal step (or no registry): the format and check digits only; nobody is asked."""
+    from django.urls import reverse
+
+    answer = client.post(reverse("registration:check_inn"), {"inn": "500100732259"}).json()
+    assert answer["ok"] and "registry" not in answer
+    assert registry_simulator.asked("inn") == []
