@@ -13,3 +13,11 @@ class CoreConfig(AppConfig):
         from registration.core.uploads import allow_long_part_headers
 
         allow_long_part_headers()
+        # Whatever LOGGING says (production, tests, a DEBUG level): no template context in the logs.
+        import logging
+
+        from registration.core.reporting import DropTemplateLookupFailures
+
+        template_logger = logging.getLogger("django.template")
+        if not any(isinstance(f, DropTemplateLookupFailures) for f in template_logger.filters):
+            template_logger.addFilter(DropTemplateLookupFailures())

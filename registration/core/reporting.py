@@ -14,6 +14,7 @@ Active when ``DEBUG`` is off, as Django's own filter is.
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -102,3 +103,14 @@ class PersonalDataExceptionReporter(ExceptionReporter):
             if frame.get("exc_cause") is not None:
                 frame["exc_cause"] = mask(str(frame["exc_cause"]))
         return data
+
+
+class DropTemplateLookupFailures(logging.Filter):
+    """Drops the template engine's "Exception while resolving variable" records.
+
+    Django logs them at DEBUG with an exception whose message is the whole template context (the
+    person's answers, the wizard's draft): at a DEBUG log level that would put personal data in the logs.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Exception while resolving variable")

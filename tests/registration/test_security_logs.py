@@ -101,3 +101,12 @@ def test_a_whole_journey_logs_no_personal_data(client, wizard, gateway, captured
     }
     leaks = [(label, text[:200]) for text in captured.texts for label, value in secrets.items() if value in text]
     assert leaks == []
+
+
+def test_a_failed_template_lookup_logs_no_context(captured):
+    """Django logs a missing template variable with the whole context in its message: that record is dropped."""
+    from django.template import engines
+
+    engines["django"].from_string("{{ missing }}").render({"passport": PASSPORT})
+    assert not any(PASSPORT in text for text in captured.texts)
+    assert not any("Exception while resolving variable" in text for text in captured.texts)

@@ -199,7 +199,8 @@ class ZoneMixin(WizardView):
     def zone_context(self, form: Any) -> dict[str, Any]:
         reading = self.zone_reading()
         if reading is None:
-            return {}
+            # The keys are always there: a missing variable makes the template engine log the whole context.
+            return {"zone_prefilled": [], "zone_status": "", "zone_read_rows": [], "zone_differences": []}
         rows = self.zone_rows(form.data if form.is_bound else None)
         return {
             "zone_prefilled": sorted(self.__dict__.get("_zone_prefilled", ())),
