@@ -60,13 +60,15 @@ def test_english_person_confirmed_by_a_russian_clerk(open_visit, make_applicant,
     log_in(person, "anna@example.org")
     assert person.path() == "/account/"
     person.go("/account/identity/service_centre/")
+    person.page.locator("#id_q").fill("Moscow")  # found by its English city
+    person.submit("form.centre-search [type=submit]")
     main = person.page.locator("main")
     assert "“My Documents” service centre, Tverskoy" in main.inner_text()
     assert "1 Tverskaya Street" in main.inner_text() and "Mon–Sun 8:00–20:00" in main.inner_text()
     assert not CYRILLIC.search(main.inner_text())
     person.check("centres-in-english")
-    person.page.locator("#id_start-centre").select_option(str(centre.pk))
-    person.submit("main form button[type=submit]")
+    person.page.locator(f"#centre-{centre.pk}").check()
+    person.submit("main form:not(.centre-search) [type=submit]")
     assert person.page.locator(".notice-success").count() == 1
     person.check("centre-chosen-in-english")
     person.go("/account/identity/service-centre/receipt/")

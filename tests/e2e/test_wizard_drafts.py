@@ -18,7 +18,8 @@ from tests.e2e.test_registration import (
 
 
 def switch_language(visit, lang: str) -> None:
-    """Press the header's language button; the same step comes back in ``lang``."""
+    """Open the header's language chooser and press a language; the same step comes back in ``lang``."""
+    visit.page.locator(".language-switcher summary").click()
     with visit.page.expect_navigation():
         visit.page.locator(f".language-switcher button[value='{lang}']").click()
     visit.page.wait_for_load_state("load")

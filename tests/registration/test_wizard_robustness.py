@@ -84,10 +84,9 @@ QUERY_BUDGET = {
     S.IDENTIFIERS: (5, 6),
     S.ADDRESS: (5, 6),
     S.PASSWORD: (7, 8),
-    S.CHECK: (
-        9,
-        32,
-    ),  # submission: the account, its documents, audit, the registry checks queued, the saved draft removed
+    # Submission: the account, its documents, audit, the registry checks queued, the zone reading
+    # attached, the saved draft removed.
+    S.CHECK: (9, 34),
 }
 
 
