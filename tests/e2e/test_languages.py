@@ -126,6 +126,7 @@ def test_registration_in_each_language_on_a_phone(open_visit, make_account, scan
     check(visit, "not-found")
 
 
+@pytest.mark.without_browser
 def test_font_check_finds_a_character_without_a_font():
     """The glyph check reports a character no font has, and passes the site's scripts."""
     assert missing_glyphs("Oʻzbekcha Тоҷикӣ Кыргызча Қазақша 中文") == set()
