@@ -30,6 +30,9 @@ ALLOWED: dict[str, set[str]] = {
     "codes": {"core"},
     # The agencies' registries: asked about an application (accounts), answers recorded and audited.
     "registries": {"core", "accounts"},
+    # The results of services (notices, decisions) and the state fees paid for them.
+    "documents": {"core", "accounts"},
+    "payments": {"core", "accounts"},
     # The mobile identification method and the automatic confirmation read the registries' answers.
     "identity": BASE | {"registries"},
     "profile": BASE,

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "registration.accounts",
     "registration.codes",
     "registration.registries",
+    "registration.documents",
+    "registration.payments",
     "registration.identity",
     "registration.profile",
     "registration.support",

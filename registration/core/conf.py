@@ -52,6 +52,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMS_GATEWAY_TIMEOUT", 5, "seconds per SMS gateway request"),
     Setting("SMS_GATEWAY_RETRIES", 2, "extra tries after a failed SMS gateway request"),
     Setting("SMS_FILE_PATH", "var/sms.log", "where the file SMS backend writes (development only)"),
+    # Payments
+    Setting(
+        "PAYMENT_BACKEND",
+        "registration.payments.backends.HttpProviderBackend",
+        "class that talks to the payment provider",
+    ),
     # Personal data at rest
     Setting("ENCRYPTION_KEYS", [], "Fernet keys for personal data at rest, newest first (derived when empty)"),
     Setting("LOOKUP_KEY", "", "key of the keyed hashes that find duplicates (derived when empty)"),
