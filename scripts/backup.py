@@ -529,6 +529,16 @@ def restore(
     env = libpq_environment()
     if work_dir is not None:
         work_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    storages = stored_storages()
+    tables = database_tables()
+    occupied = {alias: len(storage_files(storage)) for alias, storage in storages.items()}
+    if (tables or any(occupied.values())) and not force:
+        held = [f"{len(tables)} tables in the database"] if tables else []
+        held += [f"{count} files in {alias}" for alias, count in occupied.items() if count]
+        raise BackupError(
+            f"the target is not empty ({', '.join(held)}): restore into an empty database and storages, "
+            "or add --force to replace them; nothing was restored"
+        )
     folder = Path(tempfile.mkdtemp(prefix="registration-restore-", dir=work_dir))
     try:
         took = time.monotonic()
@@ -539,16 +549,6 @@ def restore(
             f"and {len(manifest['files'])} files match the manifest's SHA-256 ({time.monotonic() - took:.1f} s)"
         )
         check_migrations(manifest)
-        storages = stored_storages()
-        tables = database_tables()
-        occupied = {alias: len(storage_files(storage)) for alias, storage in storages.items()}
-        if (tables or any(occupied.values())) and not force:
-            held = [f"{len(tables)} tables in the database"] if tables else []
-            held += [f"{count} files in {alias}" for alias, count in occupied.items() if count]
-            raise BackupError(
-                f"the target is not empty ({', '.join(held)}): restore into an empty database and storages, "
-                "or add --force to replace them; nothing was restored"
-            )
         if tables:
             empty_database()
             say(f"--force: dropped the {len(tables)} tables of the database")
@@ -595,7 +595,7 @@ def restore(
         call_command("migrate", interactive=False, verbosity=0)
         added = len(applied_migrations()) - before
         say(
-            f"migrate: {added} migrations applied after the restore"
+            f"migrate: {added} migration{'' if added == 1 else 's'} applied after the restore"
             + (" (the backup came from an older version)" if added else " (the backup was of this version)")
         )
         say(f"restore: done in {time.monotonic() - started:.1f} s")

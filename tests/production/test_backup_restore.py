@@ -99,6 +99,11 @@ def test_a_backup_restores_into_an_empty_stack_where_a_clerk_confirms(age_keys, 
             f"{accounts} accounts, {stored_files(old)} stored files"
         )
 
+        # As if the set were made by the previous version of the site: one migration behind this code.
+        codes = sorted(path.stem for path in (ROOT / "registration" / "codes" / "migrations").glob("0*.py"))
+        old.manage("migrate", "codes", codes[-2])
+        log(f"codes.{codes[-1]} unapplied: the database is as the previous version left it")
+
         made = run_backup(old, "backup", "--to", str(backups), "--recipient", public_key)
         assert made.returncode == 0, made.stderr
     finally:
@@ -139,6 +144,8 @@ def test_a_backup_restores_into_an_empty_stack_where_a_clerk_confirms(age_keys, 
         restored = run_backup(new, "restore", str(archive), "--identity", str(private_key))
         assert restored.returncode == 0, restored.stderr
         assert "match the manifest" in restored.stdout
+        assert "applied after the restore (the backup came from an older version)" in restored.stdout
+        assert new.sql(f"SELECT count(*) FROM django_migrations WHERE name = '{codes[-1]}'") == [(1,)]
         assert new.sql("SELECT count(*) FROM accounts_account")[0][0] == accounts
         assert stored_files(new) >= 2
         again = run_backup(new, "restore", str(archive), "--identity", str(private_key))
