@@ -210,7 +210,14 @@ def recipients_from(value: str) -> list[str]:
     return recipients
 
 
-def backup(directory: Path, recipients: Sequence[str], *, keep_daily: int = 0, now: dt.datetime | None = None) -> Path:
+def backup(
+    directory: Path,
+    recipients: Sequence[str],
+    *,
+    keep_daily: int = 0,
+    now: dt.datetime | None = None,
+    work_dir: Path | None = None,
+) -> Path:
     """Write one encrypted backup set into ``directory``; returns its path."""
     started = time.monotonic()
     now = now or dt.datetime.now(dt.UTC)
@@ -230,7 +237,10 @@ def backup(directory: Path, recipients: Sequence[str], *, keep_daily: int = 0, n
         "storages": {},
         "files": [],
     }
-    with tempfile.TemporaryDirectory(prefix="registration-backup-") as spool:
+    if work_dir is not None:
+        work_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # A private folder (0700): the dump holds the database's clear columns until it is encrypted.
+    with tempfile.TemporaryDirectory(prefix="registration-backup-", dir=work_dir) as spool:
         dump = Path(spool) / DUMP
         took = time.monotonic()
         result = subprocess.run(
@@ -260,16 +270,10 @@ def backup(directory: Path, recipients: Sequence[str], *, keep_daily: int = 0, n
                 manifest["database"] = {"file": DUMP, "size": size, "sha256": sha, "pg_dump": version}
                 dump.unlink()  # the spool's space back before the files
                 for alias, storage in stored_storages().items():
-                    took, count, total = time.monotonic(), 0, 0
-                    for name in storage_files(storage):
-                        try:
-                            length, handle = storage.size(name), storage.open(name, "rb")
-                        except FileNotFoundError:
-                            continue  # a wizard upload removed since the listing
-                        with handle:
-                            size, sha = _add(tar, f"storages/{alias}/{name}", handle, length)
-                        manifest["files"].append({"storage": alias, "name": name, "size": size, "sha256": sha})
-                        count, total = count + 1, total + size
+                    took = time.monotonic()
+                    entries = copy_out(tar, alias, storage)
+                    manifest["files"].extend(entries)
+                    count, total = len(entries), sum(entry["size"] for entry in entries)
                     manifest["storages"][alias] = {"backend": type(storage).__name__, "files": count, "bytes": total}
                     say(f"storage {alias} ({type(storage).__name__}): {count} files, {human(total)} in {_since(took)}")
                 body = json.dumps(manifest, indent=1, sort_keys=True).encode()
@@ -447,9 +451,13 @@ def unpack(archive: Path, identity: Path | None, folder: Path) -> Unpacked:
                 parts[member.name] = (reader.size, reader.sha256.hexdigest())
     except BackupError:
         decrypt.kill()
+        decrypt.wait()
         raise
     except (tarfile.TarError, OSError, EOFError) as error:
         failure = error
+    # Read to the end (age must not block on a full pipe); after a damaged chunk, age says why and exits 1.
+    while decrypt.stdout.read(CHUNK):
+        pass
     stderr = decrypt.stderr.read().decode(errors="replace")
     if decrypt.wait():
         raise _age_refusal(stderr, identity)
@@ -463,9 +471,12 @@ def unpack(archive: Path, identity: Path | None, folder: Path) -> Unpacked:
         raise BackupError(f"the backup's manifest is unreadable ({error}); nothing was restored") from error
     if manifest.get("kind") != KIND or manifest.get("format") != FORMAT:
         raise BackupError("this file is not a backup set of this site (or of a format this code cannot read)")
-    expected = {DUMP: (manifest["database"]["size"], manifest["database"]["sha256"])}
-    for item in manifest["files"]:
-        expected[f"storages/{item['storage']}/{item['name']}"] = (item["size"], item["sha256"])
+    try:
+        expected = {DUMP: (manifest["database"]["size"], manifest["database"]["sha256"])}
+        for item in manifest["files"]:
+            expected[f"storages/{item['storage']}/{item['name']}"] = (item["size"], item["sha256"])
+    except (KeyError, TypeError) as error:
+        raise BackupError(f"the backup's manifest lacks {error}; nothing was restored") from error
     parts.pop(MANIFEST, None)
     for name, (size, sha) in expected.items():
         if name not in parts:
@@ -488,6 +499,37 @@ def check_migrations(manifest: dict[str, Any]) -> None:
         )
 
 
+def copy_out(tar: tarfile.TarFile, alias: str, storage: Any) -> list[dict[str, Any]]:
+    """Every file of ``storage`` into ``tar`` as stored, streamed; the manifest's entries for them."""
+    entries = []
+    for name in storage_files(storage):
+        try:
+            length, handle = storage.size(name), storage.open(name, "rb")
+        except FileNotFoundError:
+            continue  # a wizard upload removed since the listing
+        with handle:
+            size, sha = _add(tar, f"storages/{alias}/{name}", handle, length)
+        entries.append({"storage": alias, "name": name, "size": size, "sha256": sha})
+    return entries
+
+
+def copy_in(storage: Any, alias: str, entries: Iterable[dict[str, Any]], unpacked: Unpacked) -> tuple[int, int]:
+    """The staged files of ``alias`` written back under their names through the storage API; (count, bytes)."""
+    from django.core.files import File
+
+    count = total = 0
+    for entry in (e for e in entries if e["storage"] == alias):
+        name = entry["name"]
+        if storage.exists(name):
+            storage.delete(name)
+        with unpacked.staged(alias, name).open("rb") as handle:
+            saved = storage.save(name, File(handle, name=name))
+        if saved != name or storage.size(name) != entry["size"]:
+            raise BackupError(f"{alias}: {name} could not be written back as it was (stored as {saved})")
+        count, total = count + 1, total + entry["size"]
+    return count, total
+
+
 # Restore ----------------------------------------------------------------------------------------
 
 
@@ -505,19 +547,17 @@ def empty_database() -> None:
     """Drop every table, view and sequence of the schema (``--force``): a restore replaces the database whole."""
     from django.db import connection
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            DO $$ DECLARE item record; BEGIN
-              FOR item IN SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                          WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') LOOP
-                EXECUTE format('DROP %s IF EXISTS %I CASCADE',
-                  CASE item.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE'
-                                    WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, item.relname);
-              END LOOP;
-            END $$;
-            """
-        )
+    kinds = {"r": "TABLE", "p": "TABLE", "f": "FOREIGN TABLE", "v": "VIEW", "m": "MATERIALIZED VIEW", "S": "SEQUENCE"}
+    # Tables first: their identity sequences go with them; sequences of their own after.
+    for wanted in ("rpf", "vm", "S"):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND c.relkind::text = ANY(%s)",
+                [list(wanted)],
+            )
+            for name, kind in cursor.fetchall():
+                cursor.execute(f"DROP {kinds[kind]} IF EXISTS {connection.ops.quote_name(name)} CASCADE")
 
 
 def restore(
@@ -575,19 +615,9 @@ def restore(
         if result.returncode:
             raise BackupError(f"pg_restore failed and its transaction was rolled back: {result.stderr.strip()}")
         say(f"database: restored {len(database_tables())} tables in {time.monotonic() - took:.1f} s")
-        from django.core.files import File
-
         for alias, storage in storages.items():
-            took, count, total = time.monotonic(), 0, 0
-            for item in (f for f in manifest["files"] if f["storage"] == alias):
-                name = item["name"]
-                if storage.exists(name):
-                    storage.delete(name)
-                with unpacked.staged(alias, name).open("rb") as handle:
-                    saved = storage.save(name, File(handle, name=name))
-                if saved != name or storage.size(name) != item["size"]:
-                    raise BackupError(f"{alias}: {name} could not be written back as it was (stored as {saved})")
-                count, total = count + 1, total + item["size"]
+            took = time.monotonic()
+            count, total = copy_in(storage, alias, manifest["files"], unpacked)
             say(f"storage {alias} ({type(storage).__name__}): {count} files, {human(total)} in {_since(took)}")
         from django.core.management import call_command
 
@@ -645,6 +675,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=int(os.environ.get("BACKUP_KEEP_DAILY") or 0),
         help="then keep only the newest set of each of the last N days (BACKUP_KEEP_DAILY; 0: keep all)",
     )
+    make.add_argument("--work-dir", default=os.environ.get("BACKUP_WORK_DIR"), help="where to spool the dump")
     for name, text in (
         ("restore", "restore a backup set into an empty database and storages"),
         ("verify", "check a backup set (decryption, checksums, manifest) without restoring"),
@@ -660,7 +691,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         setup_django()
         if args.command == "backup":
             recipients = recipients_from(" ".join(args.recipient or [os.environ.get("BACKUP_AGE_RECIPIENTS", "")]))
-            backup(Path(args.to), recipients, keep_daily=args.keep_daily)
+            backup(Path(args.to), recipients, keep_daily=args.keep_daily, work_dir=_path(args.work_dir))
         elif not args.archive:
             raise BackupError("name the backup set: make restore BACKUP=…/registration-….tar.age IDENTITY=…")
         elif args.command == "restore":

@@ -121,6 +121,8 @@ def test_a_true_set_unpacks_and_every_part_is_checked(keys, tmp_path):
     unpacked = backup.unpack(tmp_path / "set.tar.age", private, staging)
     assert unpacked.dump.read_bytes() == b"PGDMP dump"
     assert unpacked.staged("scans", "2026/a.png").read_bytes() == b"\x80sealed scan"
+    assert backup.verify(tmp_path / "set.tar.age", private, work_dir=tmp_path)["files"][0]["name"] == "2026/a.png"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["key.txt", "set.tar.age", "staging"]  # cleaned up
 
 
 @needs_age
@@ -176,3 +178,56 @@ def test_a_backup_from_a_newer_version_is_refused(db):
     backup.check_migrations({"migrations": ["accounts.0001_initial", "codes.0001_initial"]})
     with pytest.raises(backup.BackupError, match=r"newer version.*accounts\.9999_future"):
         backup.check_migrations({"migrations": ["accounts.0001_initial", "accounts.9999_future"]})
+
+
+def test_files_of_an_s3_bucket_are_copied_out_and_back_as_stored(tmp_path):
+    """Through the storage API, an S3 bucket's objects (nested names) go into the set and back byte for byte."""
+    boto3 = pytest.importorskip("boto3")
+    moto = pytest.importorskip("moto")
+    from django.core.files.base import ContentFile
+    from storages.backends.s3 import S3Storage
+
+    from registration.core.storage import seal
+
+    with moto.mock_aws():
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="scans-bucket")
+        options = {"bucket_name": "scans-bucket", "region_name": "us-east-1", "file_overwrite": False}
+        source = S3Storage(location="scans", **options)
+        stored = {"2026/12/03/a.png": seal(b"scan a"), "changes/2026/12/b.pdf": seal(b"scan b" * 1000)}
+        for name, raw in stored.items():
+            source.save(name, ContentFile(raw))
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w|", format=tarfile.PAX_FORMAT) as tar:
+            entries = backup.copy_out(tar, "scans", source)
+        assert sorted(entry["name"] for entry in entries) == sorted(stored)
+        assert all(entry["sha256"] == hashlib.sha256(stored[entry["name"]]).hexdigest() for entry in entries)
+
+        buffer.seek(0)
+        unpacked = backup.Unpacked(tmp_path, {})
+        with tarfile.open(fileobj=buffer, mode="r|") as tar:
+            for member in tar:
+                target = tmp_path / member.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(tar.extractfile(member).read())
+        target = S3Storage(location="restored", **options)
+        assert backup.copy_in(target, "scans", entries, unpacked) == (2, sum(len(raw) for raw in stored.values()))
+        for name, raw in stored.items():
+            with target.open(name, "rb") as handle:
+                assert handle.read() == raw  # the ciphertext as it was, not decrypted
+        # Written again over the same names (a --force restore): the same names, no "_abc123" copies.
+        assert backup.copy_in(target, "scans", entries, unpacked)[0] == 2
+        assert sorted(backup.storage_files(target)) == sorted(stored)
+
+
+@needs_age
+def test_a_truncated_set_or_one_that_is_not_a_tar_is_refused(keys, tmp_path):
+    """A set cut short (no .sha256 beside it) fails age's authentication; encrypted noise is no set."""
+    public, private = keys
+    archive = tmp_path / "set.tar.age"
+    make_set(archive, public, {**MEMBERS, "storages/scans/big.png": bytes(300_000)})
+    archive.write_bytes(archive.read_bytes()[:200_000])
+    with pytest.raises(backup.BackupError, match="damaged or was changed"):
+        backup.unpack(archive, private, tmp_path)
+    subprocess.run(["age", "-e", "-r", public, "-o", str(archive)], input=b"not a tar" * 10_000, check=True)
+    with pytest.raises(backup.BackupError, match="not a readable set"):
+        backup.unpack(archive, private, tmp_path)

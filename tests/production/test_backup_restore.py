@@ -150,6 +150,9 @@ def test_a_backup_restores_into_an_empty_stack_where_a_clerk_confirms(age_keys, 
         assert stored_files(new) >= 2
         again = run_backup(new, "restore", str(archive), "--identity", str(private_key))
         assert again.returncode == 2 and "not empty" in again.stderr  # a second restore needs --force
+        forced = run_backup(new, "restore", str(archive), "--identity", str(private_key), "--force")
+        assert forced.returncode == 0 and "--force: dropped the" in forced.stdout, forced.stderr
+        assert new.sql("SELECT count(*) FROM accounts_account")[0][0] == accounts
         log(f"restored: {tables(new)} tables, {accounts} accounts, {stored_files(new)} stored files")
 
         new.manage("collectstatic", "--noinput")
