@@ -190,7 +190,7 @@ def _add(tar: tarfile.TarFile, name: str, stream: IO[bytes], size: int) -> tuple
     info = tarfile.TarInfo(name)
     info.size, info.mode, info.mtime = size, 0o600, int(time.time())
     reader = HashingReader(stream)
-    tar.addfile(info, reader)  # type: ignore[arg-type]  # tarfile reads exactly `size` bytes in chunks
+    tar.addfile(info, reader)  # tarfile reads exactly `size` bytes in chunks
     return reader.size, reader.sha256.hexdigest()
 
 

@@ -173,7 +173,7 @@ def test_the_sha256_file_and_the_key_are_checked_first(keys, tmp_path):
         backup.unpack(archive, tmp_path / "not-a-key.txt", tmp_path)
 
 
-def test_a_backup_from_a_newer_version_is_refused(db):
+def test_a_backup_from_a_newer_version_is_refused():
     """Migrations this code does not know mean newer code made the set: refused before anything is written."""
     backup.check_migrations({"migrations": ["accounts.0001_initial", "codes.0001_initial"]})
     with pytest.raises(backup.BackupError, match=r"newer version.*accounts\.9999_future"):
