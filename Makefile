@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format bench messages migrations-check clean serve-prod proofs load
+.PHONY: install run test lint format bench messages migrations-check clean serve-prod proofs load backup restore
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,15 @@ LOAD_CLIENTS ?= 20
 LOAD_THINK ?= 1
 load: install
 	$(PY) -m scripts.load --seconds $(LOAD_SECONDS) --clients $(LOAD_CLIENTS) --think $(LOAD_THINK)
+
+# Backups (scripts/backup.py): the database (pg_dump) and the scans storages in one set, encrypted with age for
+# BACKUP_AGE_RECIPIENTS (the public key; the private key stays offline), written to BACKUP_DIR.
+backup: install
+	$(PY) -m scripts.backup backup
+
+# make restore BACKUP=var/backups/registration-….tar.age IDENTITY=/media/offline/backup-key.txt [FORCE=1]
+restore: install
+	$(PY) -m scripts.backup restore "$(BACKUP)" $(if $(IDENTITY),--identity "$(IDENTITY)") $(if $(FORCE),--force)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -321,7 +321,8 @@ class Stack:
         if server in self.servers:
             self.servers.remove(server)
 
-    def start(self, app_servers: int = 2) -> Stack:
+    def start_services(self) -> Stack:
+        """PostgreSQL (an empty database), Redis, S3 if asked, and the stand-ins: no schema, no app server yet."""
         self.start_postgres()
         self.start_redis()
         if self.s3_port is not None:
@@ -329,6 +330,10 @@ class Stack:
         self.sms = SmsGateway(echo=self.echo)
         self.mail = MailServer(echo=self.echo)
         self.registries = RegistrySimulator(token="loopback", signing_key=self.secret_key[:32])  # noqa: S106
+        return self
+
+    def start(self, app_servers: int = 2) -> Stack:
+        self.start_services()
         self.manage("migrate", "--noinput")
         self.manage("collectstatic", "--noinput")
         self.start_worker()
