@@ -25,6 +25,8 @@ anyone else            none (staff without a role included)
 Support threads: the owner and the support roles see them; only support roles answer, and only
 support operators (``answer_support``) download attachments. Letters: post operators. The
 application's page in the workspace: service-centre clerks. Video slots: their own operator.
+Issued documents: the PDF to its owner only; the workspace's list (never the content) to
+``view_issued_documents``, revoking to ``revoke_document`` as well.
 """
 
 from __future__ import annotations
