@@ -7,6 +7,7 @@ import json
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -37,6 +38,8 @@ def issue(
 ) -> IssuedDocument:
     """Create the document; ``content`` is what its PDF says (JSON-serialisable)."""
     kind = DocumentKind(kind)
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"Documents are issued in the site's languages, not {language!r}.")
     document = IssuedDocument.objects.create(
         account=account,
         kind=kind,
@@ -62,7 +65,7 @@ class AlreadyRevoked(Exception):
     """The document was revoked before: revoking it again changes nothing."""
 
 
-def revoke(document: IssuedDocument, *, by: Account, reason: str) -> IssuedDocument:
+def revoke(document: IssuedDocument, *, by: Account, reason: str, request: HttpRequest | None = None) -> IssuedDocument:
     """Revoke the document from now on, recording who did it and why in the audit log."""
     reason = reason.strip()
     if not reason:
@@ -78,6 +81,7 @@ def revoke(document: IssuedDocument, *, by: Account, reason: str) -> IssuedDocum
             account=locked.account,
             actor=by,
             reason=reason,
+            request=request,
             data={"document": locked.pk, "kind": locked.kind},
         )
     document.revoked_at = locked.revoked_at

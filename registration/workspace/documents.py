@@ -101,7 +101,7 @@ class IssuedDocumentAdmin(PostedSearch, IndexedList, ReadOnly, SecretLookupsRefu
         form = RevokeDocumentForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                issuing.revoke(document, by=signed_in(request), reason=form.cleaned_data["reason"])
+                issuing.revoke(document, by=signed_in(request), reason=form.cleaned_data["reason"], request=request)
             except issuing.AlreadyRevoked:
                 messages.warning(request, gettext("This document is already revoked."))
             else:

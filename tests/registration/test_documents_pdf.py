@@ -9,13 +9,14 @@ import cv2
 import numpy
 import pypdf
 import pytest
+from django.core import checks
 from django.core.management import call_command
 
 from registration.documents import issuing
 from registration.documents.fonts import check_fonts, split_by_script
 from registration.documents.pdf import render_pdf
 from registration.documents.rendering import first_page_image
-from tests.registration.documents_fixtures import PERMIT_CONTENT, STAY_CONTENT, issue_document  # noqa: F401
+from tests.registration.documents_fixtures import FROM, PERMIT_CONTENT, STAY_CONTENT, UNTIL, issue_document  # noqa: F401
 
 CHECK_URL = "https://portal.example.org/check/abcdef/"
 BASE_14 = {
@@ -149,7 +150,7 @@ def test_the_check_url_outside_a_request_uses_the_public_url(issue_document, set
 
 def test_a_missing_font_fails_the_system_check_clearly(settings, tmp_path):
     settings.REGISTRATION_PDF_CJK_FONT = str(tmp_path / "none.ttc")
-    errors = check_fonts()
+    errors = [error for error in checks.run_checks() if error.id.startswith("documents.")]  # as manage.py check
     assert [error.id for error in errors] == ["documents.E001"]
     assert "REGISTRATION_PDF_CJK_FONT" in errors[0].msg and "fonts-wqy-microhei" in errors[0].hint
 
@@ -182,3 +183,17 @@ def test_the_command_refuses_an_unknown_number(tmp_path):
 
     with pytest.raises(CommandError):
         call_command("render_document_png", str(tmp_path / "x.png"), number="RS-2026-9999999")
+
+
+def test_markup_in_a_value_is_printed_as_text(issue_document):  # noqa: F811
+    """A value with reportlab's markup characters is printed as typed, not interpreted."""
+    host = 'ООО "А & Б" <font name="Helvetica">x</font>'
+    text = text_of(pdf_of(issue_document, content={**STAY_CONTENT, "host": host}))
+    assert host in text
+
+
+def test_a_document_is_issued_only_in_the_sites_languages(make_account):
+    with pytest.raises(ValueError):
+        issuing.issue(
+            make_account(), "stay_notice", valid_from=FROM, valid_until=UNTIL, content=STAY_CONTENT, language="de"
+        )
