@@ -25,6 +25,8 @@ anyone else            none (staff without a role included)
 Support threads: the owner and the support roles see them; only support roles answer, and only
 support operators (``answer_support``) download attachments. Letters: post operators. The
 application's page in the workspace: service-centre clerks. Video slots: their own operator.
+Issued documents: the PDF to its owner only; the workspace's list (never the content) to
+``view_issued_documents``, revoking to ``revoke_document`` as well.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from registration.accounts.models import Account, AccountStatus, Document
+from registration.documents.models import IssuedDocument
 from registration.identity import conf
 from registration.identity.models import (
     OPEN_STATES,
@@ -82,6 +85,9 @@ PERMISSIONS: dict[str, str] = {
     "add_support_note": "support.add_support_note",
     "view_caller_alerts": "support.view_callerverificationalert",
     "deal_with_caller_alerts": "support.change_callerverificationalert",
+    # Issued documents (notices of registration, decisions): the list, and revoking one.
+    "view_issued_documents": "documents.view_issueddocument",
+    "revoke_document": "documents.revoke_document",
 }
 
 #: How long before a booked call the video operator may open the person's scans.
@@ -286,3 +292,22 @@ def application_actions(user: Any, applicant: Any) -> dict[str, bool]:
 def can_review_change(user: Any, change: ProfileChangeRequest) -> bool:
     """Accepting or rejecting a change of identity data: clerks, while it waits."""
     return may(user, "view_queue") and may(user, "review_change") and change.state == ChangeState.PENDING
+
+
+# --- issued documents ---------------------------------------------------------------------------
+
+
+def can_download_document(user: Any, document: IssuedDocument) -> bool:
+    """An issued document's PDF: its owner only (clerks see the list, never the content)."""
+    return is_owner(user, document.account_id)
+
+
+def can_view_issued_documents(user: Any) -> bool:
+    """The clerks' list of issued documents (number, kind, validity; never the content)."""
+    return is_superuser(user) or may(user, "view_issued_documents")
+
+
+def can_revoke_document(user: Any, document: IssuedDocument) -> bool:
+    """Revoking a document: superusers and the role that may, while it is not revoked yet."""
+    allowed = is_superuser(user) or (may(user, "view_issued_documents") and may(user, "revoke_document"))
+    return allowed and document.revoked_at is None

@@ -1,9 +1,11 @@
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from registration.cabinet import documents as documents_views
 from registration.cabinet import identity as identity_views
 from registration.cabinet import scans, views
 from registration.cabinet.centres import centre_search
+from registration.documents import views as document_check
 from registration.onboarding import captcha
 from registration.onboarding import views as wizard
 from registration.onboarding.inn_check import check_inn
@@ -46,6 +48,10 @@ urlpatterns = [
     path("account/support/new/", views.support_new, name="support_new"),
     path("account/support/<str:number>/", views.support_detail, name="support_detail"),
     path("healthz", views.healthz, name="healthz"),
+    # Documents issued as the results of services: the person's PDFs, and the public check page (QR code).
+    path("account/documents/", documents_views.document_list, name="issued_documents"),
+    path("account/documents/<int:pk>/pdf", documents_views.document_pdf, name="issued_document_pdf"),
+    path("check/<str:token>/", document_check.check, name="document_check"),
     # Identity confirmation (registration/identity/) and private scans.
     path("account/identity/", identity_views.methods, name="identity_methods"),
     path("account/identity/service-centre/receipt/", identity_views.receipt, name="identity_receipt"),

@@ -40,12 +40,15 @@ ALLOWED: dict[str, set[str]] = {
     "support": BASE | {"profile"},
     # A submitted application is checked with the registries; the INN "Check" asks the tax service.
     "onboarding": BASE | {"registries"},
-    "access": BASE | {"identity", "profile", "support"},
-    "cabinet": BASE | FEATURES | {"access"},
-    "workspace": BASE | FEATURES | {"access"},
+    # The access policy also answers for issued documents (the owner's PDF, the clerks' list and revoking).
+    "access": BASE | {"identity", "profile", "support", "documents"},
+    # The cabinet lists the person's issued documents; the workspace lists them and revokes one.
+    "cabinet": BASE | FEATURES | {"access", "documents"},
+    "workspace": BASE | FEATURES | {"access", "documents"},
     "demo": BASE | FEATURES,
     # The site's URL list joins the apps' pages.
-    "urls": {"cabinet", "onboarding", "access"},
+    # The public check page of issued documents is the documents app's own view.
+    "urls": {"cabinet", "onboarding", "access", "documents"},
 }
 APPS = sorted(path.name for path in SITE.iterdir() if (path / "apps.py").exists())
 

@@ -58,6 +58,15 @@ SETTINGS: tuple[Setting, ...] = (
         "registration.payments.backends.HttpProviderBackend",
         "class that talks to the payment provider",
     ),
+    # Issued documents (registration/documents/)
+    Setting("PDF_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "the documents' PDF font (Latin, Cyrillic)"),
+    Setting("PDF_FONT_BOLD", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "its bold face"),
+    Setting("PDF_CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "the documents' PDF font for Chinese"),
+    Setting(
+        "PUBLIC_URL",
+        "http://localhost:8000",
+        "the site's address in links made outside a request (a document's QR code made by a command)",
+    ),
     # Personal data at rest
     Setting("ENCRYPTION_KEYS", [], "Fernet keys for personal data at rest, newest first (derived when empty)"),
     Setting("LOOKUP_KEY", "", "key of the keyed hashes that find duplicates (derived when empty)"),

@@ -57,6 +57,8 @@ DEFAULT_LIMITS: dict[str, str] = {
     # The support line: caller checks per operator, and codes sent to one account's phone.
     "caller_check_operator": "30/1h",
     "caller_code_account": "3/1h",
+    # The public check page of issued documents (opened from a QR code), per client address.
+    "document_check_ip": "60/10m",
 }
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +8,8 @@ class DocumentsConfig(AppConfig):
     name = "registration.documents"
     label = "documents"
     verbose_name = _("Issued documents")
+
+    def ready(self) -> None:
+        from registration.documents.fonts import check_fonts
+
+        checks.register(check_fonts, checks.Tags.compatibility)

@@ -41,7 +41,10 @@ class IssuedDocument(models.Model):
     class Meta:
         verbose_name = _("issued document")
         verbose_name_plural = _("issued documents")
-        ordering = ["-issued_at"]
+        ordering = ["-issued_at", "-pk"]
+        # The workspace's list pages by (issued_at, id), read backwards from this index.
+        indexes = [models.Index(fields=["issued_at", "id"], name="document_issued_at_idx")]
+        permissions = [("revoke_document", _("Can revoke an issued document"))]
 
     def __str__(self) -> str:
         return self.number
