@@ -37,12 +37,14 @@ ALLOWED: dict[str, set[str]] = {
     "support": BASE | {"profile"},
     # A submitted application is checked with the registries; the INN "Check" asks the tax service.
     "onboarding": BASE | {"registries"},
+    # The personal-data lifecycle: retention purges the wizard's drafts and the support threads.
+    "privacy": BASE | {"onboarding", "support"},
     "access": BASE | {"identity", "profile", "support"},
-    "cabinet": BASE | FEATURES | {"access"},
+    "cabinet": BASE | FEATURES | {"access", "privacy"},
     "workspace": BASE | FEATURES | {"access"},
     "demo": BASE | FEATURES,
     # The site's URL list joins the apps' pages.
-    "urls": {"cabinet", "onboarding", "access"},
+    "urls": {"cabinet", "onboarding", "access", "privacy"},
 }
 APPS = sorted(path.name for path in SITE.iterdir() if (path / "apps.py").exists())
 

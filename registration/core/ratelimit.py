@@ -57,6 +57,9 @@ DEFAULT_LIMITS: dict[str, str] = {
     # The support line: caller checks per operator, and codes sent to one account's phone.
     "caller_check_operator": "30/1h",
     "caller_code_account": "3/1h",
+    # The person's own data: archives downloaded, and tries at closing the account (each password try counts).
+    "privacy_export": "5/1d",
+    "account_close": "10/1h",
 }
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
