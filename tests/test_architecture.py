@@ -37,8 +37,9 @@ ALLOWED: dict[str, set[str]] = {
     "support": BASE | {"profile"},
     # A submitted application is checked with the registries; the INN "Check" asks the tax service.
     "onboarding": BASE | {"registries"},
-    # The personal-data lifecycle: retention purges the wizard's drafts and the support threads.
-    "privacy": BASE | {"onboarding", "support"},
+    # The personal-data lifecycle: closing stops the identity work; retention purges the wizard's drafts and
+    # the support threads.
+    "privacy": BASE | {"identity", "onboarding", "support"},
     "access": BASE | {"identity", "profile", "support"},
     "cabinet": BASE | FEATURES | {"access", "privacy"},
     "workspace": BASE | FEATURES | {"access"},

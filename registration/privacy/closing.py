@@ -10,8 +10,18 @@ from django.utils import timezone
 
 from registration.accounts import status
 from registration.accounts.models import Account
+from registration.codes.models import OneTimeCode
 from registration.core import mail
 from registration.core.conf import app_settings
+from registration.identity import queue_columns
+from registration.identity.models import (
+    OPEN_STATES,
+    ConfirmationState,
+    IdentityConfirmation,
+    LetterState,
+    PostLetter,
+    VideoSlot,
+)
 from registration.privacy.models import Closure, ClosureReason
 
 PERSON_REASON = "closed by the person"
@@ -32,9 +42,23 @@ def close_account(account: Account, *, request: HttpRequest | None = None) -> Cl
             erase_after=now + timedelta(days=app_settings.CLOSED_ACCOUNT_HOLD_DAYS),
         )
         status.close(account, by=account, reason=PERSON_REASON, request=request, data={"rule": "person"})
+        stop_work_on(account)
         transaction.on_commit(
             lambda: mail.send_to_account(
                 account, "privacy_account_closed", {"erase_after": closure.erase_after}, to=address
             )
         )
     return closure
+
+
+def stop_work_on(account: Account) -> None:
+    """Nothing more is done for a closed account: its open identity confirmation is cancelled (off the clerks'
+    desks), its letters are not printed, its booked video calls are freed and its live codes revoked."""
+    now = timezone.now()
+    IdentityConfirmation.objects.filter(account=account, state__in=OPEN_STATES).update(
+        state=ConfirmationState.CANCELLED, completed_at=now, updated_at=now
+    )
+    queue_columns.refresh(account.pk)
+    PostLetter.objects.filter(account=account, state=LetterState.PENDING).update(state=LetterState.CANCELLED)
+    VideoSlot.objects.filter(booked_for__account=account, starts_at__gt=now).update(booked_for=None, booked_at=None)
+    OneTimeCode.objects.filter(account=account).live().update(revoked_at=now)

@@ -26,7 +26,7 @@ from registration.accounts import audit, status
 from registration.accounts.models import Account, AccountStatus
 from registration.core.conf import app_settings
 from registration.onboarding.purge import purge_abandoned
-from registration.privacy import erasure
+from registration.privacy import closing, erasure
 from registration.privacy.models import Closure, ClosureReason
 from registration.support.models import SupportRequest, SupportStatus
 
@@ -98,6 +98,7 @@ def close_unconfirmed(account: Account, now: datetime) -> dict[str, int]:
     """Close a never-confirmed application past its time and erase its data at once (no hold: no one asked)."""
     with transaction.atomic():
         status.close(account, by=None, reason=UNCONFIRMED, data={"rule": UNCONFIRMED})
+        closing.stop_work_on(account)
         Closure.objects.create(account=account, reason=ClosureReason.UNCONFIRMED, closed_at=now, erase_after=now)
         return erasure.erase(account, rule=UNCONFIRMED)
 

@@ -283,3 +283,34 @@ def test_the_overview_lists_the_consents_with_links_to_their_versions(client, ma
     html = client.get(reverse("registration:privacy_overview")).content.decode()
     assert reverse("registration:terms_version", args=["2026-12-01"]) in html
     assert reverse("registration:privacy_download") in html and reverse("registration:account_close") in html
+
+
+def test_closing_takes_the_account_off_the_clerks_desks(make_person, clerk):
+    """The open confirmation is cancelled, a letter waiting to be printed is not printed, a booked video call is
+    freed, live codes are revoked."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from registration.identity.models import IdentityConfirmation, LetterState, PostLetter, VideoSlot
+    from registration.privacy import closing
+
+    person = make_person()
+    account = person.account
+    confirmation = IdentityConfirmation.objects.get(account=account)
+    letter = PostLetter.objects.create(
+        confirmation=confirmation, account=account, postcode="125009", address="Moscow, Tverskaya 1"
+    )
+    slot = VideoSlot.objects.create(
+        operator=clerk, starts_at=timezone.now() + timedelta(days=1), booked_for=confirmation, booked_at=timezone.now()
+    )
+    closing.close_account(account)
+    slot.refresh_from_db()
+    assert slot.booked_for is None and slot.booked_at is None
+    confirmation.refresh_from_db()
+    letter.refresh_from_db()
+    assert confirmation.state == "cancelled" and letter.state == LetterState.CANCELLED
+    assert not account.one_time_codes.live().exists()
+    applicant = account.applicant
+    applicant.refresh_from_db()
+    assert applicant.queue_status == AccountStatus.CLOSED
