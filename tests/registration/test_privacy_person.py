@@ -72,7 +72,7 @@ def test_the_consent_box_links_the_terms_and_the_privacy_notice(wizard):
 @pytest.mark.parametrize(
     ("language", "title", "words"),
     [
-        ("ru", "Уведомление о конфиденциальности", ["Как долго", "365", "1095", "30 дней", "Файлы cookie"]),
+        ("ru", "Политика обработки персональных данных", ["Как долго", "365", "1095", "30 дней", "Файлы cookie"]),
         ("en", "Privacy notice", ["For how long", "365 days", "1095 days", "30 days", "Roskomnadzor", "Cookies"]),
     ],
 )
@@ -314,3 +314,18 @@ def test_closing_takes_the_account_off_the_clerks_desks(make_person, clerk):
     applicant = account.applicant
     applicant.refresh_from_db()
     assert applicant.queue_status == AccountStatus.CLOSED
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_the_data_pages_say_each_heading_once(client, settings, make_person, language):
+    """No link or label repeats a heading of its page (a screen reader would hear it twice)."""
+    from tests.registration.test_repeated_headings import repeated_headings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(make_person().account)
+    for name in ("privacy_overview", "privacy_download", "account_close"):
+        page = client.get(reverse(f"registration:{name}"))
+        assert page.status_code == 200
+        assert repeated_headings(page.content.decode()) == [], name
+    for name in ("terms", "privacy"):
+        assert repeated_headings(client.get(reverse(f"registration:{name}")).content.decode()) == [], name
