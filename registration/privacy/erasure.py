@@ -137,10 +137,11 @@ def erase(account: Account, *, rule: str, by: Account | None = None) -> dict[str
         audit.record("privacy.erased", account=account, reason=rule, data={"rule": rule, "deleted": counts}, actor=by)
         # The files go once the rows are gone for good: a rolled-back erasure leaves every scan in place.
         files = [(storage, name) for storage, name, _row, _field in found.files]
-        transaction.on_commit(lambda: _delete_files(files))
+        transaction.on_commit(lambda: delete_files(files))
     return counts
 
 
-def _delete_files(files: list[tuple[Storage, str]]) -> None:
+def delete_files(files: list[tuple[Storage, str]]) -> None:
+    """Delete stored files (after the rows that named them are gone); one already missing is no error."""
     for storage, name in files:
         storage.delete(name)

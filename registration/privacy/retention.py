@@ -90,7 +90,7 @@ def _delete_thread(thread: SupportRequest) -> dict[str, int]:
         )
         thread.delete()
         names = [(stored.storage, stored.name) for stored in files]
-        transaction.on_commit(lambda: erasure._delete_files(names))
+        transaction.on_commit(lambda: erasure.delete_files(names))
     return counts
 
 
