@@ -1,14 +1,15 @@
 from django.urls import include, path
-from django.views.generic import TemplateView
 
 from registration.cabinet import documents as documents_views
 from registration.cabinet import identity as identity_views
+from registration.cabinet import privacy as privacy_views
 from registration.cabinet import scans, views
 from registration.cabinet.centres import centre_search
 from registration.documents import views as document_check
 from registration.onboarding import captcha
 from registration.onboarding import views as wizard
 from registration.onboarding.inn_check import check_inn
+from registration.privacy import views as documents
 
 app_name = "registration"
 
@@ -19,7 +20,10 @@ urlpatterns = [
     path("register/for-russian-citizens/", wizard.russian_citizens, name="wizard_russian"),
     path("register/captcha/<str:key>/audio/", captcha.audio, name="captcha_audio"),
     path("register/check-inn/", check_inn, name="check_inn"),
-    path("terms/", TemplateView.as_view(template_name="onboarding/terms.html"), name="terms"),
+    path("terms/", documents.document, {"kind": "terms"}, name="terms"),
+    path("terms/<str:version>/", documents.document, {"kind": "terms"}, name="terms_version"),
+    path("privacy/", documents.document, {"kind": "notice"}, name="privacy"),
+    path("privacy/<str:version>/", documents.document, {"kind": "notice"}, name="privacy_version"),
     path("register/complete/", wizard.complete, name="wizard_complete"),
     path("register/confirm-email/<str:token>/", wizard.email_link, name="contact_email_link"),
     path("register/saved/", wizard.saved_page, name="wizard_saved"),
@@ -42,6 +46,10 @@ urlpatterns = [
     path("account/", views.cabinet, name="cabinet"),
     path("help/", views.help_page, name="help"),
     path("account/security/", views.security, name="security"),
+    path("account/data/", privacy_views.overview, name="privacy_overview"),
+    path("account/data/download/", privacy_views.download, name="privacy_download"),
+    path("account/data/close/", privacy_views.close, name="account_close"),
+    path("account/closed/", privacy_views.closed, name="account_closed"),
     path("account/language/", views.language, name="language"),
     path("account/profile/", include("registration.cabinet.profile.urls")),
     path("account/support/", views.support_list, name="support_list"),

@@ -40,15 +40,17 @@ ALLOWED: dict[str, set[str]] = {
     "support": BASE | {"profile"},
     # A submitted application is checked with the registries; the INN "Check" asks the tax service.
     "onboarding": BASE | {"registries"},
+    # The personal-data lifecycle: closing stops the identity work; retention purges the wizard's drafts and
+    # the support threads.
+    "privacy": BASE | {"identity", "onboarding", "support"},
     # The access policy also answers for issued documents (the owner's PDF, the clerks' list and revoking).
     "access": BASE | {"identity", "profile", "support", "documents"},
     # The cabinet lists the person's issued documents; the workspace lists them and revokes one.
-    "cabinet": BASE | FEATURES | {"access", "documents"},
+    "cabinet": BASE | FEATURES | {"access", "documents", "privacy"},
     "workspace": BASE | FEATURES | {"access", "documents"},
     "demo": BASE | FEATURES,
-    # The site's URL list joins the apps' pages.
-    # The public check page of issued documents is the documents app's own view.
-    "urls": {"cabinet", "onboarding", "access", "documents"},
+    # The site's URL list joins the apps' pages; the public check page of issued documents is the documents app's.
+    "urls": {"cabinet", "onboarding", "access", "documents", "privacy"},
 }
 APPS = sorted(path.name for path in SITE.iterdir() if (path / "apps.py").exists())
 

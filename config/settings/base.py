@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "registration.profile",
     "registration.support",
     "registration.onboarding",
+    "registration.privacy",
     "registration.cabinet",
     "registration.workspace",
     "registration.demo",

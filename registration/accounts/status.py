@@ -2,13 +2,16 @@
 
 pending → active (identity confirmed); any → blocked → back to the status it had; active → pending
 (identity data changed and must be reviewed again) → active (the change accepted, or rejected: the
-account keeps its confirmed data). Each change locks the account row, checks the
+account keeps its confirmed data); any → closed (the person withdrew their consent, or the retention
+rules ended a never-confirmed application), never back: a closed account gives up its e-mail and phone
+at once, so that they can register again. Each change locks the account row, checks the
 transition, writes the new status and appends an audit event naming who, when and why, all in one
 transaction.
 """
 
 from __future__ import annotations
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -17,15 +20,29 @@ from django.utils.translation import gettext_lazy as _
 from registration.accounts import audit
 from registration.accounts.models import Account, AccountStatus, Applicant, AuditEvent
 
-audit.register_actions({"status.restored_after_review": _("Review ended without a change, account active again")})
+audit.register_actions(
+    {
+        "status.restored_after_review": _("Review ended without a change, account active again"),
+        "status.closed": _("Account closed"),
+    }
+)
 
-PENDING, ACTIVE, BLOCKED = AccountStatus.PENDING, AccountStatus.ACTIVE, AccountStatus.BLOCKED
+PENDING, ACTIVE, BLOCKED, CLOSED = (
+    AccountStatus.PENDING,
+    AccountStatus.ACTIVE,
+    AccountStatus.BLOCKED,
+    AccountStatus.CLOSED,
+)
 
 ALLOWED: dict[str, frozenset[str]] = {
-    PENDING: frozenset({ACTIVE, BLOCKED}),
-    ACTIVE: frozenset({BLOCKED, PENDING}),
-    BLOCKED: frozenset({ACTIVE, PENDING}),
+    PENDING: frozenset({ACTIVE, BLOCKED, CLOSED}),
+    ACTIVE: frozenset({BLOCKED, PENDING, CLOSED}),
+    BLOCKED: frozenset({ACTIVE, PENDING, CLOSED}),
+    CLOSED: frozenset(),
 }
+
+#: The e-mail a closed account keeps in place of its own (``.invalid`` is reserved: it never reaches anyone).
+CLOSED_EMAIL = "closed-{pk}@closed.invalid"
 
 
 class TransitionNotAllowed(Exception):
@@ -180,3 +197,32 @@ def restore_after_review(
         request=request,
         allowed_from=frozenset({PENDING}),
     )
+
+
+def close(
+    account: Account, *, by: Account | None, reason: str, request: HttpRequest | None = None, data: dict | None = None
+) -> AuditEvent:
+    """Close an account for good: no log-in from now on, and its e-mail and phone free for a new registration.
+
+    The e-mail and phone are unique in the database, so the closed account gives them up in the same
+    transaction (a placeholder address, no phone); the password becomes unusable, which also ends every
+    session (Django checks the password's hash on each request). The person's data stays, unchanged,
+    until the erasure after the legal hold (``registration.privacy``).
+    """
+    if not reason.strip():
+        raise ReasonRequired("Closing an account needs a reason.")
+    with transaction.atomic():
+        event = _transition(
+            account,
+            CLOSED,
+            action="status.closed",
+            by=by,
+            reason=reason.strip(),
+            request=request,
+            data=data,
+            allowed_from=frozenset({PENDING, ACTIVE, BLOCKED}),
+        )
+        placeholder, password = CLOSED_EMAIL.format(pk=account.pk), make_password(None)
+        Account.objects.filter(pk=account.pk).update(email=placeholder, phone=None, password=password, is_active=False)
+    account.email, account.phone, account.password, account.is_active = placeholder, None, password, False
+    return event

@@ -62,3 +62,20 @@ class LanguageForm(forms.Form):
         field.choices = [
             (code, translation.get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES
         ]
+
+
+class DataDownloadForm(PasswordCheckMixin):
+    """The current password before the archive of everything held about the person is handed out."""
+
+    use_required_attribute = False
+
+
+class CloseAccountForm(PasswordCheckMixin):
+    """The current password and an explicit confirmation: closing cannot be undone."""
+
+    use_required_attribute = False
+    confirm = forms.BooleanField(
+        label=_("I understand that my account will be closed for good and my data erased"),
+        error_messages={"required": _("Tick the box to confirm that you want to close your account.")},
+    )
+    field_order = ("confirm", "password")

@@ -122,6 +122,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("REGISTRY_BREAKER_SECONDS", 60, 'seconds an open breaker answers "unavailable" without asking'),
     Setting("REGISTRY_RECHECK_SECONDS", 300, "seconds until a question the registry could not answer is asked again"),
     Setting("REGISTRY_RECHECK_MAX_SECONDS", 21600, "the longest wait between re-checks (the wait doubles per round)"),
+    # The personal-data lifecycle (registration/privacy/)
+    Setting(
+        "RETENTION_UNCONFIRMED_DAYS",
+        365,
+        "days a never-confirmed (pending or rejected) application is kept after its last activity, then erased",
+    ),
+    Setting("RETENTION_SUPPORT_THREAD_DAYS", 1095, "days a resolved support thread is kept after its last message"),
+    Setting("CLOSED_ACCOUNT_HOLD_DAYS", 30, "days a closed account's data is kept (the legal hold) before erasure"),
 )
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
 

@@ -59,6 +59,9 @@ DEFAULT_LIMITS: dict[str, str] = {
     "caller_code_account": "3/1h",
     # The public check page of issued documents (opened from a QR code), per client address.
     "document_check_ip": "60/10m",
+    # The person's own data: archives downloaded, and tries at closing the account (each password try counts).
+    "privacy_export": "5/1d",
+    "account_close": "10/1h",
 }
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

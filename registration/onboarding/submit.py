@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 
-from registration.accounts import audit
+from registration.accounts import audit, consent
 from registration.accounts.models import Account, AccountStatus, Applicant, Document
 from registration.core.crypto import compact, lookup_hashes
 from registration.core.files import MovableScan, saved_scans
@@ -191,6 +191,8 @@ def _create(data: ApplicationData, request: HttpRequest | None) -> Applicant:
         audit.record(
             "account.created", account=account, actor=account, request=request, to_status=AccountStatus.PENDING
         )
+        # The last step's consent box is required, so every submission carries the consent it records.
+        consent.record(account, language=data.language, request=request)
         registry_checks.schedule(applicant)
     return applicant
 

@@ -7,6 +7,7 @@ from registration.accounts.models.accounts import (
     StatusChangeOutsideStateMachine,
 )
 from registration.accounts.models.audit import AuditEvent, AuditLogIsAppendOnly
+from registration.accounts.models.consent import Consent
 from registration.accounts.models.people import (
     Applicant,
     Document,
@@ -26,6 +27,7 @@ __all__ = [
     "Applicant",
     "AuditEvent",
     "AuditLogIsAppendOnly",
+    "Consent",
     "Document",
     "DocumentKind",
     "DocumentRole",

@@ -24,6 +24,8 @@ class AccountStatus(models.TextChoices):
     PENDING = "pending", _("Pending confirmation")
     ACTIVE = "active", _("Active")
     BLOCKED = "blocked", _("Blocked")
+    #: Closed by the person (consent withdrawn) or by the retention rules: no log-in, contacts freed.
+    CLOSED = "closed", _("Closed")
 
 
 class StatusChangeOutsideStateMachine(RuntimeError):
@@ -158,6 +160,10 @@ class Account(AbstractBaseUser, PermissionsMixin):
     @property
     def is_blocked(self) -> bool:
         return self.status == AccountStatus.BLOCKED
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == AccountStatus.CLOSED
 
     @property
     def is_confirmed(self) -> bool:

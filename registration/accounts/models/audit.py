@@ -21,6 +21,11 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def delete(self) -> NoReturn:
         raise AuditLogIsAppendOnly("Audit events cannot be deleted.")
 
+    def anonymise(self) -> int:
+        """The one change the log allows: forget the network address and the free-text reason of these
+        events (an erased person's), keeping what happened, when and to which (now anonymous) account."""
+        return super().update(ip_address=None, reason="", anonymised=True)
+
 
 class AuditEvent(models.Model):
     """One action on an account. Holds no personal data beyond references: codes, reasons, IP."""
@@ -50,6 +55,7 @@ class AuditEvent(models.Model):
     reason = models.TextField(_("reason"), blank=True, editable=False)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True, editable=False)
     data = models.JSONField(_("details"), default=dict, blank=True, editable=False)
+    anonymised = models.BooleanField(_("anonymised"), default=False, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -114,9 +114,12 @@ class PasswordForm(StepForm):
         self.fields["password1"].help_text = lazy_password_help()
         # In a new tab, so that the wizard's page (and what is typed on it) stays where it was.
         self.fields["consent"].help_text = format_html(
+            '<a href="{}" target="_blank" rel="noopener noreferrer">{}</a><br>'
             '<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>',
             reverse("registration:terms"),
             _("Read the terms of use and the consent to the processing of personal data (opens in a new tab)"),
+            reverse("registration:privacy"),
+            _("Read the privacy notice (opens in a new tab)"),
         )
         if captcha:
             self.fields["captcha"] = portal_captcha_field(

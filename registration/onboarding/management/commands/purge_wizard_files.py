@@ -14,15 +14,10 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from registration.codes import contact
-from registration.core.storage import walk
-from registration.onboarding import resume
-from registration.onboarding.models import ZoneReading
-from registration.onboarding.storage import DRAFTS_FOLDER
+from registration.onboarding.purge import purge_abandoned
 
 
 class Command(BaseCommand):
@@ -45,31 +40,10 @@ class Command(BaseCommand):
                 )
             )
         cutoff = timezone.now() - timedelta(hours=hours)
-        storage = storages["wizard"]
-        saved_drafts, saved_files = resume.purge(dry_run=options["dry_run"])
-        kept = resume.kept_files()
-        removed = 0
-        for name in walk(storage, DRAFTS_FOLDER):
-            if name in kept:
-                continue
-            try:
-                modified = storage.get_modified_time(name)
-            except (FileNotFoundError, NotImplementedError):
-                continue
-            if modified < cutoff:
-                if not options["dry_run"]:
-                    storage.delete(name)
-                removed += 1
-        stale_codes = contact.stale(cutoff).exclude(subject__in=resume.kept_drafts())
-        codes = stale_codes.count() if options["dry_run"] else stale_codes.delete()[0]
+        purged = purge_abandoned(cutoff, dry_run=options["dry_run"])
         verb = "Would delete" if options["dry_run"] else "Deleted"
-        # The zones read from drafts' scans (never submitted), as old as the uploads they came from.
-        stale_readings = ZoneReading.objects.filter(applicant__isnull=True, created_at__lt=cutoff).exclude(
-            draft__in=resume.kept_drafts()
-        )
-        readings = stale_readings.count() if options["dry_run"] else stale_readings.delete()[0]
         self.stdout.write(
-            f"{verb} {removed} temporary upload(s) and {codes} contact code(s); "
-            f"{saved_drafts} saved draft(s) past their time with {saved_files} upload(s)."
+            f"{verb} {purged.uploads} temporary upload(s) and {purged.codes} contact code(s); "
+            f"{purged.saved_drafts} saved draft(s) past their time with {purged.saved_draft_uploads} upload(s)."
         )
-        self.stdout.write(f"{verb} {readings} machine-readable zone reading(s) of unsubmitted drafts.")
+        self.stdout.write(f"{verb} {purged.zone_readings} machine-readable zone reading(s) of unsubmitted drafts.")
