@@ -82,6 +82,9 @@ PERMISSIONS: dict[str, str] = {
     "add_support_note": "support.add_support_note",
     "view_caller_alerts": "support.view_callerverificationalert",
     "deal_with_caller_alerts": "support.change_callerverificationalert",
+    # Finance officers: the payments read-only, and a refund.
+    "view_payments": "payments.view_payment",
+    "refund_payment": "payments.refund_payment",
 }
 
 #: How long before a booked call the video operator may open the person's scans.

@@ -46,6 +46,8 @@ urlpatterns = [
     path("account/support/new/", views.support_new, name="support_new"),
     path("account/support/<str:number>/", views.support_detail, name="support_detail"),
     path("healthz", views.healthz, name="healthz"),
+    # Payments (registration/payments/): the provider's webhook, the return page, the receipts.
+    path("", include("registration.payments.urls")),
     # Identity confirmation (registration/identity/) and private scans.
     path("account/identity/", identity_views.methods, name="identity_methods"),
     path("account/identity/service-centre/receipt/", identity_views.receipt, name="identity_receipt"),

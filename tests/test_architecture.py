@@ -42,10 +42,11 @@ ALLOWED: dict[str, set[str]] = {
     "onboarding": BASE | {"registries"},
     "access": BASE | {"identity", "profile", "support"},
     "cabinet": BASE | FEATURES | {"access"},
-    "workspace": BASE | FEATURES | {"access"},
+    # The finance desk reads the payments and refunds one.
+    "workspace": BASE | FEATURES | {"access", "payments"},
     "demo": BASE | FEATURES,
     # The site's URL list joins the apps' pages.
-    "urls": {"cabinet", "onboarding", "access"},
+    "urls": {"cabinet", "onboarding", "access", "payments"},
 }
 APPS = sorted(path.name for path in SITE.iterdir() if (path / "apps.py").exists())
 
