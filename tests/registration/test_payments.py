@@ -18,7 +18,10 @@ from registration.payments import flows, webhooks
 from registration.payments.backends import HttpProviderBackend, PaymentUnavailable
 from registration.payments.models import Payment, PaymentEvent, PaymentStatus
 from registration.payments.simulator import CARD_DECLINED, CARD_OK, CARD_PENDING
-from tests.registration.payments_fixtures import WEBHOOK_SECRET, payment_simulator  # noqa: F401
+from tests.registration import payments_fixtures
+from tests.registration.payments_fixtures import WEBHOOK_SECRET
+
+payment_simulator = payments_fixtures.payment_simulator
 
 pytestmark = pytest.mark.django_db
 PURPOSE = "test-fee"
