@@ -17,13 +17,14 @@ from registration.payments.backends import PaymentUnavailable
 from registration.payments.models import Payment, PaymentStatus
 from registration.payments.money import roubles
 from registration.workspace.base import ReadOnly, SecretLookupsRefused
+from registration.workspace.search import PostedSearch
 
 #: The most payments one refund action touches.
 MAX_REFUNDS = 20
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
+class PaymentAdmin(PostedSearch, ReadOnly, SecretLookupsRefused, admin.ModelAdmin):
     list_display = ("created_at", "amount", "status", "purpose", "reference", "provider_payment_id", "paid_at")
     list_filter = ("status", "purpose")
     search_fields = ("=provider_payment_id", "=public_id", "=reference", "=account__email")

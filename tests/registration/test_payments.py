@@ -388,6 +388,8 @@ def test_the_finance_desk_reads_and_refunds(client, person, finance_officer, cle
     client.force_login(finance_officer)
     page = client.get(changelist)
     assert page.status_code == 200 and "1\xa0500,00" in page.content.decode()
+    found = client.get(client.post(changelist, {"q": person.email})["Location"])  # searched by POST
+    assert person.email not in found.request["QUERY_STRING"] and payment.provider_payment_id in found.content.decode()
     change = client.get(reverse("admin:payments_payment_change", args=[payment.pk]))
     assert change.status_code == 200 and 'name="_save"' not in change.content.decode()
     answer = client.post(changelist, {"action": "refund_selected", "_selected_action": [payment.pk]})
