@@ -169,6 +169,9 @@ class PaymentSimulator:
                         self.reply(404, "<p>No such payment.</p>", content_type="text/html")
                         return
                     self.reply(200, simulator.page(payment), content_type="text/html")
+                elif path == "/favicon.ico":
+                    self.send_response(204)
+                    self.end_headers()
                 else:
                     self.reply(404, {"error": "path"})
 
