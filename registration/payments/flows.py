@@ -34,6 +34,7 @@ __all__ = [
     "latest",
     "on_status_change",
     "reconcile",
+    "refresh",
     "refund",
     "set_status",
     "start",

@@ -26,7 +26,8 @@ MAX_WEBHOOK_BYTES = 65536
 @require_POST
 def webhook(request: HttpRequest) -> HttpResponse:
     """The provider's notification: signed, fresh, about one of our payments, recorded once."""
-    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_WEBHOOK_BYTES:
+    length = str(request.META.get("CONTENT_LENGTH") or "0")
+    if not length.isdigit() or int(length) > MAX_WEBHOOK_BYTES:
         return HttpResponse(status=413)
     outcome = webhooks.receive(
         request.body,

@@ -417,3 +417,12 @@ def test_refunding_needs_its_own_permission(client, person, make_account, paymen
     assert payment.status == PaymentStatus.PAID
     assert not AuditEvent.objects.filter(action="payment.refund_requested").exists()
     assert payment_simulator.payments[payment.provider_payment_id]["status"] == "pending"
+
+
+def test_an_oversized_webhook_is_refused_unread(client, person, payment_simulator):
+    payment = begin(person)
+    body = event(payment)
+    body["padding"] = "x" * 70000
+    assert post_webhook(client, body).status_code == 413
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PENDING and not PaymentEvent.objects.exists()
