@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +21,8 @@ from registration.payments.models import Payment, PaymentStatus
 
 #: The largest webhook body read (the provider's events are small).
 MAX_WEBHOOK_BYTES = 65536
+#: Seconds between two status questions about one payment from its return page.
+ASK_INTERVAL = 3
 
 
 @csrf_exempt
@@ -60,7 +63,12 @@ def payment_return(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Where the provider sends the person back. Its query says nothing we believe: the provider is asked."""
     payment = _own_payment(request, public_id)
     unavailable = False
-    if payment.status == PaymentStatus.PENDING and payment.provider_payment_id:
+    # At most one question to the provider per payment every few seconds, however often "Check again" is pressed.
+    if (
+        payment.status == PaymentStatus.PENDING
+        and payment.provider_payment_id
+        and cache.add(f"payments:asked:{payment.pk}", 1, timeout=ASK_INTERVAL)
+    ):
         try:
             flows.refresh(payment)
         except PaymentUnavailable:

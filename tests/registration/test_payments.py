@@ -426,3 +426,13 @@ def test_an_oversized_webhook_is_refused_unread(client, person, payment_simulato
     assert post_webhook(client, body).status_code == 413
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PENDING and not PaymentEvent.objects.exists()
+
+
+def test_check_again_asks_the_provider_at_most_once_every_few_seconds(client, person, payment_simulator):
+    payment = begin(person)
+    client.force_login(person)
+    url = reverse("registration:payment_return", args=[payment.public_id])
+    before = payment_simulator.api_requests
+    for _ in range(5):
+        assert client.get(url).status_code == 200
+    assert payment_simulator.api_requests == before + 1
