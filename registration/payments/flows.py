@@ -106,6 +106,7 @@ def start(
 ) -> Payment:
     """Create a payment and its page at the provider; the person is sent to ``payment.redirect_url``.
 
+    ``description`` (what is paid for) is shown on the provider's page and the receipt: no personal data.
     ``return_path`` is the site path the person comes back to once the provider has an answer (the
     service's page). Raises :class:`PaymentUnavailable` (show its ``message``) when the provider cannot
     make the payment; the payment is then recorded as not paid, and nothing was charged.
