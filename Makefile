@@ -15,17 +15,22 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-# Beside the site: the registry simulator (registration/registries/simulator) and the background worker
-# that asks it (db_worker); both stop with the site.
+# Beside the site: the registry simulator (registration/registries/simulator), the payment provider's
+# simulator (registration/payments/simulator, signed webhooks back to the site) and the background worker
+# (db_worker); all stop with the site.
 REGISTRY_PORT ?= 8079
+PAYMENT_PORT ?= 8078
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_data
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
-	export REGISTRY_URL=http://127.0.0.1:$(REGISTRY_PORT); \
+	export REGISTRY_URL=http://127.0.0.1:$(REGISTRY_PORT) PAYMENT_URL=http://127.0.0.1:$(PAYMENT_PORT) \
+		PAYMENT_SHOP_ID=demo-shop PAYMENT_SECRET=development-only-payment-secret-0123456789 \
+		PAYMENT_SITE_URL=http://127.0.0.1:$(PORT); \
 	$(PY) -m registration.registries.simulator --port $(REGISTRY_PORT) & simulator=$$!; \
+	$(PY) -m registration.payments.simulator --port $(PAYMENT_PORT) & payments=$$!; \
 	$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
-	trap 'kill $$simulator $$worker 2>/dev/null' EXIT INT TERM; \
+	trap 'kill $$simulator $$payments $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The validators library must stay at 100 % line and branch coverage (coverage measures only it).

@@ -88,6 +88,9 @@ PERMISSIONS: dict[str, str] = {
     # Issued documents (notices of registration, decisions): the list, and revoking one.
     "view_issued_documents": "documents.view_issueddocument",
     "revoke_document": "documents.revoke_document",
+    # Finance officers: the payments read-only, and a refund.
+    "view_payments": "payments.view_payment",
+    "refund_payment": "payments.refund_payment",
 }
 
 #: How long before a booked call the video operator may open the person's scans.

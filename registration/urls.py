@@ -60,6 +60,8 @@ urlpatterns = [
     path("account/documents/", documents_views.document_list, name="issued_documents"),
     path("account/documents/<int:pk>/pdf", documents_views.document_pdf, name="issued_document_pdf"),
     path("check/<str:token>/", document_check.check, name="document_check"),
+    # Payments (registration/payments/): the provider's webhook, the return page, the receipts.
+    path("", include("registration.payments.urls")),
     # Identity confirmation (registration/identity/) and private scans.
     path("account/identity/", identity_views.methods, name="identity_methods"),
     path("account/identity/service-centre/receipt/", identity_views.receipt, name="identity_receipt"),

@@ -4,8 +4,9 @@ Used by ``make serve-prod`` (this module's command line), ``make load`` and the 
 ``tests/production/``. Everything runs from Debian's ``postgresql`` and ``redis-server`` packages in a
 throwaway folder; nothing listens beyond 127.0.0.1. Stand-ins play the outside world: an HTTP SMS gateway
 and an SMTP server (``scripts/stand_ins.py``), both recording what they receive (and printing it for
-``serve-prod``), and the agencies' registries' simulator (``registration/registries/simulator``), asked
-by a background worker (``manage.py db_worker``) as in production.
+``serve-prod``), the agencies' registries' simulator (``registration/registries/simulator``), asked
+by a background worker (``manage.py db_worker``) as in production, and the payment provider's simulator
+(``registration/payments/simulator``), which sends its signed webhooks to the first app server.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from registration.payments.simulator import PaymentSimulator
 from registration.registries.simulator import RegistrySimulator
 from scripts.stand_ins import MailServer, SmsGateway, free_port
 
@@ -113,8 +115,12 @@ class Stack:
         self.sms: SmsGateway | None = None
         self.mail: MailServer | None = None
         self.registries: RegistrySimulator | None = None
+        self.payments: PaymentSimulator | None = None
         self.worker: subprocess.Popen | None = None
         self.secret_key = secrets.token_urlsafe(50)
+        self.payment_secret = secrets.token_urlsafe(40)
+        # The first app server's port: the payment provider returns people and sends webhooks there.
+        self.site_port = free_port()
 
     # PostgreSQL ---------------------------------------------------------------------------------
 
@@ -200,7 +206,18 @@ class Stack:
             key: value
             for key, value in os.environ.items()
             if not key.startswith(
-                ("DJANGO_", "DATABASE_", "CACHE_", "REGISTRATION_", "SMS_", "EMAIL_", "SCANS_", "REGISTRY_", "TASKS_")
+                (
+                    "DJANGO_",
+                    "DATABASE_",
+                    "CACHE_",
+                    "REGISTRATION_",
+                    "SMS_",
+                    "EMAIL_",
+                    "SCANS_",
+                    "REGISTRY_",
+                    "TASKS_",
+                    "PAYMENT_",
+                )
             )
         }
         env.update(
@@ -229,6 +246,11 @@ class Stack:
                 "REGISTRY_TOKEN": "loopback",
                 "REGISTRY_SIGNING_KEY": self.secret_key[:32],
                 "REGISTRY_TIMEOUT": "2",
+                "PAYMENT_URL": self.payments.url if self.payments else "",
+                "PAYMENT_SHOP_ID": "loopback-shop",
+                "PAYMENT_SECRET": self.payment_secret,
+                "PAYMENT_SITE_URL": f"http://127.0.0.1:{self.site_port}",
+                "PAYMENT_TIMEOUT": "2",
                 "EMAIL_HOST": "127.0.0.1",
                 "EMAIL_PORT": str(self.mail.port if self.mail else 25),
                 "DJANGO_LOG_LEVEL": "WARNING",
@@ -259,7 +281,8 @@ class Stack:
 
     def start_app(self, port: int | None = None, name: str = "") -> AppServer:
         """Start one more gunicorn app server and wait until it answers."""
-        port = port or free_port()
+        if port is None:
+            port = self.site_port if all(server.port != self.site_port for server in self.servers) else free_port()
         name = name or f"app{len(self.servers) + 1}"
         self.logs.mkdir(parents=True, exist_ok=True)
         log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 (kept open for the process's lifetime)
@@ -330,6 +353,7 @@ class Stack:
         self.sms = SmsGateway(echo=self.echo)
         self.mail = MailServer(echo=self.echo)
         self.registries = RegistrySimulator(token="loopback", signing_key=self.secret_key[:32])  # noqa: S106
+        self.payments = PaymentSimulator(shop_id="loopback-shop", secret=self.payment_secret, echo=self.echo)
         return self
 
     def start(self, app_servers: int = 2) -> Stack:
@@ -356,7 +380,7 @@ class Stack:
         if self.pg_data.exists():
             with contextlib.suppress(Exception):
                 self.stop_postgres("immediate")
-        for standin in (self.sms, self.mail, self.registries):
+        for standin in (self.sms, self.mail, self.registries, self.payments):
             if standin is not None:
                 standin.close()
         shutil.rmtree(self.base, ignore_errors=True)
@@ -390,6 +414,7 @@ def main() -> None:
     if missing:
         sys.exit("Missing: " + "; ".join(missing))
     stack = Stack(pg_port=args.pg_port, redis_port=args.redis_port, s3_port=args.s3_port, echo=True)
+    stack.site_port = args.port
     try:
         stack.start(app_servers=0)
         print(stack.manage("load_demo_data"), flush=True)
@@ -400,6 +425,8 @@ def main() -> None:
             print(f"{server.name}: {server.url}/ (production settings, gunicorn)")
         if stack.registries is not None:
             print(f"Registry simulator on {stack.registries.url}/, asked by a db_worker")
+        if stack.payments is not None:
+            print(f"Payment simulator on {stack.payments.url}/ (card 4111111111111111 pays)")
         print("SMS and e-mail codes are printed here. Ctrl+C stops everything.", flush=True)
         # Blocked only now, so that the servers started above keep their default signal handling.
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})

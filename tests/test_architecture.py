@@ -47,10 +47,11 @@ ALLOWED: dict[str, set[str]] = {
     "access": BASE | {"identity", "profile", "support", "documents"},
     # The cabinet lists the person's issued documents; the workspace lists them and revokes one.
     "cabinet": BASE | FEATURES | {"access", "documents", "privacy"},
-    "workspace": BASE | FEATURES | {"access", "documents"},
+    # The finance desk reads the payments and refunds one.
+    "workspace": BASE | FEATURES | {"access", "documents", "payments"},
     "demo": BASE | FEATURES,
     # The site's URL list joins the apps' pages; the public check page of issued documents is the documents app's.
-    "urls": {"cabinet", "onboarding", "access", "documents", "privacy"},
+    "urls": {"cabinet", "onboarding", "access", "documents", "privacy", "payments"},
 }
 APPS = sorted(path.name for path in SITE.iterdir() if (path / "apps.py").exists())
 

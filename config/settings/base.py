@@ -322,6 +322,19 @@ REGISTRATION_REGISTRY_RETRIES = env_int("REGISTRY_RETRIES", 2)
 # Seconds until a question the registry could not answer is asked again (doubling each round).
 REGISTRATION_REGISTRY_RECHECK_SECONDS = env_int("REGISTRY_RECHECK_SECONDS", 300)
 
+# Payments (registration/payments/): the provider's API, the shop's id and secret (the request-signing key),
+# the webhooks' key (empty: the secret) and the site's public address that the provider returns people
+# and sends webhooks to. Unset PAYMENT_URL: no payment can be started ("the bank is unavailable").
+REGISTRATION_PAYMENT_URL = env_str("PAYMENT_URL", "")
+REGISTRATION_PAYMENT_SHOP_ID = env_str("PAYMENT_SHOP_ID", "")
+REGISTRATION_PAYMENT_SECRET = env_str("PAYMENT_SECRET", "")
+REGISTRATION_PAYMENT_WEBHOOK_SECRET = env_str("PAYMENT_WEBHOOK_SECRET", "")
+REGISTRATION_PAYMENT_SITE_URL = env_str("PAYMENT_SITE_URL", "")
+REGISTRATION_PAYMENT_TIMEOUT = env_int("PAYMENT_TIMEOUT", 10)
+REGISTRATION_PAYMENT_RETRIES = env_int("PAYMENT_RETRIES", 2)
+REGISTRATION_PAYMENT_PENDING_MINUTES = env_int("PAYMENT_PENDING_MINUTES", 15)
+REGISTRATION_PAYMENT_EXPIRY_HOURS = env_int("PAYMENT_EXPIRY_HOURS", 24)
+
 # Identity confirmation (registration/identity/). Read where used, with these defaults written there too.
 # A service-centre clerk's confirmation activates the account at once (False), or issues a one-time code
 # that the person types in the cabinet (True).

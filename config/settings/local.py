@@ -20,3 +20,8 @@ WHITENOISE_AUTOREFRESH = True
 REGISTRATION_TRUSTED_CA_DIR = env_str("REGISTRATION_TRUSTED_CA_DIR", str(VAR_DIR / "demo" / "trusted-ca"))  # noqa: F405
 # The registry simulator that make run starts beside the site (python -m registration.registries.simulator).
 REGISTRATION_REGISTRY_URL = env_str("REGISTRY_URL", "http://127.0.0.1:8079")
+# The payment provider's simulator that make run starts beside the site (python -m registration.payments.simulator).
+REGISTRATION_PAYMENT_URL = env_str("PAYMENT_URL", "http://127.0.0.1:8078")
+REGISTRATION_PAYMENT_SHOP_ID = env_str("PAYMENT_SHOP_ID", "demo-shop")
+REGISTRATION_PAYMENT_SECRET = env_str("PAYMENT_SECRET", "development-only-payment-secret-0123456789")
+REGISTRATION_PAYMENT_SITE_URL = env_str("PAYMENT_SITE_URL", "http://127.0.0.1:8000")

@@ -32,6 +32,22 @@ CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Payments: none unless PAYMENT_URL is set; then the shop's id, a long secret and the site's address are
+# required, and the provider and the site are spoken to over HTTPS (plain HTTP only on loopback).
+if env_str("PAYMENT_URL"):
+    from urllib.parse import urlsplit
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    env_required("PAYMENT_SHOP_ID", "The shop's id at the payment provider.")
+    for _name in ("PAYMENT_SECRET", "PAYMENT_WEBHOOK_SECRET"):
+        if (_name == "PAYMENT_SECRET" or env_str(_name)) and len(env_str(_name)) < 32:
+            raise ImproperlyConfigured(f"{_name} must be the provider's secret, at least 32 characters long.")
+    for _name in ("PAYMENT_URL", "PAYMENT_SITE_URL"):
+        _url = urlsplit(env_required(_name, "The payment provider returns people and sends webhooks there."))
+        if _url.scheme != "https" and _url.hostname not in ("127.0.0.1", "localhost", "::1"):
+            raise ImproperlyConfigured(f"{_name} must be an https:// address.")
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 REGISTRATION_SMS_BACKEND = env_str("SMS_BACKEND", "registration.codes.sms.HttpGatewayBackend")
 ADMINS = [("Operations", addr) for addr in env_list("DJANGO_ADMINS")]

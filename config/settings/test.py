@@ -19,6 +19,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # No registry unless a test starts the simulator (the registry_simulator fixture); no waits between tries.
 REGISTRATION_REGISTRY_URL = ""
 REGISTRATION_REGISTRY_BACKOFF = 0
+# No payment provider unless a test starts the simulator (tests/registration/payments_fixtures.py).
+REGISTRATION_PAYMENT_URL = ""
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 
 _FILES = Path(tempfile.mkdtemp(prefix="registration-tests-"))
