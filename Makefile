@@ -26,7 +26,7 @@ run: install
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
 	export REGISTRY_URL=http://127.0.0.1:$(REGISTRY_PORT) PAYMENT_URL=http://127.0.0.1:$(PAYMENT_PORT) \
 		PAYMENT_SHOP_ID=demo-shop PAYMENT_SECRET=development-only-payment-secret-0123456789 \
-		PAYMENT_SITE_URL=http://127.0.0.1:$(PORT); \
+		PUBLIC_URL=http://127.0.0.1:$(PORT); \
 	$(PY) -m registration.registries.simulator --port $(REGISTRY_PORT) & simulator=$$!; \
 	$(PY) -m registration.payments.simulator --port $(PAYMENT_PORT) & payments=$$!; \
 	$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \

@@ -249,7 +249,7 @@ class Stack:
                 "PAYMENT_URL": self.payments.url if self.payments else "",
                 "PAYMENT_SHOP_ID": "loopback-shop",
                 "PAYMENT_SECRET": self.payment_secret,
-                "PAYMENT_SITE_URL": f"http://127.0.0.1:{self.site_port}",
+                "PUBLIC_URL": f"http://127.0.0.1:{self.site_port}",
                 "PAYMENT_TIMEOUT": "2",
                 "EMAIL_HOST": "127.0.0.1",
                 "EMAIL_PORT": str(self.mail.port if self.mail else 25),

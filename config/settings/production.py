@@ -43,7 +43,7 @@ if env_str("PAYMENT_URL"):
     for _name in ("PAYMENT_SECRET", "PAYMENT_WEBHOOK_SECRET"):
         if (_name == "PAYMENT_SECRET" or env_str(_name)) and len(env_str(_name)) < 32:
             raise ImproperlyConfigured(f"{_name} must be the provider's secret, at least 32 characters long.")
-    for _name in ("PAYMENT_URL", "PAYMENT_SITE_URL"):
+    for _name in ("PAYMENT_URL", "PUBLIC_URL"):
         _url = urlsplit(env_required(_name, "The payment provider returns people and sends webhooks there."))
         if _url.scheme != "https" and _url.hostname not in ("127.0.0.1", "localhost", "::1"):
             raise ImproperlyConfigured(f"{_name} must be an https:// address.")

@@ -65,13 +65,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "PUBLIC_URL",
         "http://localhost:8000",
-        "the site's address in links made outside a request (a document's QR code made by a command)",
+        "the site's public address: links made outside a request (a document's QR code), the payment provider's "
+        "return and webhook URLs",
     ),
     Setting("PAYMENT_URL", "", "the payment provider's API address (empty: payments are unavailable)"),
     Setting("PAYMENT_SHOP_ID", "", "the site's shop id at the payment provider"),
     Setting("PAYMENT_SECRET", "", "the shop's secret: the HMAC-SHA-256 key of each request to the provider"),
     Setting("PAYMENT_WEBHOOK_SECRET", "", "the key of the provider's webhook signatures (empty: `PAYMENT_SECRET`)"),
-    Setting("PAYMENT_SITE_URL", "", "the site's public address, for the provider's return and webhook URLs"),
     Setting("PAYMENT_TIMEOUT", 10, "seconds per payment provider request"),
     Setting("PAYMENT_RETRIES", 2, "extra tries of a provider request after a network error, a timeout or a 5xx"),
     Setting("PAYMENT_PENDING_MINUTES", 15, "minutes a payment may wait before reconciliation asks the provider"),

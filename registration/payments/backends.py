@@ -66,9 +66,9 @@ def sign(secret: str, method: str, path: str, timestamp: str, body: bytes) -> st
 
 def site_url(path: str) -> str:
     """An absolute address on the site, for the provider (return and webhook URLs)."""
-    base = str(app_settings.PAYMENT_SITE_URL or "").rstrip("/")
+    base = str(app_settings.PUBLIC_URL or "").rstrip("/")
     if not base:
-        raise PaymentUnavailable("REGISTRATION_PAYMENT_SITE_URL is not set")
+        raise PaymentUnavailable("REGISTRATION_PUBLIC_URL is not set")
     return base + path
 
 

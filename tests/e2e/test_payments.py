@@ -17,7 +17,7 @@ PASSWORD = "Correct-Horse-42"
 
 @pytest.fixture
 def provider(payment_simulator, live_server, settings):
-    settings.REGISTRATION_PAYMENT_SITE_URL = live_server.url
+    settings.REGISTRATION_PUBLIC_URL = live_server.url
     return payment_simulator
 
 

@@ -25,7 +25,7 @@ def payment_simulator(settings):
     settings.REGISTRATION_PAYMENT_SHOP_ID = SHOP_ID
     settings.REGISTRATION_PAYMENT_SECRET = SECRET
     settings.REGISTRATION_PAYMENT_WEBHOOK_SECRET = WEBHOOK_SECRET
-    settings.REGISTRATION_PAYMENT_SITE_URL = "http://127.0.0.1:9"  # nobody listens: a live_server test sets it
+    settings.REGISTRATION_PUBLIC_URL = "http://127.0.0.1:9"  # nobody listens: a live_server test sets it
     settings.REGISTRATION_PAYMENT_TIMEOUT = 2
     settings.REGISTRATION_PAYMENT_RETRIES = 1
     yield simulator
@@ -48,7 +48,7 @@ def site_server():
 @pytest.fixture
 def site_for_webhooks(settings, site_server, payment_simulator):
     """The site served over HTTP, so that the simulator's webhooks reach it."""
-    settings.REGISTRATION_PAYMENT_SITE_URL = site_server.url
+    settings.REGISTRATION_PUBLIC_URL = site_server.url
     return payment_simulator
 
 

@@ -11,7 +11,7 @@ PROVIDER = {
     "PAYMENT_SHOP_ID": "shop-1",
     "PAYMENT_SECRET": "s" * 40,
     "PAYMENT_WEBHOOK_SECRET": "w" * 40,
-    "PAYMENT_SITE_URL": "https://portal.example.org",
+    "PUBLIC_URL": "https://portal.example.org",
 }
 
 
@@ -27,8 +27,8 @@ def test_a_configured_provider_passes_the_deploy_checks(tmp_path):
         ({"PAYMENT_SECRET": "short"}, "PAYMENT_SECRET"),
         ({"PAYMENT_WEBHOOK_SECRET": "short"}, "PAYMENT_WEBHOOK_SECRET"),
         ({"PAYMENT_URL": "http://pay.example.org/api"}, "PAYMENT_URL"),
-        ({"PAYMENT_SITE_URL": "http://portal.example.org"}, "PAYMENT_SITE_URL"),
-        ({"PAYMENT_SITE_URL": ""}, "PAYMENT_SITE_URL"),
+        ({"PUBLIC_URL": "http://portal.example.org"}, "PUBLIC_URL"),
+        ({"PUBLIC_URL": ""}, "PUBLIC_URL"),
     ],
 )
 def test_insecure_payment_settings_stop_start_up(tmp_path, change, named):
@@ -37,6 +37,6 @@ def test_insecure_payment_settings_stop_start_up(tmp_path, change, named):
 
 
 def test_plain_http_is_accepted_on_loopback_only(tmp_path):
-    loopback = {"PAYMENT_URL": "http://127.0.0.1:8078", "PAYMENT_SITE_URL": "http://127.0.0.1:8000"}
+    loopback = {"PAYMENT_URL": "http://127.0.0.1:8078", "PUBLIC_URL": "http://127.0.0.1:8000"}
     result = run("check", env={**REQUIRED, **PROVIDER, **loopback}, tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
