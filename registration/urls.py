@@ -45,7 +45,6 @@ urlpatterns = [
     path("account/support/", views.support_list, name="support_list"),
     path("account/support/new/", views.support_new, name="support_new"),
     path("account/support/<str:number>/", views.support_detail, name="support_detail"),
-    path("healthz", views.healthz, name="healthz"),
     # Identity confirmation (registration/identity/) and private scans.
     path("account/identity/", identity_views.methods, name="identity_methods"),
     path("account/identity/service-centre/receipt/", identity_views.receipt, name="identity_receipt"),

@@ -30,7 +30,9 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The probes and the metrics answer over plain HTTP too: load balancers and Prometheus ask each app server
+# directly on the private network (/metrics still wants its bearer token).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 REGISTRATION_SMS_BACKEND = env_str("SMS_BACKEND", "registration.codes.sms.HttpGatewayBackend")
@@ -72,11 +74,19 @@ if env_str("SCANS_STORAGE", "local") == "s3":
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     SESSION_ENGINE = env_str("DJANGO_SESSION_ENGINE", "registration.core.sessions.cached_db")
 
+# One JSON object per line on standard error (registration/core/logs.py): time, level, logger, message
+# (e-mail addresses and runs of digits masked), the request's id, and the request lines' method, URL name,
+# status and duration; nothing else of a record is written.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "registration.core.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "registration.core.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.request": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "registration.requests": {"level": env_str("DJANGO_REQUEST_LOG_LEVEL", "INFO")},
+    },
 }

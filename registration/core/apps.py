@@ -9,10 +9,14 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from registration.core import checks  # noqa: F401  (registers the system checks)
+        from axes.signals import user_locked_out
+
+        from registration.core import checks, metrics  # noqa: F401  (checks: registers the system checks)
         from registration.core.uploads import allow_long_part_headers
 
         allow_long_part_headers()
+        user_locked_out.connect(metrics.locked_out, dispatch_uid="registration.core.metrics.locked_out")
+        metrics.register_collector(metrics.TaskQueueCollector())
         # Whatever LOGGING says (production, tests, a DEBUG level): no template context in the logs.
         import logging
 

@@ -107,6 +107,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("REGISTRY_BREAKER_SECONDS", 60, 'seconds an open breaker answers "unavailable" without asking'),
     Setting("REGISTRY_RECHECK_SECONDS", 300, "seconds until a question the registry could not answer is asked again"),
     Setting("REGISTRY_RECHECK_MAX_SECONDS", 21600, "the longest wait between re-checks (the wait doubles per round)"),
+    # Operating the service (registration/core/health.py, registration/core/metrics.py)
+    Setting("METRICS_TOKEN", "", "bearer token that `/metrics` asks for (empty: `/metrics` answers 404)"),
+    Setting(
+        "HEALTH_TASK_DELAY",
+        600,
+        "seconds a due background task may wait before `/readyz` reports the task worker failing",
+    ),
 )
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
 
