@@ -3,6 +3,7 @@
 from typing import Any
 
 from config.env import env_bool, env_int, env_list, env_required, env_str
+from config.log_config import json_logging
 
 from .base import *  # noqa: F403
 from .base import CACHES, INSTALLED_APPS, STORAGES
@@ -74,19 +75,5 @@ if env_str("SCANS_STORAGE", "local") == "s3":
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     SESSION_ENGINE = env_str("DJANGO_SESSION_ENGINE", "registration.core.sessions.cached_db")
 
-# One JSON object per line on standard error (registration/core/logs.py): time, level, logger, message
-# (e-mail addresses and runs of digits masked), the request's id, and the request lines' method, URL name,
-# status and duration; nothing else of a record is written.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "registration.core.logs.RequestIdFilter"}},
-    "formatters": {"json": {"()": "registration.core.logs.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]}},
-    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.request": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},
-        "registration.requests": {"level": env_str("DJANGO_REQUEST_LOG_LEVEL", "INFO")},
-    },
-}
+# One JSON object per line on standard error (config/log_config.py, registration/core/logs.py).
+LOGGING = json_logging(env_str("DJANGO_LOG_LEVEL", "INFO"), env_str("DJANGO_REQUEST_LOG_LEVEL", "INFO"))

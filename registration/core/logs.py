@@ -55,30 +55,29 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request_id_from(request.headers.get(HEADER))
-        token = _request_id.set(request_id)
+        # Kept until the response is closed (request_finished), so that Django's own records of the
+        # response ("Not Found: …", written after the middleware) carry it too.
+        _request_id.set(request_id)
         started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-            response[HEADER] = request_id
-            match = getattr(request, "resolver_match", None)
-            view = (match.view_name if match is not None else "") or "none"
-            took = round(1000 * (time.perf_counter() - started), 1)
-            request_logger.info(
-                "%s %s %s %sms",
-                request.method,
-                view,
-                response.status_code,
-                took,
-                extra={
-                    "method": request.method,
-                    "view": view,
-                    "status_code": response.status_code,
-                    "duration_ms": took,
-                },
-            )
-            return response
-        finally:
-            _request_id.reset(token)
+        response = self.get_response(request)
+        response[HEADER] = request_id
+        match = getattr(request, "resolver_match", None)
+        view = (match.view_name if match is not None else "") or "none"
+        took = round(1000 * (time.perf_counter() - started), 1)
+        request_logger.info(
+            "%s %s %s %sms",
+            request.method,
+            view,
+            response.status_code,
+            took,
+            extra={"method": request.method, "view": view, "status_code": response.status_code, "duration_ms": took},
+        )
+        return response
+
+
+def forget_request_id(**_kwargs: Any) -> None:
+    """``request_finished`` receiver: records written between requests carry no id."""
+    _request_id.set("-")
 
 
 class RequestIdFilter(logging.Filter):
