@@ -176,7 +176,9 @@ def metrics_summary(scrape: str) -> str:
             if sample.name.endswith("_created"):
                 continue
             shown = ",".join(f'{k}="{v}"' for k, v in sorted(sample.labels.items()))
-            lines.append(f"  {sample.name}{{{shown}}} {sample.value:g}")
+            lines.append(
+                f"  {sample.name}{{{shown}}} {sample.value:g}" if shown else f"  {sample.name} {sample.value:g}"
+            )
     by_status = ", ".join(f"{status}: {count:g}" for status, count in sorted(requests.items()))
     lines.insert(1, f"  registration_http_requests_total by status: {by_status}")
     return "\n".join(lines)

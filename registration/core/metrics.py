@@ -114,6 +114,14 @@ def wizard_step_timer(step: str | None, method: str | None) -> Iterator[None]:
         WIZARD_STEP_SECONDS.labels(step or OTHER, method_label(method)).observe(time.perf_counter() - started)
 
 
+def rendered(response: HttpResponse) -> HttpResponse:
+    """``response`` with its template rendered now (inside a timer), not after the view returns."""
+    render = getattr(response, "render", None)
+    if callable(render) and not getattr(response, "is_rendered", True):
+        render()
+    return response
+
+
 def registration(stage: str) -> None:
     REGISTRATIONS.labels(stage).inc()
 

@@ -70,7 +70,7 @@ class RegistrationWizard(
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         with metrics.wizard_step_timer(kwargs.get("step") if kwargs.get("step") in S.BY_NAME else None, request.method):
-            return self.with_handle(super().dispatch(request, *args, **kwargs))
+            return metrics.rendered(self.with_handle(super().dispatch(request, *args, **kwargs)))
 
     def lost(self, step: str | None) -> bool:
         """A later step asked for by a browser that had a registration in progress, now without any answer
