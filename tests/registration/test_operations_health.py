@@ -67,6 +67,22 @@ def test_database_down_gives_503_without_detail(client, transactional_db):
     assert set(body) == {"status", "checks"} and set(body["checks"].values()) <= {"ok", "fail"}
 
 
+def test_cache_failing_gives_503(client, transactional_db):
+    """The cache (Redis) refuses connections: 503, "cache" fails, the rest is ok."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    with mock.patch.object(LocMemCache, "set", side_effect=ConnectionError(f"Error 111 connecting to {SECRET_DETAIL}")):
+        response, body = readiness(client)
+    assert response.status_code == 503
+    assert body["checks"] == {
+        "database": "ok",
+        "cache": "fail",
+        "scans_storage": "ok",
+        "migrations": "ok",
+    }
+    assert SECRET_DETAIL not in response.content.decode()
+
+
 def test_scans_storage_failing_gives_503(client, transactional_db):
     """The scans storage cannot write its probe object: 503, "scans_storage" fails, the path is not shown."""
     with mock.patch.object(EncryptedStorage, "_save", side_effect=PermissionError(13, "denied", "/srv/scans/x")):

@@ -260,3 +260,15 @@ def test_gunicorn_start_removes_dead_processes_files_only(tmp_path, monkeypatch)
     (tmp_path / f"counter_{os.getpid()}.db").write_bytes(b"x")
     module.on_starting(server=None)
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"counter_{os.getpid()}.db"]
+
+
+def test_a_short_metrics_token_is_a_deploy_warning(settings):
+    """check --deploy warns of a token short enough to guess (registration.W011); none for a long one or none."""
+    from registration.core.checks import metrics_token_is_strong
+
+    settings.REGISTRATION_METRICS_TOKEN = "short-token"
+    assert [w.id for w in metrics_token_is_strong()] == ["registration.W011"]
+    settings.REGISTRATION_METRICS_TOKEN = TOKEN + "-long-enough"
+    assert metrics_token_is_strong() == []
+    settings.REGISTRATION_METRICS_TOKEN = ""
+    assert metrics_token_is_strong() == []
