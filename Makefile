@@ -46,7 +46,8 @@ serve-prod: install
 proofs: install
 	PRODUCTION_PROOFS=1 $(PY) -m pytest tests/production -s --durations=10
 
-# 20 concurrent clients registering for LOAD_SECONDS against gunicorn + PostgreSQL + Redis (scripts/load.py).
+# 20 concurrent clients registering for LOAD_SECONDS against gunicorn + PostgreSQL + Redis (scripts/load.py);
+# ends with a scrape of /metrics, saved in var/load/metrics.txt, its interesting lines printed.
 LOAD_SECONDS ?= 60
 LOAD_CLIENTS ?= 20
 LOAD_THINK ?= 1

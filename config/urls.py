@@ -5,6 +5,8 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from registration.core import health, metrics
+
 
 class FaviconRedirect(RedirectView):
     """/favicon.ico → the static icon, its address (hashed in production) looked up when asked, not at import."""
@@ -23,6 +25,10 @@ urlpatterns = [
     path("captcha/", include("captcha.urls")),
     # Browsers ask for /favicon.ico on pages without an icon link (files, the letters' print page).
     path("favicon.ico", FaviconRedirect.as_view()),
+    # Probes and metrics for the operators (registration/core/health.py, registration/core/metrics.py).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
 ]
 
 # Server errors render without the database; a lost database connection gives a 503 (registration/core/error_pages.py).

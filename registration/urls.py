@@ -9,7 +9,7 @@ from registration.documents import views as document_check
 from registration.onboarding import captcha
 from registration.onboarding import views as wizard
 from registration.onboarding.inn_check import check_inn
-from registration.privacy import views as documents
+from registration.privacy import views as legal_texts
 
 app_name = "registration"
 
@@ -20,10 +20,10 @@ urlpatterns = [
     path("register/for-russian-citizens/", wizard.russian_citizens, name="wizard_russian"),
     path("register/captcha/<str:key>/audio/", captcha.audio, name="captcha_audio"),
     path("register/check-inn/", check_inn, name="check_inn"),
-    path("terms/", documents.document, {"kind": "terms"}, name="terms"),
-    path("terms/<str:version>/", documents.document, {"kind": "terms"}, name="terms_version"),
-    path("privacy/", documents.document, {"kind": "notice"}, name="privacy"),
-    path("privacy/<str:version>/", documents.document, {"kind": "notice"}, name="privacy_version"),
+    path("terms/", legal_texts.document, {"kind": "terms"}, name="terms"),
+    path("terms/<str:version>/", legal_texts.document, {"kind": "terms"}, name="terms_version"),
+    path("privacy/", legal_texts.document, {"kind": "notice"}, name="privacy"),
+    path("privacy/<str:version>/", legal_texts.document, {"kind": "notice"}, name="privacy_version"),
     path("register/complete/", wizard.complete, name="wizard_complete"),
     path("register/confirm-email/<str:token>/", wizard.email_link, name="contact_email_link"),
     path("register/saved/", wizard.saved_page, name="wizard_saved"),
@@ -55,7 +55,6 @@ urlpatterns = [
     path("account/support/", views.support_list, name="support_list"),
     path("account/support/new/", views.support_new, name="support_new"),
     path("account/support/<str:number>/", views.support_detail, name="support_detail"),
-    path("healthz", views.healthz, name="healthz"),
     # Documents issued as the results of services: the person's PDFs, and the public check page (QR code).
     path("account/documents/", documents_views.document_list, name="issued_documents"),
     path("account/documents/<int:pk>/pdf", documents_views.document_pdf, name="issued_document_pdf"),

@@ -6,6 +6,10 @@ register one new person after another through every wizard step (uploads and cod
 as behind a load balancer. Reports throughput, p50/p95/p99 per step and method, errors, and whether
 the accounts in the database equal the successful submissions.
 
+At the end it scrapes the app server's ``/metrics`` (every process of the stack counted), saves the
+scrape (``--metrics``, ``var/load/metrics.txt`` by default) and prints its interesting lines: requests by
+status, registrations, codes, per-step latency, queues, registry answers and SMS gateway errors.
+
 Targets: no server error, no lost registration, p95 of every step under 150 ms except the password
 step (Argon2 hashing). The exit status is 1 when there is a server error or a lost registration, and
 also when a latency target is missed with ``--strict``.
@@ -21,6 +25,9 @@ import sys
 import threading
 import time
 from collections import defaultdict
+from pathlib import Path
+
+from prometheus_client.parser import text_string_to_metric_families
 
 from scripts.journey import STEPS, Browser, JourneyError, Person, register, scans
 from scripts.stack import Stack, missing_binaries
@@ -144,6 +151,39 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
+def metrics_summary(scrape: str) -> str:
+    """The lines of a ``/metrics`` scrape worth reading after a run (histograms as count and mean)."""
+    requests: dict[str, float] = defaultdict(float)
+    lines = ["Metrics scraped from /metrics after the run:"]
+    for family in text_string_to_metric_families(scrape):
+        if not family.name.startswith("registration_"):
+            continue
+        if family.name == "registration_http_requests":
+            for sample in family.samples:
+                if sample.name.endswith("_total"):
+                    requests[sample.labels["status"]] += sample.value
+            continue
+        if family.type == "histogram":
+            counts = {tuple(sorted(s.labels.items())): s.value for s in family.samples if s.name.endswith("_count")}
+            sums = {tuple(sorted(s.labels.items())): s.value for s in family.samples if s.name.endswith("_sum")}
+            for labels, count in sorted(counts.items()):
+                if count:
+                    shown = ",".join(f'{k}="{v}"' for k, v in labels)
+                    mean = 1000 * sums.get(labels, 0.0) / count
+                    lines.append(f"  {family.name}_count{{{shown}}} {count:g} (mean {mean:.1f} ms)")
+            continue
+        for sample in family.samples:
+            if sample.name.endswith("_created"):
+                continue
+            shown = ",".join(f'{k}="{v}"' for k, v in sorted(sample.labels.items()))
+            lines.append(
+                f"  {sample.name}{{{shown}}} {sample.value:g}" if shown else f"  {sample.name} {sample.value:g}"
+            )
+    by_status = ", ".join(f"{status}: {count:g}" for status, count in sorted(requests.items()))
+    lines.insert(1, f"  registration_http_requests_total by status: {by_status}")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--clients", type=int, default=20)
@@ -156,6 +196,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--strict", action="store_true", help="a missed latency target fails too")
+    parser.add_argument("--metrics", default="var/load/metrics.txt", help="save the /metrics scrape here")
     parser.add_argument("--pg-port", type=int, default=54344)
     parser.add_argument("--redis-port", type=int, default=6394)
     args = parser.parse_args()
@@ -175,9 +216,14 @@ def main() -> None:
         for _ in range(2 * args.servers * args.workers):  # warm every worker: imports, connections, templates
             register(Browser([s.url for s in stack.servers], client_ip="10.99.0.1"), Person.random(), stack)
         result = run(stack, args.clients, args.seconds, args.think)
+        scrape = stack.scrape()
     finally:
         stack.stop()
     print(report(result))
+    Path(args.metrics).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.metrics).write_text(scrape)
+    print(metrics_summary(scrape))
+    print(f"  (the whole scrape: {args.metrics})")
     if args.json:
         with open(args.json, "w") as file:
             json.dump(result, file, indent=2)

@@ -121,6 +121,7 @@ class Stack:
         self.payment_secret = secrets.token_urlsafe(40)
         # The first app server's port: the payment provider returns people and sends webhooks there.
         self.site_port = free_port()
+        self.metrics_token = secrets.token_urlsafe(32)
 
     # PostgreSQL ---------------------------------------------------------------------------------
 
@@ -254,6 +255,10 @@ class Stack:
                 "EMAIL_HOST": "127.0.0.1",
                 "EMAIL_PORT": str(self.mail.port if self.mail else 25),
                 "DJANGO_LOG_LEVEL": "WARNING",
+                "DJANGO_REQUEST_LOG_LEVEL": "WARNING",
+                # Every process of the stack (app servers, worker) counts in one folder; /metrics adds them up.
+                "PROMETHEUS_MULTIPROC_DIR": str(self.base / "prometheus"),
+                "REGISTRATION_METRICS_TOKEN": self.metrics_token,
                 "PYTHONUNBUFFERED": "1",
             }
         )
@@ -292,6 +297,7 @@ class Stack:
                 "-m",
                 "gunicorn",
                 "config.wsgi:application",
+                "--config=config/gunicorn.py",
                 f"--bind=127.0.0.1:{port}",
                 f"--workers={self.workers}",
                 f"--threads={self.threads}",
@@ -308,9 +314,19 @@ class Stack:
             start_new_session=True,
         )
         server = AppServer(port, process, name)
-        wait_for(lambda: urllib.request.urlopen(f"{server.url}/healthz", timeout=2).status == 200, 60, name)  # noqa: S310
+        # Ready, not just alive: database, cache, scans storage, migrations and the task worker (/readyz).
+        wait_for(lambda: urllib.request.urlopen(f"{server.url}/readyz", timeout=5).status == 200, 60, name)  # noqa: S310
         self.servers.append(server)
         return server
+
+    def scrape(self, server: AppServer | None = None) -> str:
+        """The Prometheus metrics of the stack's processes, as an app server serves them on /metrics."""
+        server = server or self.servers[0]
+        request = urllib.request.Request(  # noqa: S310 (loopback)
+            f"{server.url}/metrics", headers={"Authorization": f"Bearer {self.metrics_token}"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return response.read().decode()
 
     def start_worker(self) -> subprocess.Popen:
         """The background worker (``manage.py db_worker``): it runs the queued registry checks."""
@@ -346,6 +362,7 @@ class Stack:
 
     def start_services(self) -> Stack:
         """PostgreSQL (an empty database), Redis, S3 if asked, and the stand-ins: no schema, no app server yet."""
+        (self.base / "prometheus").mkdir(parents=True, exist_ok=True)
         self.start_postgres()
         self.start_redis()
         if self.s3_port is not None:

@@ -54,6 +54,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log record of the request carries its id (registration/core/logs.py); then the request
+    # counters by URL name and status (registration/core/metrics.py).
+    "registration.core.logs.RequestIdMiddleware",
+    "registration.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves collected static files from every app server, with far-future caching headers.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -377,6 +381,11 @@ REGISTRATION_CALLER_CODE_REQUIRED = env_bool("REGISTRATION_CALLER_CODE_REQUIRED"
 REGISTRATION_CALLER_CODE_MINUTES = 5  # validity of the code texted to the account's phone
 REGISTRATION_CALLER_CODE_MAX_ATTEMPTS = 3  # wrong read-backs one code survives
 
+# Operating the service: /metrics answers only with this bearer token (unset: 404); /readyz fails the task
+# worker's check once a due task has waited this many seconds (registration/core/health.py).
+REGISTRATION_METRICS_TOKEN = env_str("REGISTRATION_METRICS_TOKEN", "")
+REGISTRATION_HEALTH_TASK_DELAY = env_int("REGISTRATION_HEALTH_TASK_DELAY", 600)
+
 # Server-error reports (the e-mails of AdminEmailHandler) hide every value that may be personal data:
 # POST and query values, the user's e-mail, frame variables (registration/core/reporting.py).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "registration.core.reporting.PersonalDataReporterFilter"
@@ -392,5 +401,7 @@ LOGGING = {
         # Request logs carry URLs and form field names only; bodies are never logged.
         "django.request": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # One line per request (registration/core/logs.py): production logs them; runserver prints its own.
+        "registration.requests": {"level": "WARNING"},
     },
 }

@@ -3,6 +3,7 @@
 from typing import Any
 
 from config.env import env_bool, env_int, env_list, env_required, env_str
+from config.log_config import json_logging
 
 from .base import *  # noqa: F403
 from .base import CACHES, INSTALLED_APPS, STORAGES
@@ -30,7 +31,9 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The probes and the metrics answer over plain HTTP too: load balancers and Prometheus ask each app server
+# directly on the private network (/metrics still wants its bearer token).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 # Payments: none unless PAYMENT_URL is set; then the shop's id, a long secret and the site's address are
 # required, and the provider and the site are spoken to over HTTPS (plain HTTP only on loopback).
@@ -88,11 +91,5 @@ if env_str("SCANS_STORAGE", "local") == "s3":
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     SESSION_ENGINE = env_str("DJANGO_SESSION_ENGINE", "registration.core.sessions.cached_db")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
-}
+# One JSON object per line on standard error (config/log_config.py, registration/core/logs.py).
+LOGGING = json_logging(env_str("DJANGO_LOG_LEVEL", "INFO"), env_str("DJANGO_REQUEST_LOG_LEVEL", "INFO"))

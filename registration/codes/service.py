@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from registration.codes.models import OneTimeCode, OneTimeCodeQuerySet
 from registration.codes.policy import POLICIES, Policy
+from registration.core import metrics
 from registration.core.crypto import derived_keys, keyed_digest
 
 CODE_KEY = b"one-time-code"
@@ -116,8 +117,9 @@ def issue(
     code = generate(purpose)
     stored = stored_subjects(purpose, subject)[0]
     code_hash = hash_code(code, purpose=purpose, subject=stored, address=address)
-    if send is not None:
-        send(code, code_hash)
+    with metrics.code_delivery(purpose, metrics.channel_of(address, delivered=send is not None)):
+        if send is not None:
+            send(code, code_hash)
     for retry in (False, True):
         try:
             with transaction.atomic():

@@ -32,6 +32,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.module_loading import import_string
 
+from registration.core import metrics
 from registration.core.conf import app_settings
 from registration.core.masking import mask_phone
 
@@ -155,10 +156,12 @@ class HttpGatewayBackend(BaseBackend):
                 return
             except urllib.error.HTTPError as exc:
                 last_error = f"HTTP {exc.code}"
+                metrics.sms_gateway_error(metrics.http_error_kind(exc.code))
                 if exc.code < 500 and exc.code != 429:
                     break
             except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
                 last_error = type(getattr(exc, "reason", exc)).__name__
+                metrics.sms_gateway_error("timeout" if "timeout" in last_error.lower() else "network")
             logger.warning(
                 "SMS gateway refused a message to %s (attempt %d): %s", mask_phone(to), attempt + 1, last_error
             )

@@ -9,10 +9,16 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from registration.core import checks  # noqa: F401  (registers the system checks)
+        from axes.signals import user_locked_out
+        from django.core.signals import request_finished
+
+        from registration.core import checks, logs, metrics  # noqa: F401  (checks: registers the system checks)
         from registration.core.uploads import allow_long_part_headers
 
         allow_long_part_headers()
+        user_locked_out.connect(metrics.locked_out, dispatch_uid="registration.core.metrics.locked_out")
+        request_finished.connect(logs.forget_request_id, dispatch_uid="registration.core.logs.forget_request_id")
+        metrics.register_collector(metrics.TaskQueueCollector())
         # Whatever LOGGING says (production, tests, a DEBUG level): no template context in the logs.
         import logging
 

@@ -115,3 +115,18 @@ def sessions_are_encrypted(app_configs: Any = None, **kwargs: Any) -> list:
             id="registration.W010",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def metrics_token_is_strong(app_configs: Any = None, **kwargs: Any) -> list:
+    """A /metrics token short enough to guess would open the service's counters to anyone."""
+    token = str(app_settings.METRICS_TOKEN or "")
+    if token and len(token) < 32:
+        return [
+            Warning(
+                "REGISTRATION_METRICS_TOKEN is shorter than 32 characters.",
+                hint="Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'",
+                id="registration.W011",
+            )
+        ]
+    return []

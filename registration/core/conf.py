@@ -139,6 +139,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("RETENTION_SUPPORT_THREAD_DAYS", 1095, "days a resolved support thread is kept after its last message"),
     Setting("CLOSED_ACCOUNT_HOLD_DAYS", 30, "days a closed account's data is kept (the legal hold) before erasure"),
+    # Operating the service (registration/core/health.py, registration/core/metrics.py)
+    Setting("METRICS_TOKEN", "", "bearer token that `/metrics` asks for (empty: `/metrics` answers 404)"),
+    Setting(
+        "HEALTH_TASK_DELAY",
+        600,
+        "seconds a due background task may wait before `/readyz` reports the task worker failing",
+    ),
 )
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registration.accounts import audit, status
 from registration.accounts.models import Account, AccountStatus
-from registration.core import mail, ratelimit
+from registration.core import mail, metrics, ratelimit
 from registration.identity import queue_columns, registry
 from registration.identity.base import IdentityError, Outcome, RateLimited
 from registration.identity.models import (
@@ -175,6 +175,7 @@ def open_confirmation(
                 **({"centre": centre.pk} if centre is not None else {}),
             },
         )
+    metrics.identity(method, "started")
     return confirmation
 
 
@@ -227,6 +228,7 @@ def confirm(
             reason=reason,
             data={"method": confirmation.method, "confirmation": confirmation.pk, **(details or {})},
         )
+    metrics.identity(confirmation.method, "confirmed")
     notify(account, "confirmed", {"method": registry.lazy_label(confirmation.method)})
     return Outcome(confirmation, activated=True, message=_("Identity confirmed. The account is active."))
 
@@ -256,6 +258,7 @@ def reject(
             reason=reason,
             data={"method": confirmation.method, "confirmation": confirmation.pk},
         )
+    metrics.identity(confirmation.method, "rejected")
     notify(confirmation.account, "rejected", {"reason": reason, "method": registry.lazy_label(confirmation.method)})
     return confirmation
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from registration.accounts.models import Applicant, Document
+from registration.core import metrics
 from registration.identity.base import IdentityError
 from validators import ValidationError, mrz, passport, scans
 from validators.django import to_django_error
@@ -25,6 +26,7 @@ def check_scan(upload: Any, physical_size: scans.PhysicalSize = scans.PhysicalSi
     try:
         return scans.check(upload, getattr(upload, "name", None), physical_size=physical_size)
     except ValidationError as exc:
+        metrics.scan_refused(exc.code)
         raise IdentityError(exc.code, to_django_error(exc).messages[0]) from None
 
 

@@ -20,6 +20,7 @@ from django.http import HttpRequest
 
 from registration.accounts import audit, consent
 from registration.accounts.models import Account, AccountStatus, Applicant, Document
+from registration.core import metrics
 from registration.core.crypto import compact, lookup_hashes
 from registration.core.files import MovableScan, saved_scans
 from registration.core.storage import renames_between
@@ -116,7 +117,9 @@ def submit_application(data: ApplicationData, *, request: HttpRequest | None = N
     last_error: IntegrityError | None = None
     for _attempt in range(_SUBMIT_TRIES):
         try:
-            return _create(data, request)
+            applicant = _create(data, request)
+            metrics.registration("submitted")
+            return applicant
         except IntegrityError as exc:
             taken = taken_contacts(data.email, data.phone)
             if taken:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registration.accounts import audit
 from registration.accounts.models import Applicant
+from registration.core import metrics
 from registration.core.conf import app_settings
 from registration.registries import backends
 from registration.registries.models import RegistryCheck, RegistryStanding, Standing
@@ -188,6 +189,7 @@ def record(row: RegistryCheck, answer: backends.Answer) -> bool:
                 "detail": row.detail,
             },
         )
+    metrics.registry_answer(row.question, row.outcome)
     check_recorded.send(sender=RegistryCheck, check=row)
     return True
 

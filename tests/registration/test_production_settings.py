@@ -38,6 +38,8 @@ print(json.dumps({
     "proxies": settings.REGISTRATION_TRUSTED_PROXY_COUNT,
     "axes_ip": settings.AXES_CLIENT_IP_CALLABLE,
     "limits": settings.REGISTRATION_RATE_LIMITS,
+    "log_format": settings.LOGGING["handlers"]["console"]["formatter"],
+    "redirect_exempt": settings.SECURE_REDIRECT_EXEMPT,
 }))
 """
 
@@ -75,13 +77,21 @@ def test_scale_out_settings_use_redis_s3_and_the_proxy(tmp_path):
         "proxies": 1,
         "axes_ip": "registration.core.http.client_ip",
         "limits": {"send_sms_ip": "200/1h", "login_ip": "60/10m"},
+        "log_format": "json",
+        "redirect_exempt": ["^healthz$", "^readyz$", "^metrics$"],
     }
 
 
 def test_scale_out_settings_pass_deploy_checks(tmp_path):
     """The full production configuration, explicit encryption keys included, is deploy-clean too."""
     keys = f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()}"
-    env = {**REQUIRED, **SCALE_OUT, "REGISTRATION_ENCRYPTION_KEYS": keys, "REGISTRATION_LOOKUP_KEY": "k" * 40}
+    env = {
+        **REQUIRED,
+        **SCALE_OUT,
+        "REGISTRATION_ENCRYPTION_KEYS": keys,
+        "REGISTRATION_LOOKUP_KEY": "k" * 40,
+        "REGISTRATION_METRICS_TOKEN": "m" * 40,
+    }
     result = run("check", "--deploy", "--fail-level", "WARNING", env=env, tmp_path=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
 

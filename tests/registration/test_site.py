@@ -67,7 +67,7 @@ def test_cabinet_needs_login(client, db):
 
 
 def test_healthz(client, db):
-    """The health check reaches the database."""
+    """The liveness probe answers (tests/registration/test_operations_health.py: without the database)."""
     assert client.get("/healthz").json() == {"status": "ok"}
 
 

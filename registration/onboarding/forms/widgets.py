@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from registration.accounts.models import DocumentKind
-from registration.core import countries
+from registration.core import countries, metrics
 from registration.core.collation import collate_choices
 from validators import ValidationError as LibraryError
 from validators import regions as vregions
@@ -132,7 +132,11 @@ class WizardScanField(ScanField):
         if info and getattr(data, "tmp_name", None):
             self._judge_kept(info)
             return data
-        return super().clean(data, initial)
+        try:
+            return super().clean(data, initial)
+        except forms.ValidationError as exc:
+            metrics.scan_refused(exc.code)
+            raise
 
     def _judge_kept(self, info: Any) -> None:
         """A kept image's pixels against this field's document: the type of document may have changed since."""

@@ -18,6 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from formtools.wizard.views import NamedUrlSessionWizardView
 
 from registration.codes import contact as codes
+from registration.core import metrics
 from registration.core.http import client_ip
 from registration.core.i18n import set_language_cookie, supported
 from registration.core.ratelimit import hit, too_many_requests
@@ -68,7 +69,8 @@ class RegistrationWizard(
     # --- HTTP --------------------------------------------------------------------------------
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return self.with_handle(super().dispatch(request, *args, **kwargs))
+        with metrics.wizard_step_timer(kwargs.get("step") if kwargs.get("step") in S.BY_NAME else None, request.method):
+            return metrics.rendered(self.with_handle(super().dispatch(request, *args, **kwargs)))
 
     def lost(self, step: str | None) -> bool:
         """A later step asked for by a browser that had a registration in progress, now without any answer
@@ -239,6 +241,8 @@ class RegistrationWizard(
 
     def store(self, step: str, form: forms.StepForm) -> None:
         before = self.storage.get_step_data(step)
+        if before is None and step == self.steps.first:
+            metrics.registration("started")
         self.forget_typed(step)
         self.storage.set_step_data(step, self.process_step(form))
         self.storage.set_step_files(step, self.process_step_files(form))

@@ -1,0 +1,262 @@
+"""The service's Prometheus metrics: every definition here, the events call them, ``/metrics`` serves them.
+
+Labels are always drawn from small fixed sets (URL names, step names, identity methods, code purposes,
+error codes): never a person's data, an address, a path or anything a visitor can make up.
+
+Several processes (gunicorn's workers, the task worker) each count in their own memory-mapped files in
+``PROMETHEUS_MULTIPROC_DIR`` (prometheus-client's multiprocess mode) and a scrape of any app server of the
+host adds them up; without that variable (tests, ``runserver``) the process's own registry is served.
+``/metrics`` answers only with ``Authorization: Bearer <REGISTRATION_METRICS_TOKEN>``; with no token set it
+does not exist (404). Gauges that count what is in the database (queues) are collected at scrape time by
+collectors the apps register with :func:`register_collector`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import DatabaseError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.cache import never_cache
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
+from prometheus_client.multiprocess import MultiProcessCollector
+
+from registration.core.conf import app_settings
+
+logger = logging.getLogger(__name__)
+
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # each process's files go there from the first metric on
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
+#: Label value of anything outside a label's known set.
+OTHER = "other"
+_CODE = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+REQUESTS = Counter(
+    "registration_http_requests",
+    "HTTP requests answered, by view (URL name), method and status code.",
+    ["view", "method", "status"],
+)
+WIZARD_STEP_SECONDS = Histogram(
+    "registration_wizard_step_seconds",
+    "Time to answer a registration wizard step, by step and method.",
+    ["step", "method"],
+    buckets=(0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+REGISTRATIONS = Counter(
+    "registration_registrations",
+    "Registrations started (the first wizard step answered) and submitted (the account created).",
+    ["stage"],
+)
+IDENTITY_CONFIRMATIONS = Counter(
+    "registration_identity_confirmations",
+    "Identity confirmations started, confirmed and rejected, by method.",
+    ["method", "stage"],
+)
+CODES_SENT = Counter(
+    "registration_codes_sent",
+    "One-time codes handed to a channel (sms, email) or made for a clerk or a letter (handed), by purpose.",
+    ["channel", "purpose"],
+)
+CODES_FAILED = Counter(
+    "registration_codes_failed",
+    "One-time codes that could not be sent, by channel and purpose.",
+    ["channel", "purpose"],
+)
+SMS_GATEWAY_ERRORS = Counter(
+    "registration_sms_gateway_errors",
+    "Failed tries of the HTTP SMS gateway, by kind: timeout, network, http_429, http_4xx, http_5xx.",
+    ["kind"],
+)
+SCAN_REFUSALS = Counter(
+    "registration_scan_refusals",
+    "Uploaded scans refused by the scan checks, by error code.",
+    ["code"],
+)
+LOCKOUTS = Counter("registration_lockouts", "Client addresses locked out after failed log-ins (django-axes).")
+REGISTRY_CHECKS = Counter(
+    "registration_registry_checks",
+    "Answers recorded from the agencies' registries, by question and outcome (unavailable included).",
+    ["question", "outcome"],
+)
+
+
+def code_label(value: object) -> str:
+    """``value`` if it looks like one of the service's snake_case codes, else ``other``."""
+    text = str(value or "")
+    return text if _CODE.match(text) else OTHER
+
+
+def method_label(method: str | None) -> str:
+    return method if method in _METHODS else OTHER
+
+
+# --- events --------------------------------------------------------------------------------------
+
+
+@contextmanager
+def wizard_step_timer(step: str | None, method: str | None) -> Iterator[None]:
+    """Time one wizard request; ``step`` must be one of the wizard's step names (else counted as ``other``)."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        WIZARD_STEP_SECONDS.labels(step or OTHER, method_label(method)).observe(time.perf_counter() - started)
+
+
+def rendered(response: HttpResponse) -> HttpResponse:
+    """``response`` with its template rendered now (inside a timer), not after the view returns."""
+    render = getattr(response, "render", None)
+    if callable(render) and not getattr(response, "is_rendered", True):
+        render()
+    return response
+
+
+def registration(stage: str) -> None:
+    REGISTRATIONS.labels(stage).inc()
+
+
+def identity(method: str, stage: str) -> None:
+    IDENTITY_CONFIRMATIONS.labels(code_label(method), stage).inc()
+
+
+def channel_of(address: str, delivered: bool) -> str:
+    """The channel a code goes by: an e-mail address, a phone (or an account's phone), or by hand/post."""
+    if not delivered:
+        return "handed"
+    return "email" if "@" in (address or "") else "sms"
+
+
+@contextmanager
+def code_delivery(purpose: str, channel: str) -> Iterator[None]:
+    """Count one code's delivery: sent when the block ends, failed when it raises."""
+    try:
+        yield
+    except BaseException:
+        CODES_FAILED.labels(channel, code_label(purpose)).inc()
+        raise
+    CODES_SENT.labels(channel, code_label(purpose)).inc()
+
+
+def sms_gateway_error(kind: str) -> None:
+    SMS_GATEWAY_ERRORS.labels(kind).inc()
+
+
+def http_error_kind(status: int) -> str:
+    return "http_429" if status == 429 else f"http_{status // 100}xx"
+
+
+#: A file field's own refusals (nothing attached, not a file): no scan was checked.
+_FILE_FIELD_CODES = frozenset({"required", "invalid", "missing", "empty", "max_length", "contradiction"})
+
+
+def scan_refused(code: str | None) -> None:
+    if code not in _FILE_FIELD_CODES:
+        SCAN_REFUSALS.labels(code_label(code)).inc()
+
+
+def locked_out(**_kwargs: Any) -> None:
+    """django-axes' ``user_locked_out`` receiver."""
+    LOCKOUTS.inc()
+
+
+def registry_answer(question: str, outcome: str) -> None:
+    REGISTRY_CHECKS.labels(code_label(question), code_label(outcome)).inc()
+
+
+# --- requests ------------------------------------------------------------------------------------
+
+
+class RequestMetricsMiddleware:
+    """Counts every answer by its URL's name (``none`` when no URL matched), method and status."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        view = (match.view_name if match is not None else "") or "none"
+        REQUESTS.labels(view, method_label(request.method), str(response.status_code)).inc()
+        return response
+
+
+# --- collected at scrape time --------------------------------------------------------------------
+
+_COLLECTORS: list[Any] = []
+
+
+def register_collector(collector: Any) -> None:
+    """Add an object with ``collect() -> Iterable[Metric]`` run on each scrape (queue lengths from the database)."""
+    if not any(type(existing) is type(collector) for existing in _COLLECTORS):
+        _COLLECTORS.append(collector)
+
+
+class TaskQueueCollector:
+    """Background tasks waiting for the worker (the database backend's READY rows, a partial index)."""
+
+    def collect(self) -> Iterator[Metric]:
+        from registration.core.health import database_tasks
+
+        if not database_tasks():
+            return
+        from django_tasks_db.models import DBTaskResult
+
+        family = GaugeMetricFamily("registration_tasks_ready", "Background tasks queued and not yet started.")
+        family.add_metric([], DBTaskResult.objects.filter(status="READY").count())
+        yield family
+
+
+class _ScrapeTime:
+    def collect(self) -> Iterable[Metric]:
+        for collector in _COLLECTORS:
+            try:
+                yield from list(collector.collect())
+            except DatabaseError:  # the database is down: /readyz says so, the counters are still served
+                logger.warning("A metrics collector could not read the database.", exc_info=True)
+
+
+def multiprocess_dir() -> str | None:
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    return path if path and os.path.isdir(path) else None
+
+
+def exposition() -> bytes:
+    """Every metric in Prometheus' text format: the processes' counters, then the scrape-time gauges."""
+    if multiprocess_dir():
+        counted = CollectorRegistry()
+        MultiProcessCollector(counted)
+    else:
+        counted = REGISTRY
+    at_scrape = CollectorRegistry(auto_describe=False)
+    at_scrape.register(_ScrapeTime())  # type: ignore[arg-type]
+    return generate_latest(counted) + generate_latest(at_scrape)
+
+
+def authorised(request: HttpRequest, token: str) -> bool:
+    sent = request.headers.get("Authorization", "")
+    scheme, _, value = sent.partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode(), token.encode())
+
+
+@never_cache
+def metrics_view(request: HttpRequest) -> HttpResponse:
+    """``/metrics`` for Prometheus: 404 without a configured token, 401 without the right bearer token."""
+    token = str(app_settings.METRICS_TOKEN or "")
+    if not token:
+        raise Http404
+    if not authorised(request, token):
+        response = HttpResponse("Unauthorized\n", status=401, content_type="text/plain; charset=utf-8")
+        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
+    return HttpResponse(exposition(), content_type=CONTENT_TYPE_PLAIN_0_0_4)
