@@ -135,7 +135,8 @@ class WizardScanField(ScanField):
         try:
             return super().clean(data, initial)
         except forms.ValidationError as exc:
-            metrics.scan_refused(exc.code)
+            for error in exc.error_list:  # a list of errors has no code of its own
+                metrics.scan_refused(error.code)
             raise
 
     def _judge_kept(self, info: Any) -> None:
