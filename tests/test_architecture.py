@@ -40,10 +40,12 @@ ALLOWED: dict[str, set[str]] = {
     "support": BASE | {"profile"},
     # A submitted application is checked with the registries; the INN "Check" asks the tax service.
     "onboarding": BASE | {"registries"},
-    "access": BASE | {"identity", "profile", "support"},
-    "cabinet": BASE | FEATURES | {"access"},
-    "workspace": BASE | FEATURES | {"access"},
-    "demo": BASE | FEATURES,
+    # Services in the cabinet: forms reuse the wizard's address step; results are documents, fees payments.
+    "services": BASE | {"documents", "payments", "onboarding", "access"},
+    "access": BASE | {"identity", "profile", "support", "services"},
+    "cabinet": BASE | FEATURES | {"access", "services"},
+    "workspace": BASE | FEATURES | {"access", "services", "documents"},
+    "demo": BASE | FEATURES | {"services"},
     # The site's URL list joins the apps' pages.
     "urls": {"cabinet", "onboarding", "access"},
 }

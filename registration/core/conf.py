@@ -58,6 +58,13 @@ SETTINGS: tuple[Setting, ...] = (
         "registration.payments.backends.HttpProviderBackend",
         "class that talks to the payment provider",
     ),
+    Setting("RESIDENCE_PERMIT_FEE_KOPECKS", 1500000, "the state fee for a residence permit, in kopecks (see below)"),
+    # Services in the cabinet
+    Setting(
+        "SERVICES",
+        ["registration.services.stay", "registration.services.residence"],
+        "the modules of the services offered in the cabinet, in order",
+    ),
     # Personal data at rest
     Setting("ENCRYPTION_KEYS", [], "Fernet keys for personal data at rest, newest first (derived when empty)"),
     Setting("LOOKUP_KEY", "", "key of the keyed hashes that find duplicates (derived when empty)"),

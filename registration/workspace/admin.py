@@ -28,7 +28,7 @@ from registration.identity.models import (
     SignatureCertificate,
 )
 from registration.identity.models.centres import translation_languages
-from registration.workspace import consulate, post, queue, support, video  # noqa: F401  (each registers its desk)
+from registration.workspace import consulate, post, queue, services, support, video  # noqa: F401  (each registers its desk)
 from registration.workspace.base import ReadOnly, SecretLookupsRefused
 from registration.workspace.listing import IndexedList
 from registration.workspace.search import PostedSearch

@@ -43,6 +43,7 @@ __all__ = [
     "InnField",
     "LatinNameField",
     "MRZField",
+    "OgrnField",
     "PassportNumberField",
     "PhoneField",
     "PostcodeField",

@@ -32,6 +32,7 @@ __all__ = [
     "LatinNameValidator",
     "LibraryValidator",
     "MRZValidator",
+    "OgrnValidator",
     "PassportNumberValidator",
     "PhoneValidator",
     "PlainTextValidator",
