@@ -9,8 +9,10 @@ transaction; the person is told after it commits.
 from __future__ import annotations
 
 import datetime
+import inspect
 import logging
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -144,7 +146,7 @@ def step_form(
         if saved is None:
             return spec.form(**kwargs)
         data = as_querydict(saved)
-    return spec.form(data, files, **kwargs)
+    return spec.form(data, files, **kwargs)  # type: ignore[arg-type]
 
 
 def as_querydict(saved: Mapping[str, list[str]]) -> Any:
@@ -158,9 +160,7 @@ def as_querydict(saved: Mapping[str, list[str]]) -> Any:
 
 def kept_scans(application: ServiceApplication) -> dict[str, str]:
     """The documents already attached, by code, with the file's name as the person sent it."""
-    if application.pk is None:
-        return {}
-    return dict(application.attachments.values_list("code", "scan_name"))
+    return dict(Attachment.objects.filter(application_id=application.pk).values_list("code", "scan_name"))
 
 
 def save_step(application: ServiceApplication, step: str, raw: Mapping[str, list[str]], *, valid: bool) -> None:
@@ -192,7 +192,7 @@ def save_scan(application: ServiceApplication, code: str, upload: Any) -> Attach
         for attachment in old:
             stored = attachment.scan.name
             attachment.delete()
-            transaction.on_commit(lambda stored=stored: Attachment.scan.field.storage.delete(stored))
+            transaction.on_commit(partial(attachment.scan.storage.delete, stored))
         attachment = Attachment(
             application=application,
             code=code,
@@ -424,11 +424,10 @@ def start_payment(application: ServiceApplication, *, return_path: str = "") -> 
         "amount_kopecks": service.fee.amount(),
         "description": f"{service.fee.description} {application.number}"[:200],
     }
-    try:
-        return payments.start(application.account, return_path=return_path, **arguments)  # type: ignore[call-arg]
-    except TypeError:
-        # A payments app without return paths: the provider returns to its configured page.
-        return payments.start(application.account, **arguments)
+    if "return_path" in inspect.signature(payments.start).parameters:
+        arguments["return_path"] = return_path
+    # (Without return paths, the provider sends the person back to its configured page.)
+    return payments.start(application.account, **arguments)
 
 
 def fee_paid(payment: Payment) -> None:

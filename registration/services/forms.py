@@ -322,7 +322,7 @@ class FamilyForm(ServiceForm):
         wanted = max(0, min(wanted, 15))
         management = {"family-TOTAL_FORMS": str(wanted), "family-INITIAL_FORMS": "0"}
         if data is not None:
-            merged = data.copy()
+            merged = data.copy()  # type: ignore[attr-defined]  # a QueryDict (or a dict)
             for key, value in management.items():
                 merged[key] = value
             self.formset = FamilyFormSet(merged, prefix="family")

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from registration import access
 from registration.accounts import audit
+from registration.accounts.models import Account
 from registration.core.uploads import FILE_NAME_TOO_LONG
 from registration.payments import flows as payments
 from registration.payments.models import PaymentStatus
@@ -58,7 +59,8 @@ def _not_confirmed(request: HttpRequest) -> HttpResponse:
 def index(request: HttpRequest) -> HttpResponse:
     """The services offered, what each needs, and the person's applications."""
     services = registry.all_services()
-    applications = list(ServiceApplication.objects.filter(account=request.user).order_by("-created_at"))
+    owner: Account = request.user  # type: ignore[assignment]  # login_required
+    applications = list(ServiceApplication.objects.filter(account=owner).order_by("-created_at"))
     open_by_service = {a.service: a for a in applications if a.is_open}
     offered = [
         {

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from registration import access
+from registration.accounts.models import Account
 from registration.core.masking import mask
 from registration.services import flows, registry
 from registration.services.models import ServiceApplication, Status
@@ -171,13 +172,13 @@ class ServiceDeskAdmin(IndexedList, ReadOnly, admin.ModelAdmin):
             version = int(request.POST.get("version", ""))
         except ValueError:
             version = -1
-        user = request.user
+        user: Account = request.user  # type: ignore[assignment]  # a desk member, checked above
         try:
             if action == "take":
-                flows.take(application, by=user, version=version, request=request)  # type: ignore[arg-type]
+                flows.take(application, by=user, version=version, request=request)
                 messages.success(request, _("The application is yours to review."))
             elif action == "approve":
-                flows.approve(application, by=user, version=version, request=request)  # type: ignore[arg-type]
+                flows.approve(application, by=user, version=version, request=request)
                 messages.success(request, _("Approved: the document is issued and the person is told."))
             elif action == "request_changes":
                 form = MessageForm(request.POST, prefix="changes")
@@ -188,7 +189,7 @@ class ServiceDeskAdmin(IndexedList, ReadOnly, admin.ModelAdmin):
                     by=user,
                     message=form.cleaned_data["message"],
                     version=version,
-                    request=request,  # type: ignore[arg-type]
+                    request=request,
                 )
                 messages.success(request, _("Sent back: the person is told what to correct."))
             else:
@@ -200,7 +201,7 @@ class ServiceDeskAdmin(IndexedList, ReadOnly, admin.ModelAdmin):
                     by=user,
                     reason=reason_form.cleaned_data["reason"],
                     version=version,
-                    request=request,  # type: ignore[arg-type]
+                    request=request,
                 )
                 messages.success(request, _("Rejected: the person is told why."))
         except flows.ServiceError as error:
