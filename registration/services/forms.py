@@ -33,6 +33,14 @@ class ServiceForm(RequiredMessagesMixin, forms.Form):
     """A step's form: the server explains every error (no browser bubbles), each field with its own message."""
 
     use_required_attribute = False
+    #: (legend, field names) pairs the page shows as fieldsets; empty: every field in order.
+    groups: tuple[tuple[Any, tuple[str, ...]], ...] = ()
+
+    def grouped(self) -> list[tuple[Any, list[Any]]]:
+        """The bound fields by group, for the template."""
+        if not self.groups:
+            return [("", list(self))]
+        return [(legend, [self[name] for name in names]) for legend, names in self.groups]
 
 
 # --- stay registration: the host ----------------------------------------------------------------
@@ -43,7 +51,7 @@ class HostForm(ServiceForm):
 
     PERSON, ORGANISATION = "person", "organisation"
     kind = forms.ChoiceField(
-        label=_("The host is"),
+        label=_("Who is the host?"),
         choices=[(PERSON, _("A person")), (ORGANISATION, _("An organisation or an entrepreneur"))],
         widget=forms.RadioSelect,
     )
@@ -66,6 +74,12 @@ class HostForm(ServiceForm):
 
     PERSON_FIELDS = ("surname", "given_names", "passport")
     ORGANISATION_FIELDS = ("organisation", "inn", "ogrn")
+    #: The page shows the fields in these groups (each a fieldset with its legend).
+    groups = (
+        ("", ("kind",)),
+        (_("If the host is a person"), PERSON_FIELDS),
+        (_("If the host is an organisation or an entrepreneur"), ORGANISATION_FIELDS),
+    )
     MISSING = {
         "surname": _("Enter the host's surname."),
         "given_names": _("Enter the host's first name."),
@@ -302,7 +316,8 @@ FamilyFormSet = forms.formset_factory(FamilyMemberForm, extra=0, can_delete=True
 
 
 class FamilyForm(ServiceForm):
-    """Family members: a form per person (none is an answer), one more added with the "Add" button."""
+    """Family members: a form per person (none is an answer). Changing the number shows that many forms;
+    forms just added are not judged until they were on the page once (``family-shown``)."""
 
     members = forms.IntegerField(
         label=_("How many family members do you list?"),
@@ -315,14 +330,15 @@ class FamilyForm(ServiceForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         data = self.data if self.is_bound else None
-        try:
-            wanted = int((data or {}).get("members") or 0)
-        except (TypeError, ValueError):
-            wanted = 0
-        wanted = max(0, min(wanted, 15))
-        management = {"family-TOTAL_FORMS": str(wanted), "family-INITIAL_FORMS": "0"}
+        self.wanted = _count((data or {}).get("members"))
+        self.shown = _count((data or {}).get("family-shown"))
         if data is not None:
             merged = data.copy()  # type: ignore[attr-defined]  # a QueryDict (or a dict)
+            # Forms that were on the page are judged (empty ones too); those just added are offered empty.
+            management = {
+                "family-TOTAL_FORMS": str(self.wanted),
+                "family-INITIAL_FORMS": str(min(self.shown, self.wanted)),
+            }
             for key, value in management.items():
                 merged[key] = value
             self.formset = FamilyFormSet(merged, prefix="family")
@@ -331,8 +347,17 @@ class FamilyForm(ServiceForm):
 
     def is_valid(self) -> bool:
         own = super().is_valid()
-        return self.formset.is_valid() and own
+        members = self.formset.is_valid()
+        # A number changed on this visit shows the new forms first: not done yet, and nothing wrong.
+        return own and members and self.shown >= self.wanted
 
     @property
     def member_count(self) -> int:
         return int(self.formset.total_form_count())
+
+
+def _count(value: Any) -> int:
+    try:
+        return max(0, min(int(value or 0), 15))
+    except (TypeError, ValueError):
+        return 0

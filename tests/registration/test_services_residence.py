@@ -21,6 +21,7 @@ ANSWERS = {
     "education": {"level": "higher", "institution": "Tashkent State University", "year": "2015"},
     "family": {
         "members": "1",
+        "family-shown": "1",
         "family-0-relation": "spouse",
         "family-0-surname": "KARIMOVA",
         "family-0-given_names": "NODIRA",
@@ -169,7 +170,7 @@ def test_family_members_are_checked_each_on_its_field(client, person):
     application = ServiceApplication.objects.get()
     url = reverse("services:step", args=[application.number, "family"])
     second = {"relation": "child", "surname": "KARIMOV", "given_names": "ALI", "birth_date": "31.02.2020"}
-    data = {**ANSWERS["family"], "members": "2", "family-1-citizenship": "UZ"}
+    data = {**ANSWERS["family"], "members": "2", "family-shown": "2", "family-1-citizenship": "UZ"}
     data.update({f"family-1-{key}": value for key, value in second.items()})
     client.post(url, data)
     page = client.get(url)
@@ -189,3 +190,22 @@ def test_work_needs_its_details_only_when_working(client, person):
     assert set(client.get(url).context["form"].errors) == {"employer", "position", "since"}
     client.post(url, {"occupation": "not_working"})
     assert not client.get(url).context["form"].errors
+
+
+def test_a_new_family_member_form_is_offered_before_it_is_judged(client, person):
+    """Raising the number shows empty forms without errors; sent again empty, they are refused on their fields."""
+    client.force_login(person())
+    client.post(reverse("services:start", args=["residence_permit"]))
+    application = ServiceApplication.objects.get()
+    url = reverse("services:step", args=[application.number, "family"])
+    response = client.post(url, {"members": "2", "family-shown": "0"})
+    assert response["Location"] == url
+    page = client.get(url)
+    assert len(page.context["formset"].forms) == 2
+    assert not page.context["formset"].total_error_count() and not page.context["form"].errors
+    assert 'name="family-1-surname"' in page.content.decode()
+    client.post(url, {"members": "2", "family-shown": "2"})
+    formset = client.get(url).context["formset"]
+    assert formset.forms[0].errors.as_data()["surname"][0].code == "required"
+    client.post(url, {"members": "0", "family-shown": "2"})
+    assert "family" in ServiceApplication.objects.get().steps_done
