@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,7 +21,7 @@ from registration.core.masking import mask
 from registration.services import flows, registry
 from registration.services.models import ServiceApplication, Status
 from registration.workspace.base import DefaultChoiceFilter, ReadOnly
-from registration.workspace.forms import ReasonForm
+from registration.workspace.forms import ChangesRequestForm, ReasonForm
 from registration.workspace.listing import IndexedList
 
 HIDDEN_FROM_DESK = (Status.DRAFT, Status.AWAITING_PAYMENT)
@@ -58,16 +57,6 @@ class ServiceFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         return queryset.filter(service=self.value()) if self.value() else queryset
-
-
-class MessageForm(forms.Form):
-    message = forms.CharField(
-        label=_("What the person must correct"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("The person reads it in the e-mail and in the account: be clear and polite."),
-        error_messages={"required": _("Say what the person must correct.")},
-    )
 
 
 @admin.register(ServiceApplication)
@@ -124,6 +113,8 @@ class ServiceDeskAdmin(IndexedList, ReadOnly, admin.ModelAdmin):
         ]
 
     def _application(self, request: HttpRequest, object_id: Any) -> ServiceApplication:
+        if not str(object_id).isdigit():
+            raise Http404
         application = get_object_or_404(ServiceApplication.objects.select_related("account__applicant"), pk=object_id)
         if not (
             access.service_codes_of_desk(request.user)
@@ -156,7 +147,7 @@ class ServiceDeskAdmin(IndexedList, ReadOnly, admin.ModelAdmin):
             "scans": [(spec, attachments.get(spec.code)) for spec in service.scans],
             "history": application.history.select_related("actor"),
             "actions": access.service_actions(request.user, application),
-            "changes_form": bound.get("request_changes") or MessageForm(prefix="changes"),
+            "changes_form": bound.get("request_changes") or ChangesRequestForm(prefix="changes"),
             "reject_form": bound.get("reject") or ReasonForm(prefix="reject"),
         }
         return TemplateResponse(request, "admin/services/serviceapplication/application.html", context)
@@ -181,7 +172,7 @@ class ServiceDeskAdmin(IndexedList, ReadOnly, admin.ModelAdmin):
                 flows.approve(application, by=user, version=version, request=request)
                 messages.success(request, _("Approved: the document is issued and the person is told."))
             elif action == "request_changes":
-                form = MessageForm(request.POST, prefix="changes")
+                form = ChangesRequestForm(request.POST, prefix="changes")
                 if not form.is_valid():
                     return self._render(request, application, {"request_changes": form})
                 flows.request_changes(

@@ -179,3 +179,26 @@ def test_the_demo_has_a_migration_officer_and_a_stay_registration_on_the_desk(db
     assert officer.groups.filter(name="Migration officers").exists()
     application = ServiceApplication.objects.get(account__email="resident@example.org")
     assert application.status == Status.SUBMITTED and application.attachments.count() == 3
+
+
+def test_an_unconfirmed_account_is_told_why_it_cannot_apply(client, make_applicant):
+    """The list says identity must be confirmed first and offers no "Apply"; a POST is refused with the reason."""
+    client.force_login(make_applicant("waiting@example.org").account)
+    page = client.get(reverse("services:index")).content.decode()
+    assert 'id="services-not-available"' in page and 'id="start-stay_registration"' not in page
+    response = client.post(reverse("services:start", args=["stay_registration"]))
+    assert response.status_code == 403 and "Сначала подтвердите личность" in response.content.decode()
+    assert not ServiceApplication.objects.exists()
+
+
+def test_the_officer_opens_a_scan_privately_and_it_is_audited(client, world):
+    """The scan view answers with no-store and nosniff, and every opening by an officer is in the audit log."""
+    from registration.accounts.models import AuditEvent
+
+    client.force_login(world["officer"])
+    response = client.get(reverse("services:attachment", args=[world["attachment"].pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert response["Cache-Control"] == "private, no-store" and response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    event = AuditEvent.objects.get(action="services.scan_viewed")
+    assert event.actor == world["officer"] and event.account == world["owner"]
