@@ -52,7 +52,7 @@ audit.register_actions(
         "services.submitted": _("Application for a service submitted"),
         "services.awaiting_payment": _("Application for a service waits for the fee"),
         "services.in_review": _("Application for a service taken into review"),
-        "services.changes_requested": _("Changes requested in an application for a service"),
+        "services.changes_needed": _("Changes requested in an application for a service"),
         "services.approved": _("Application for a service approved"),
         "services.rejected": _("Application for a service rejected"),
         "services.expired": _("Result of a service expired"),

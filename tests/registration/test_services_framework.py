@@ -202,3 +202,11 @@ def test_the_officer_opens_a_scan_privately_and_it_is_audited(client, world):
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
     event = AuditEvent.objects.get(action="services.scan_viewed")
     assert event.actor == world["officer"] and event.account == world["owner"]
+
+
+def test_every_status_fits_the_audit_log():
+    """Statuses are written to the audit log's from/to columns: each must fit them (PostgreSQL refuses more)."""
+    from registration.accounts.models import AuditEvent
+
+    limit = AuditEvent._meta.get_field("to_status").max_length
+    assert all(len(value) <= limit for value in Status.values)

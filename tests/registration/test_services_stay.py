@@ -222,7 +222,7 @@ def test_changes_requested_are_corrected_in_the_same_application(client, person,
         "draft",
         "submitted",
         "in_review",
-        "changes_requested",
+        "changes_needed",
         "submitted",
     ]
 

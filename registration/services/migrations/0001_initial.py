@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('service', models.CharField(max_length=32, verbose_name='service')),
                 ('number', models.CharField(default=registration.services.models.new_number, editable=False, max_length=20, unique=True, verbose_name='number')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('awaiting_payment', 'Waiting for the fee to be paid'), ('submitted', 'Submitted'), ('in_review', 'In review'), ('changes_requested', 'Changes requested'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('expired', 'Expired')], default='draft', max_length=20, verbose_name='status')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('awaiting_payment', 'Waiting for the fee to be paid'), ('submitted', 'Submitted'), ('in_review', 'In review'), ('changes_needed', 'Changes requested'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('expired', 'Expired')], default='draft', max_length=20, verbose_name='status')),
                 ('answers', registration.core.crypto.EncryptedTextField(default='{}', verbose_name='answers')),
                 ('steps_done', models.JSONField(blank=True, default=list, verbose_name='steps done')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
@@ -70,8 +70,8 @@ class Migration(migrations.Migration):
             name='StatusChange',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, choices=[('draft', 'Draft'), ('awaiting_payment', 'Waiting for the fee to be paid'), ('submitted', 'Submitted'), ('in_review', 'In review'), ('changes_requested', 'Changes requested'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('expired', 'Expired')], max_length=20, verbose_name='from')),
-                ('to_status', models.CharField(choices=[('draft', 'Draft'), ('awaiting_payment', 'Waiting for the fee to be paid'), ('submitted', 'Submitted'), ('in_review', 'In review'), ('changes_requested', 'Changes requested'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('expired', 'Expired')], max_length=20, verbose_name='to')),
+                ('from_status', models.CharField(blank=True, choices=[('draft', 'Draft'), ('awaiting_payment', 'Waiting for the fee to be paid'), ('submitted', 'Submitted'), ('in_review', 'In review'), ('changes_needed', 'Changes requested'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('expired', 'Expired')], max_length=20, verbose_name='from')),
+                ('to_status', models.CharField(choices=[('draft', 'Draft'), ('awaiting_payment', 'Waiting for the fee to be paid'), ('submitted', 'Submitted'), ('in_review', 'In review'), ('changes_needed', 'Changes requested'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('expired', 'Expired')], max_length=20, verbose_name='to')),
                 ('message', registration.core.crypto.EncryptedTextField(blank=True, verbose_name='message')),
                 ('at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='when')),
                 ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
@@ -97,7 +97,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='serviceapplication',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('draft', 'awaiting_payment', 'submitted', 'in_review', 'changes_requested'))), fields=('account', 'service'), name='services_one_open_application'),
+            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('draft', 'awaiting_payment', 'submitted', 'in_review', 'changes_needed'))), fields=('account', 'service'), name='services_one_open_application'),
         ),
         migrations.AddConstraint(
             model_name='attachment',
