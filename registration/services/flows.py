@@ -311,9 +311,32 @@ def extend(previous: ServiceApplication, *, request: HttpRequest | None = None) 
     existing = open_application(previous.account, service)
     if existing is not None:
         return existing
-    return start(
+    application = start(
         previous.account, service, answers=service.extension_answers(previous), previous=previous, request=request
     )
+    if application.previous_id == previous.pk and not application.attachments.exists():
+        _copy_scans(previous, application)
+    return application
+
+
+def _copy_scans(source: ServiceApplication, target: ServiceApplication) -> None:
+    """The previous application's scans, as new encrypted files of the new one (the person may replace them)."""
+    for old in source.attachments.all():
+        try:
+            with old.scan.storage.open(old.scan.name, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            continue  # a file gone from the storage is simply asked for again
+        copy = Attachment(
+            application=target,
+            code=old.code,
+            scan_name=old.scan_name,
+            scan_type=old.scan_type,
+            scan_size=old.scan_size,
+            scan_sha256=old.scan_sha256,
+        )
+        copy.scan.save(old.scan_name or "scan", ContentFile(data), save=False)
+        copy.save()
 
 
 # --- status changes -------------------------------------------------------------------------------------

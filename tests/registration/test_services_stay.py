@@ -312,6 +312,12 @@ def test_reminder_is_sent_once_and_extension_is_prefilled(
     assert period.cleaned_data["start"] == end + timedelta(days=1)
     host = client.get(reverse("services:step", args=[extension.number, "host"])).context["form"]
     assert host.is_valid() and host.cleaned_data["ogrn"] == "1027700132195"
+    copied = extension.attachments.get(code="passport")
+    original = application.attachments.get(code="passport")
+    assert copied.scan.name != original.scan.name and copied.scan_sha256 == original.scan_sha256
+    client.post(reverse("services:check", args=[extension.number]), {"consent": "on"})
+    extension.refresh_from_db()
+    assert extension.status == Status.SUBMITTED and extension.previous == application
 
 
 def test_expired_registration_becomes_expired(client, person, officer, scans_dir):
