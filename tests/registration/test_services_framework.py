@@ -210,3 +210,26 @@ def test_every_status_fits_the_audit_log():
 
     limit = AuditEvent._meta.get_field("to_status").max_length
     assert all(len(value) <= limit for value in Status.values)
+
+
+def test_the_reminders_task_does_the_command_s_work(person, db):
+    """The django-tasks task runs the same reminders and expiry as ``remind_services`` and reports the counts."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from registration.services.tasks import remind_services
+
+    today = timezone.localdate()
+    ending = ServiceApplication.objects.create(
+        account=person("ending@example.org"), service="stay_registration", status=Status.APPROVED,
+        valid_until=today + timedelta(days=5),
+    )  # fmt: skip
+    ServiceApplication.objects.create(
+        account=person("ended@example.org"), service="stay_registration", status=Status.APPROVED,
+        valid_until=today - timedelta(days=1),
+    )  # fmt: skip
+    assert remind_services.call() == {"reminded": 1, "expired": 1}
+    ending.refresh_from_db()
+    assert ending.reminded_at is not None
+    assert remind_services.call() == {"reminded": 0, "expired": 0}
