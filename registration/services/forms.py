@@ -144,9 +144,18 @@ class PeriodForm(ServiceForm):
         "end": _("Enter the last day of the stay."),
     }
 
-    def __init__(self, *args: Any, stay_until: datetime.date | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        stay_until: datetime.date | None = None,
+        today: datetime.date | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.stay_until = stay_until
+        # The day the rules count from: today while the person fills it in, the day it was sent once it is
+        # with the desk (an application approved a week later was not wrong when it was sent).
+        self.today = today
         if stay_until is not None:
             self.fields["end"].help_text = _(
                 "DD.MM.YYYY. At most 90 days, and not after %(date)s, when your document of stay ends."
@@ -157,7 +166,7 @@ class PeriodForm(ServiceForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         start, end = cleaned.get("start"), cleaned.get("end")
-        today = timezone.localdate()
+        today = self.today or timezone.localdate()
         if start is not None and start < today - datetime.timedelta(days=1):
             self.add_error(
                 "start",

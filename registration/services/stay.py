@@ -8,6 +8,7 @@ import datetime
 from typing import Any
 
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registration.accounts.models import DocumentRole
@@ -76,7 +77,8 @@ class StayRegistration(Service):
 
     def form_kwargs(self, step: str, application: ServiceApplication) -> dict[str, Any]:
         if step == "period":
-            return {"stay_until": stay_document_until(application)}
+            sent = application.submitted_at if not application.is_editable else None
+            return {"stay_until": stay_document_until(application), "today": timezone.localdate(sent) if sent else None}
         return {}
 
     def valid_until(self, cleaned: dict[str, dict[str, Any]]) -> datetime.date | None:

@@ -149,8 +149,8 @@ def step(request: HttpRequest, number: str, step: str) -> HttpResponse:
     if request.method == "POST":
         if step == service.scans_step:
             return _post_scans(request, service, application)
-        raw = {key: request.POST.getlist(key) for key in request.POST if key not in SKIPPED_KEYS}
         form = flows.step_form(service, step, application, data=request.POST)
+        raw = {key: request.POST.getlist(key) for key in request.POST if _belongs_to(form, key)}
         valid = form.is_valid()
         flows.save_step(application, step, raw, valid=valid)
         if request.POST.get("action") == "save":
@@ -185,6 +185,16 @@ def step(request: HttpRequest, number: str, step: str) -> HttpResponse:
             "changes_requested": application.status == Status.CHANGES_REQUESTED,
         },
     )
+
+
+def _belongs_to(form: Any, key: str) -> bool:
+    """Whether a posted name is one of the form's (or of its formset's): nothing else is kept in the draft."""
+    if key in SKIPPED_KEYS:
+        return False
+    if key in form.fields:
+        return True
+    formset = getattr(form, "formset", None)
+    return formset is not None and key.startswith(f"{formset.prefix}-")
 
 
 def _post_scans(request: HttpRequest, service: Service, application: ServiceApplication) -> HttpResponse:

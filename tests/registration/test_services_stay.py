@@ -348,3 +348,25 @@ def test_one_open_application_per_service(person, db):
     assert flows.start(account, service) == first
     with pytest.raises(IntegrityError), transaction.atomic():
         ServiceApplication.objects.create(account=account, service=service.code)
+
+
+def test_an_application_sent_days_ago_is_judged_as_of_the_day_it_was_sent(client, person, officer, scans_dir):
+    """A stay that started on the day it was sent is still approved a week later, and odd posted names are not kept."""
+    client.force_login(person())
+    number = fill_stay(client)
+    client.post(reverse("services:step", args=[number, "host"]), {**stay_answers()["host"], "junk": "x" * 100})
+    submit(client, number)
+    application = ServiceApplication.objects.get(number=number)
+    assert "junk" not in application.get_answers()["host"]
+    week_ago = timezone.localdate() - timedelta(days=7)
+    answers = application.get_answers()
+    answers["period"] = {key: [value] for key, value in stay_answers(week_ago, 30)["period"].items()}
+    application.set_answers(answers)
+    application.submitted_at = timezone.now() - timedelta(days=7)
+    application.save()
+    client.force_login(officer)
+    desk(client, application, "take")
+    application.refresh_from_db()
+    desk(client, application, "approve")
+    application.refresh_from_db()
+    assert application.status == Status.APPROVED and application.document.valid_from == week_ago
