@@ -43,6 +43,15 @@ class ServiceForm(RequiredMessagesMixin, forms.Form):
         return [(legend, [self[name] for name in names]) for legend, names in self.groups]
 
 
+class ConsentForm(ServiceForm):
+    """The check page's agreement, asked before every submission."""
+
+    consent = forms.BooleanField(
+        label=_("The data I gave is true, and I agree that it is processed to provide this service.")
+    )
+    required_messages = {"consent": _("Agree that the data you gave is true and may be processed.")}
+
+
 # --- stay registration: the host ----------------------------------------------------------------
 
 

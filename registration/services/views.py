@@ -24,6 +24,7 @@ from registration.payments.models import PaymentStatus
 from registration.services import flows, registry
 from registration.services.base import Service, fee_roubles
 from registration.services.flows import ServiceError
+from registration.services.forms import ConsentForm
 from registration.services.models import Attachment, ServiceApplication, Status
 from validators.django import MESSAGES as LIBRARY_MESSAGES
 
@@ -237,7 +238,7 @@ def check(request: HttpRequest, number: str) -> HttpResponse:
     if not application.is_editable:
         return redirect("services:detail", number=application.number)
     if request.method == "POST":
-        if request.POST.get("consent") != "on":
+        if not ConsentForm(request.POST).is_valid():
             request.session[_consent_key(application)] = True
             return redirect("services:check", number=application.number)
         try:
@@ -253,6 +254,9 @@ def check(request: HttpRequest, number: str) -> HttpResponse:
         flows.notify(application, "submitted")
         return redirect("services:detail", number=application.number)
     consent_error = request.session.pop(_consent_key(application), False)
+    consent_form = ConsentForm({}) if consent_error else ConsentForm()
+    if consent_error:
+        consent_form.is_valid()  # the box left empty on the POST that was redirected
     return render(
         request,
         "services/check.html",
@@ -263,6 +267,7 @@ def check(request: HttpRequest, number: str) -> HttpResponse:
             "scans": [(spec, flows.kept_scans(application).get(spec.code, "")) for spec in service.scans],
             "fee": fee_roubles(service.fee.amount()) if service.fee else "",
             "consent_error": consent_error,
+            "form": consent_form,
             "back_url": _step_url(application, service.steps[-1].name),
             "all_done": all(spec.name in application.steps_done for spec in service.steps),
         },
