@@ -282,8 +282,11 @@ def _to_payment(request: HttpRequest, application: ServiceApplication) -> HttpRe
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect("services:detail", number=application.number)
-    except Exception:
-        messages.error(request, _("The payment service did not answer. Try again in a few minutes."))
+    except Exception as error:  # the provider refused or is down: nothing was charged, the person may retry
+        message = getattr(error, "message", None) or _(
+            "The payment service did not answer. Try again in a few minutes."
+        )
+        messages.error(request, str(message))
         return redirect("services:detail", number=application.number)
     return redirect(payment.redirect_url)
 

@@ -209,3 +209,24 @@ def test_a_new_family_member_form_is_offered_before_it_is_judged(client, person)
     assert formset.forms[0].errors.as_data()["surname"][0].code == "required"
     client.post(url, {"members": "0", "family-shown": "2"})
     assert "family" in ServiceApplication.objects.get().steps_done
+
+
+class BrokenProvider:
+    def create(self, payment):
+        raise ConnectionError("down")
+
+    def status(self, payment):  # pragma: no cover - never asked
+        raise ConnectionError("down")
+
+
+def test_a_provider_that_does_not_answer_leaves_the_application_waiting_for_the_fee(client, person, settings):
+    """The person is told to try again later; the application waits for its fee, and paying again is offered."""
+    settings.REGISTRATION_PAYMENT_BACKEND = "tests.registration.test_services_residence.BrokenProvider"
+    client.force_login(person())
+    application = fill(client)
+    response = client.post(reverse("services:check", args=[application.number]), {"consent": "on"})
+    assert response["Location"] == reverse("services:detail", args=[application.number])
+    application.refresh_from_db()
+    assert application.status == Status.AWAITING_PAYMENT
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="pay-fee"' in page
