@@ -20,6 +20,7 @@ class FaviconRedirect(RedirectView):
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="registration:start", permanent=False), name="home"),
     path("", include("registration.urls")),
+    path("account/services/", include("registration.services.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("captcha/", include("captcha.urls")),

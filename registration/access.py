@@ -22,6 +22,11 @@ superuser              all
 anyone else            none (staff without a role included)
 =====================  ========================================================================
 
+Applications for services (a stay registration, a residence permit) and their scans are seen by their
+owner, by the officers of the desk that decides the service (migration officers: ``view_service_queue``
+plus the service's desk permission) once the application is submitted, and by superusers; the desk's
+actions are re-checked against the application's status on every POST (``can_act_on_service``).
+
 Support threads: the owner and the support roles see them; only support roles answer, and only
 support operators (``answer_support``) download attachments. Letters: post operators. The
 application's page in the workspace: service-centre clerks. Video slots: their own operator.
@@ -51,6 +56,9 @@ from registration.identity.models import (
     VideoSlot,
 )
 from registration.profile.models import ChangeState, ProfileChangeRequest
+from registration.services import flows as service_flows
+from registration.services import registry as services
+from registration.services.models import Attachment, ServiceApplication, Status
 from registration.support.models import SupportMessage, SupportRequest
 
 #: Each action of the workspace and the permission (``app_label.codename``) a role needs for it.
@@ -91,6 +99,9 @@ PERMISSIONS: dict[str, str] = {
     # Finance officers: the payments read-only, and a refund.
     "view_payments": "payments.view_payment",
     "refund_payment": "payments.refund_payment",
+    # Migration officers: applications for services.
+    "view_service_queue": "services.view_serviceapplication",
+    "decide_services": "services.decide_serviceapplication",
 }
 
 #: How long before a booked call the video operator may open the person's scans.
@@ -314,3 +325,59 @@ def can_revoke_document(user: Any, document: IssuedDocument) -> bool:
     """Revoking a document: superusers and the role that may, while it is not revoked yet."""
     allowed = is_superuser(user) or (may(user, "view_issued_documents") and may(user, "revoke_document"))
     return allowed and document.revoked_at is None
+
+
+# --- applications for services ----------------------------------------------------------------------
+
+
+def may_apply_for_services(user: Any) -> bool:
+    """Only a person whose identity is confirmed applies for services."""
+    return service_flows.may_apply(user)
+
+
+def is_service_officer(user: Any, service_code: str) -> bool:
+    """An officer of the desk that decides this service (its own permission and the desk's queue)."""
+    service = services.get(service_code)
+    return service is not None and may(user, "view_service_queue") and may(user, service.desk)
+
+
+def service_codes_of_desk(user: Any) -> list[str]:
+    """The services whose applications the user's desk works on."""
+    if is_superuser(user):
+        return [service.code for service in services.all_services()]
+    return [service.code for service in services.all_services() if is_service_officer(user, service.code)]
+
+
+def can_view_service_application(user: Any, application: ServiceApplication) -> bool:
+    """The owner; the service's officers once it was submitted (never a draft or one waiting for its fee)."""
+    if is_owner(user, application.account_id) or is_superuser(user):
+        return True
+    if application.status in (Status.DRAFT, Status.AWAITING_PAYMENT):
+        return False
+    return is_service_officer(user, application.service)
+
+
+def can_view_service_attachment(user: Any, attachment: Attachment) -> bool:
+    """A scan of an application for a service: whoever may see the application."""
+    return can_view_service_application(user, attachment.application)
+
+
+def can_edit_service_application(user: Any, application: ServiceApplication) -> bool:
+    """Changing answers and scans, and submitting: the owner, while the application is a draft or sent back."""
+    return is_owner(user, application.account_id) and application.is_editable and may_apply_for_services(user)
+
+
+def can_act_on_service(user: Any, action: str, application: ServiceApplication) -> bool:
+    """A desk action (``take``, ``request_changes``, ``approve``, ``reject``) on the application now."""
+    target = service_flows.DESK_ACTIONS[action]
+    if not (is_staff(user) and can_view_service_application(user, application)):
+        return False
+    if not (is_superuser(user) or is_service_officer(user, application.service)):
+        return False
+    allowed_now = application.status == (Status.SUBMITTED if action == "take" else Status.IN_REVIEW)
+    return allowed_now and service_flows.allowed(application.status, target, services.get(application.service))
+
+
+def service_actions(user: Any, application: ServiceApplication) -> dict[str, bool]:
+    """Every desk action on the application, for its page's buttons (the POSTs ask again)."""
+    return {action: can_act_on_service(user, action, application) for action in service_flows.DESK_ACTIONS}

@@ -43,13 +43,16 @@ ALLOWED: dict[str, set[str]] = {
     # The personal-data lifecycle: closing stops the identity work; retention purges the wizard's drafts and
     # the support threads.
     "privacy": BASE | {"identity", "onboarding", "support"},
-    # The access policy also answers for issued documents (the owner's PDF, the clerks' list and revoking).
-    "access": BASE | {"identity", "profile", "support", "documents"},
+    # Services in the cabinet: forms reuse the wizard's address step; results are documents, fees payments.
+    "services": BASE | {"documents", "payments", "onboarding", "access"},
+    # The access policy also answers for issued documents (the owner's PDF, the clerks' list and revoking)
+    # and for applications for services.
+    "access": BASE | {"identity", "profile", "support", "documents", "services"},
     # The cabinet lists the person's issued documents; the workspace lists them and revokes one.
-    "cabinet": BASE | FEATURES | {"access", "documents", "privacy"},
-    # The finance desk reads the payments and refunds one.
-    "workspace": BASE | FEATURES | {"access", "documents", "payments"},
-    "demo": BASE | FEATURES,
+    "cabinet": BASE | FEATURES | {"access", "documents", "privacy", "services"},
+    # The finance desk reads the payments and refunds one; the migration officers decide services.
+    "workspace": BASE | FEATURES | {"access", "documents", "payments", "services"},
+    "demo": BASE | FEATURES | {"services"},
     # The site's URL list joins the apps' pages; the public check page of issued documents is the documents app's.
     "urls": {"cabinet", "onboarding", "access", "documents", "privacy", "payments"},
 }

@@ -79,6 +79,17 @@ ERROR_CODES: dict[str, str] = {
     "inn_checksum": _("Check the INN: its check digits do not match the others, so a digit is mistyped."),
     "inn_company_for_person": _("A 10-digit INN belongs to an organisation; a person's INN has 12 digits."),
     "inn_person_for_company": _("A 12-digit INN belongs to a person; an organisation's INN has 10 digits."),
+    # OGRN / OGRNIP
+    "ogrn_invalid_characters": _("An OGRN has only digits."),
+    "ogrn_length": _("An OGRN has 13 digits (an OGRNIP of an entrepreneur 15), not %(length)s."),
+    "ogrn_record_kind": _("An OGRN starts with 1 or 5 (an OGRNIP with 3), not %(digit)s."),
+    "ogrn_checksum": _("Check the OGRN: its check digit does not match the others, so a digit is mistyped."),
+    "ogrn_entrepreneur_for_company": _(
+        "A 15-digit number is an entrepreneur's OGRNIP; an organisation's OGRN has 13 digits."
+    ),
+    "ogrn_company_for_entrepreneur": _(
+        "A 13-digit number is an organisation's OGRN; an entrepreneur's OGRNIP has 15 digits."
+    ),
     # passports
     "passport_empty": _("Enter the passport number."),
     "passport_invalid_characters": _("A passport number has only Latin letters and digits."),

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "registration.registries",
     "registration.documents",
     "registration.payments",
+    "registration.services",
     "registration.identity",
     "registration.profile",
     "registration.support",

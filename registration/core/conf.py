@@ -76,6 +76,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PAYMENT_RETRIES", 2, "extra tries of a provider request after a network error, a timeout or a 5xx"),
     Setting("PAYMENT_PENDING_MINUTES", 15, "minutes a payment may wait before reconciliation asks the provider"),
     Setting("PAYMENT_EXPIRY_HOURS", 24, "hours after which a payment still waiting is recorded as not paid"),
+    Setting("RESIDENCE_PERMIT_FEE_KOPECKS", 1500000, "the state fee for a residence permit, in kopecks (see below)"),
+    # Services in the cabinet
+    Setting(
+        "SERVICES",
+        ["registration.services.stay", "registration.services.residence"],
+        "the modules of the services offered in the cabinet, in order",
+    ),
     # Personal data at rest
     Setting("ENCRYPTION_KEYS", [], "Fernet keys for personal data at rest, newest first (derived when empty)"),
     Setting("LOOKUP_KEY", "", "key of the keyed hashes that find duplicates (derived when empty)"),

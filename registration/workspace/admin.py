@@ -34,6 +34,7 @@ from registration.workspace import (  # noqa: F401  (each registers its desk)
     payments,
     post,
     queue,
+    services,
     support,
     video,
 )

@@ -45,6 +45,19 @@ class ConfirmScansForm(RequiredMessagesMixin, forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=1000, widget=TEXTAREA)
 
 
+class ChangesRequestForm(RequiredMessagesMixin, forms.Form):
+    """What a person must correct in an application for a service (the migration officers' desk)."""
+
+    required_messages = {"message": _("Say what the person must correct.")}
+
+    message = forms.CharField(
+        label=_("What the person must correct"),
+        max_length=1000,
+        widget=TEXTAREA,
+        help_text=_("The person reads it in the e-mail and in the account: be clear and polite."),
+    )
+
+
 class ReasonForm(RequiredMessagesMixin, forms.Form):
     required_messages = {
         "reason": _("Give the reason: the person reads it."),

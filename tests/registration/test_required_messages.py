@@ -197,6 +197,7 @@ WORKSPACE = [
     (workspace.ConfirmInPersonForm, "originals", "Tick the originals you checked: the identity document at least."),
     (workspace.ConfirmScansForm, "checks", "Tick what you compared with the scans."),
     (workspace.ReasonForm, "reason", "Give the reason: the person reads it."),
+    (workspace.ChangesRequestForm, "message", "Say what the person must correct."),
     (workspace.RequestDocumentsForm, "message", "Say which documents are needed, and why: the person reads it."),
     (workspace.IssueConsulateCodeForm, "passport_number", "Enter the passport number as printed in the passport."),
     (

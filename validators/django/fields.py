@@ -25,6 +25,7 @@ from validators.django.validators import (
     LatinNameValidator,
     LibraryValidator,
     MRZValidator,
+    OgrnValidator,
     PassportNumberValidator,
     PhoneValidator,
     PostcodeValidator,
@@ -42,6 +43,7 @@ __all__ = [
     "InnField",
     "LatinNameField",
     "MRZField",
+    "OgrnField",
     "PassportNumberField",
     "PhoneField",
     "PostcodeField",
@@ -96,6 +98,18 @@ class InnField(_LibraryField):
         self.validator = InnValidator(kind)
         kwargs.setdefault("help_text", _help_text(self.validator))
         kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+
+class OgrnField(_LibraryField):
+    """OGRN (13 digits) or OGRNIP (15); ``kind='company'`` or ``'entrepreneur'`` asks for one of them."""
+
+    default_error_messages = {"required": _("Enter the OGRN.")}
+
+    def __init__(self, *, kind: str | None = None, **kwargs: Any) -> None:
+        self.validator = OgrnValidator(kind)
+        kwargs.setdefault("help_text", _help_text(self.validator))
+        kwargs.setdefault("max_length", 25)
         super().__init__(**kwargs)
 
 

@@ -14,6 +14,7 @@ from validators import dates as _dates
 from validators import inn as _inn
 from validators import mrz as _mrz
 from validators import names as _names
+from validators import ogrn as _ogrn
 from validators import passport as _passport
 from validators import phone as _phone
 from validators import postcode as _postcode
@@ -31,6 +32,7 @@ __all__ = [
     "LatinNameValidator",
     "LibraryValidator",
     "MRZValidator",
+    "OgrnValidator",
     "PassportNumberValidator",
     "PhoneValidator",
     "PlainTextValidator",
@@ -76,6 +78,28 @@ class SnilsValidator(LibraryValidator):
 
     def clean(self, value: str) -> str:
         return _snils.validate(value)
+
+
+@deconstructible(path="validators.django.OgrnValidator")
+class OgrnValidator(LibraryValidator):
+    """An OGRN (13 digits) or OGRNIP (15); ``kind`` ``'company'`` or ``'entrepreneur'`` asks for one of them."""
+
+    code = "ogrn_checksum"
+
+    def __init__(self, kind: str | None = None) -> None:
+        if kind not in (None, *_ogrn.KINDS):
+            raise TypeError(f"kind must be 'company', 'entrepreneur' or None, not {kind!r}")
+        self.kind = kind
+
+    def clean(self, value: str) -> str:
+        return _ogrn.validate(value, self.kind)  # type: ignore[arg-type]
+
+    def get_help_text(self) -> str:
+        if self.kind == "entrepreneur":
+            return str(_("15 digits."))
+        if self.kind == "company":
+            return str(_("13 digits."))
+        return str(_("13 digits for an organisation, 15 for an entrepreneur."))
 
 
 @deconstructible(path="validators.django.InnValidator")

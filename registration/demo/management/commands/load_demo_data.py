@@ -12,6 +12,7 @@ from django.db import transaction
 
 from registration.accounts.models import Account
 from registration.demo import identity as identity_demo
+from registration.demo import services as services_demo
 from registration.identity.models import ServiceCentre, ServiceCentreTranslation
 from registration.identity.models.centres import translation_languages
 
@@ -177,6 +178,9 @@ class Command(BaseCommand):
                 logins.append((role, email, password))
             identity_logins, notes = identity_demo.load(_password)
             logins.extend(identity_logins)
+            service_logins, service_notes = services_demo.load(_password)
+            logins.extend(service_logins)
+            notes.extend(service_notes)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Log in at /admin/ with:"))
         for role, email, password in logins:
             self.stdout.write(f"  {role:<22} {email:<22} {password}")
