@@ -19,7 +19,7 @@ payment_simulator = payments_fixtures.payment_simulator
 site_for_webhooks = payments_fixtures.site_for_webhooks
 site_server = payments_fixtures.site_server
 # The live server's thread shares the database: committed transactions, restored afterwards (roles and all).
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 PURPOSE = "test-fee-http"
 
 

@@ -25,6 +25,7 @@ from registration.identity.video_call import BookingForm
 from registration.onboarding import forms as wizard
 from registration.onboarding import steps as S
 from registration.support.forms import SupportReplyForm, SupportRequestForm
+from registration.workspace import documents as workspace_documents
 from registration.workspace import forms as workspace
 
 GENERIC = forms.Field.default_error_messages["required"]
@@ -198,6 +199,7 @@ WORKSPACE = [
     (workspace.ConfirmScansForm, "checks", "Tick what you compared with the scans."),
     (workspace.ReasonForm, "reason", "Give the reason: the person reads it."),
     (workspace.ChangesRequestForm, "message", "Say what the person must correct."),
+    (workspace_documents.RevokeDocumentForm, "reason", "Say why the document is revoked."),
     (workspace.RequestDocumentsForm, "message", "Say which documents are needed, and why: the person reads it."),
     (workspace.IssueConsulateCodeForm, "passport_number", "Enter the passport number as printed in the passport."),
     (

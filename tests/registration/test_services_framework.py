@@ -233,3 +233,12 @@ def test_the_reminders_task_does_the_command_s_work(person, db):
     ending.refresh_from_db()
     assert ending.reminded_at is not None
     assert remind_services.call() == {"reminded": 0, "expired": 0}
+
+
+def test_the_migration_officers_see_and_revoke_the_documents_their_desk_issues(officer):
+    """The role holds the issued documents' list and revoking (a notice issued in error), and nothing of payments."""
+    from registration import access
+
+    assert access.may(officer, "view_issued_documents") and access.may(officer, "revoke_document")
+    assert not access.may(officer, "view_payments") and not access.may(officer, "refund_payment")
+    assert not access.may(officer, "view_queue")

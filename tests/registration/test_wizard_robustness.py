@@ -85,8 +85,8 @@ QUERY_BUDGET = {
     S.ADDRESS: (5, 6),
     S.PASSWORD: (7, 8),
     # Submission: the account, its documents, audit, the registry checks queued, the zone reading
-    # attached, the saved draft removed.
-    S.CHECK: (9, 34),
+    # attached, the saved draft removed, the consent recorded.
+    S.CHECK: (9, 35),
 }
 
 
