@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from registration.accounts import audit
 from registration.accounts.models import Account, AccountStatus
 from registration.codes import sms
-from registration.core import mail
+from registration.core import mail, metrics
 from registration.core.errors import FlowError
 from registration.documents import issuing
 from registration.payments import flows as payments
@@ -300,6 +300,7 @@ def start(
         to_status=Status.DRAFT,
         data={"service": service.code, "number": application.number},
     )
+    transaction.on_commit(lambda: metrics.service_event(service.code, "started"))
     return application
 
 
@@ -355,6 +356,15 @@ SYNCED_FIELDS = (
 )
 
 
+#: The status changes counted in ``registration_service_applications`` (by the event's name).
+METRIC_EVENTS: dict[str, str] = {
+    Status.SUBMITTED: "submitted",
+    Status.APPROVED: "approved",
+    Status.REJECTED: "rejected",
+    Status.CHANGES_REQUESTED: "changes_requested",
+}
+
+
 def _transition(
     application: ServiceApplication,
     target: str,
@@ -390,6 +400,9 @@ def _transition(
             to_status=target,
             data={"service": service.code, "number": locked.number},
         )
+        event = METRIC_EVENTS.get(target)
+        if event:
+            transaction.on_commit(lambda: metrics.service_event(service.code, event))
     for field in (
         "status",
         "version",
