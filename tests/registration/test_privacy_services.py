@@ -272,3 +272,32 @@ def test_the_command_counts_the_services_rules(make_person, settings, capsys):
     out = capsys.readouterr().out
     assert retention.SERVICE_DRAFTS in out
     assert ServiceApplication.objects.filter(pk=old.pk).exists() and stored(old_scan)
+
+
+# --- closing ----------------------------------------------------------------------------------------
+
+
+def test_closing_withdraws_the_applications_under_way_and_takes_them_off_the_desk(make_person, settings):
+    from registration.privacy import closing
+    from registration.services.models import DESK_STATUSES
+
+    person = make_person("anna@example.org")
+    account = person.account
+    on_desk, _name, _data = add_application(account, status=Status.SUBMITTED)
+    draft, _name, _data = add_application(account, service="residence_permit", status=Status.DRAFT, seed=50)
+    decided, _name, _data = add_application(account, service="third", status=Status.APPROVED, seed=51)
+    other, _name, _data = add_application(
+        make_person("other@example.org", passport_number="ZZ9999999").account, status=Status.SUBMITTED, seed=52
+    )
+
+    closing.close_account(account)
+
+    for application, expected in ((on_desk, "withdrawn"), (draft, "withdrawn"), (decided, "approved")):
+        application.refresh_from_db()
+        assert application.status == expected, application.service
+    assert list(on_desk.history.values_list("to_status", flat=True))[-1] == "withdrawn"
+    assert AuditEvent.objects.filter(action="services.withdrawn", account=account).count() == 2
+    waiting = ServiceApplication.objects.filter(status__in=DESK_STATUSES)
+    assert list(waiting) == [other]
+    other.refresh_from_db()
+    assert other.status == Status.SUBMITTED
