@@ -124,6 +124,8 @@ def test_the_archive_holds_the_applications_scans_payments_and_documents_and_nob
     pdf = archive.read(f"documents/{document.number}.pdf")
     assert pdf.startswith(b"%PDF")
 
+    readme = archive.read("README.txt").decode()
+    assert "- services/:" in readme and "- documents/:" in readme
     # The same rows are not repeated as raw tables; nothing of the other person's is there.
     assert not {"services.serviceapplication", "services.attachment", "documents.issueddocument"} & set(data["records"])
     for value in (foreign.number, "TVERSKAYA", "OTHER-ADDRESS-9", f"prov-{foreign.number}"):
