@@ -303,3 +303,27 @@ def test_closing_withdraws_the_applications_under_way_and_takes_them_off_the_des
     assert list(waiting) == [other]
     other.refresh_from_db()
     assert other.status == Status.SUBMITTED
+
+
+# --- the privacy notice -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("ru", ["так и не было отправлено: 30 дней", "об отказе: 365 дней", "402-ФЗ", "не менее пяти лет"]),
+        ("en", ["never sent: 30 days", "rejected application for a service: 365 days", "402-FZ", "five years"]),
+    ],
+)
+def test_the_current_privacy_notice_names_the_services_periods_and_the_payments_keeping(
+    client, db, settings, language, words
+):
+    from registration.accounts import consent
+
+    assert consent.CURRENT_NOTICE == "2026-12-03"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = client.get(reverse("registration:privacy")).content.decode()
+    for word in words:
+        assert word in html, word
+    earlier = client.get(reverse("registration:privacy_version", args=["2026-12-01"])).content.decode()
+    assert "402-" not in earlier  # what people agreed to before stays as it was
