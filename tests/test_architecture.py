@@ -40,9 +40,10 @@ ALLOWED: dict[str, set[str]] = {
     "support": BASE | {"profile"},
     # A submitted application is checked with the registries; the INN "Check" asks the tax service.
     "onboarding": BASE | {"registries"},
-    # The personal-data lifecycle: closing stops the identity work; retention purges the wizard's drafts and
-    # the support threads.
-    "privacy": BASE | {"identity", "onboarding", "support"},
+    # The personal-data lifecycle: closing stops the identity work; retention purges the wizard's drafts, the
+    # support threads and the services' abandoned drafts and old refusals; the archive holds the person's
+    # applications, payments and documents (their PDFs); erasure keeps the payments, anonymised.
+    "privacy": BASE | {"identity", "onboarding", "support", "services", "payments", "documents"},
     # Services in the cabinet: forms reuse the wizard's address step; results are documents, fees payments.
     "services": BASE | {"documents", "payments", "onboarding", "access"},
     # The access policy also answers for issued documents (the owner's PDF, the clerks' list and revoking)

@@ -17,7 +17,7 @@ from registration.core.http import client_ip
 
 #: Every published version of each text, oldest first (ISO dates of publication).
 TERMS_VERSIONS: tuple[str, ...] = ("2026-12-01",)
-NOTICE_VERSIONS: tuple[str, ...] = ("2026-12-01",)
+NOTICE_VERSIONS: tuple[str, ...] = ("2026-12-01", "2026-12-03")
 CURRENT_TERMS = TERMS_VERSIONS[-1]
 CURRENT_NOTICE = NOTICE_VERSIONS[-1]
 

@@ -146,6 +146,14 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("RETENTION_SUPPORT_THREAD_DAYS", 1095, "days a resolved support thread is kept after its last message"),
     Setting("CLOSED_ACCOUNT_HOLD_DAYS", 30, "days a closed account's data is kept (the legal hold) before erasure"),
+    Setting(
+        "SERVICE_DRAFT_DAYS", 30, "days a draft application for a service is kept after its last change, then deleted"
+    ),
+    Setting(
+        "RETENTION_REJECTED_SERVICE_DAYS",
+        365,
+        "days a rejected application for a service is kept after the decision, then deleted",
+    ),
     # Operating the service (registration/core/health.py, registration/core/metrics.py)
     Setting("METRICS_TOKEN", "", "bearer token that `/metrics` asks for (empty: `/metrics` answers 404)"),
     Setting(

@@ -90,6 +90,38 @@ REGISTRY_CHECKS = Counter(
     ["question", "outcome"],
 )
 
+SERVICE_APPLICATIONS = Counter(
+    "registration_service_applications",
+    "Applications for services by service and event: started, submitted, approved, rejected, changes_requested.",
+    ["service", "event"],
+)
+PAYMENTS = Counter(
+    "registration_payments",
+    "Payments' status changes by purpose and new status: paid, failed, refunded.",
+    ["purpose", "status"],
+)
+PAYMENT_WEBHOOK_REFUSALS = Counter(
+    "registration_payment_webhook_refusals",
+    "Provider notifications refused, by reason (bad_signature, stale, unreadable, unknown_payment, …).",
+    ["reason"],
+)
+PAYMENT_PROVIDER_ERRORS = Counter(
+    "registration_payment_provider_errors",
+    "Failed tries of the payment provider's API, by kind: timeout, network, http_429, http_4xx, http_5xx, "
+    "unreadable, mismatch.",
+    ["kind"],
+)
+DOCUMENTS_ISSUED = Counter("registration_documents_issued", "Documents issued, by kind.", ["kind"])
+DOCUMENT_CHECKS = Counter(
+    "registration_document_checks",
+    "Lookups on the documents' public check page, by result: valid, not_valid (an unknown token included).",
+    ["result"],
+)
+
+#: The events of an application for a service that are counted.
+SERVICE_EVENTS = frozenset({"started", "submitted", "approved", "rejected", "changes_requested"})
+PAYMENT_STATUSES = frozenset({"paid", "failed", "refunded"})
+
 
 def code_label(value: object) -> str:
     """``value`` if it looks like one of the service's snake_case codes, else ``other``."""
@@ -174,6 +206,32 @@ def registry_answer(question: str, outcome: str) -> None:
     REGISTRY_CHECKS.labels(code_label(question), code_label(outcome)).inc()
 
 
+def service_event(service: str, event: str) -> None:
+    if event in SERVICE_EVENTS:
+        SERVICE_APPLICATIONS.labels(code_label(service), event).inc()
+
+
+def payment_status(purpose: str, status: str) -> None:
+    if status in PAYMENT_STATUSES:
+        PAYMENTS.labels(code_label(purpose), status).inc()
+
+
+def payment_webhook_refused(reason: str) -> None:
+    PAYMENT_WEBHOOK_REFUSALS.labels(code_label(reason)).inc()
+
+
+def payment_provider_error(kind: str) -> None:
+    PAYMENT_PROVIDER_ERRORS.labels(code_label(kind)).inc()
+
+
+def document_issued(kind: str) -> None:
+    DOCUMENTS_ISSUED.labels(code_label(kind)).inc()
+
+
+def document_checked(valid: bool) -> None:
+    DOCUMENT_CHECKS.labels("valid" if valid else "not_valid").inc()
+
+
 # --- requests ------------------------------------------------------------------------------------
 
 
@@ -218,12 +276,21 @@ class TaskQueueCollector:
 
 
 class _ScrapeTime:
+    """Runs the registered collectors; families of the same name from several apps (the desks' queues) are
+    served as one."""
+
     def collect(self) -> Iterable[Metric]:
+        families: dict[str, Metric] = {}
         for collector in _COLLECTORS:
             try:
-                yield from list(collector.collect())
+                for family in list(collector.collect()):
+                    if family.name in families:
+                        families[family.name].samples.extend(family.samples)
+                    else:
+                        families[family.name] = family
             except DatabaseError:  # the database is down: /readyz says so, the counters are still served
                 logger.warning("A metrics collector could not read the database.", exc_info=True)
+        return list(families.values())
 
 
 def multiprocess_dir() -> str | None:

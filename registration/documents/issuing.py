@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registration.accounts import audit
 from registration.accounts.models import Account
+from registration.core import metrics
 from registration.core.conf import app_settings
 from registration.documents.models import DocumentKind, IssuedDocument
 
@@ -52,6 +53,7 @@ def issue(
     )
     document.number = f"{PREFIXES[kind]}-{document.issued_at:%Y}-{document.pk:07d}"
     document.save(update_fields=["number"])
+    transaction.on_commit(lambda: metrics.document_issued(kind))
     return document
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from registration.core import ratelimit
+from registration.core import metrics, ratelimit
 from registration.documents.models import IssuedDocument
 
 #: How long a browser may keep the answer (a revocation shows after at most this long).
@@ -27,6 +27,7 @@ def check(request: HttpRequest, token: str) -> HttpResponse:
     )
     today = timezone.localdate()
     valid = document is not None and document.is_valid(today)
+    metrics.document_checked(valid)
     response = render(
         request,
         "documents/check.html",

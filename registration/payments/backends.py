@@ -33,6 +33,7 @@ from urllib.parse import quote
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from registration.core import metrics
 from registration.core.conf import app_settings
 from registration.payments.models import Payment, PaymentStatus
 
@@ -143,6 +144,7 @@ class HttpProviderBackend:
     def _check_amount(payment: Payment, answer: dict[str, Any]) -> None:
         if answer.get("amount") != payment.amount_kopecks or answer.get("currency") != CURRENCY:
             logger.error("Payment %s: the provider's amount or currency differs from ours.", payment.public_id)
+            metrics.payment_provider_error("mismatch")
             raise PaymentUnavailable("amount or currency mismatch")
 
     def _request(
@@ -181,16 +183,21 @@ class HttpProviderBackend:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 raw = response.read(65536)
         except urllib.error.HTTPError as exc:
+            metrics.payment_provider_error(metrics.http_error_kind(exc.code))
             if exc.code == 429 or exc.code >= 500:
                 raise _Retry(f"HTTP {exc.code}") from None
             logger.error("Payment provider refused %s %s: HTTP %s", method, path, exc.code)
             raise PaymentUnavailable(f"HTTP {exc.code}") from None
         except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
+            timed_out = isinstance(exc, TimeoutError) or isinstance(getattr(exc, "reason", None), TimeoutError)
+            metrics.payment_provider_error("timeout" if timed_out else "network")
             raise _Retry(type(exc).__name__) from None
         try:
             answer = json.loads(raw.decode())
         except (UnicodeDecodeError, json.JSONDecodeError):
+            metrics.payment_provider_error("unreadable")
             raise PaymentUnavailable("unreadable answer") from None
         if not isinstance(answer, dict):
+            metrics.payment_provider_error("unreadable")
             raise PaymentUnavailable("unreadable answer")
         return answer

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registration.accounts import audit
 from registration.accounts.models import Account
+from registration.core import metrics
 from registration.core.conf import app_settings
 from registration.payments.backends import UNAVAILABLE_MESSAGE, PaymentUnavailable
 from registration.payments.models import Payment, PaymentStatus
@@ -128,6 +129,7 @@ def start(
     except PaymentUnavailable as exc:
         logger.warning("Payment %s could not be created at the provider: %s", payment.public_id, exc)
         Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.FAILED, updated_at=timezone.now())
+        transaction.on_commit(lambda: metrics.payment_status(purpose, PaymentStatus.FAILED))
         raise
     payment.provider_payment_id, payment.redirect_url = provider_id, url
     payment.save(update_fields=["provider_payment_id", "redirect_url", "updated_at"])
@@ -176,6 +178,7 @@ def set_status(
         to_status=status,
         data=_audit_data(locked, via=via),
     )
+    transaction.on_commit(lambda: metrics.payment_status(locked.purpose, status))
     for handler in _handlers.get(locked.purpose, []):
         transaction.on_commit(lambda handler=handler: handler(locked), robust=True)  # type: ignore[misc]
     return True

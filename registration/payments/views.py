@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from registration.accounts.signed_in import signed_in
+from registration.core import metrics
 from registration.payments import flows, webhooks
 from registration.payments.backends import UNAVAILABLE_MESSAGE, PaymentUnavailable
 from registration.payments.models import Payment, PaymentStatus
@@ -37,6 +38,8 @@ def webhook(request: HttpRequest) -> HttpResponse:
         request.headers.get(webhooks.TIME_HEADER, ""),
         request.headers.get(webhooks.SIGNATURE_HEADER, ""),
     )
+    if outcome.http_status != 200:
+        metrics.payment_webhook_refused(outcome.result)
     return HttpResponse(outcome.result, status=outcome.http_status, content_type="text/plain")
 
 

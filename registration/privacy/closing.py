@@ -23,6 +23,7 @@ from registration.identity.models import (
     VideoSlot,
 )
 from registration.privacy.models import Closure, ClosureReason
+from registration.services import flows as service_flows
 
 PERSON_REASON = "closed by the person"
 
@@ -53,7 +54,8 @@ def close_account(account: Account, *, request: HttpRequest | None = None) -> Cl
 
 def stop_work_on(account: Account) -> None:
     """Nothing more is done for a closed account: its open identity confirmation is cancelled (off the clerks'
-    desks), its letters are not printed, its booked video calls are freed and its live codes revoked."""
+    desks), its letters are not printed, its booked video calls are freed, its live codes revoked and its
+    applications for services under way withdrawn (off the migration office's desk)."""
     now = timezone.now()
     IdentityConfirmation.objects.filter(account=account, state__in=OPEN_STATES).update(
         state=ConfirmationState.CANCELLED, completed_at=now, updated_at=now
@@ -62,3 +64,4 @@ def stop_work_on(account: Account) -> None:
     PostLetter.objects.filter(account=account, state=LetterState.PENDING).update(state=LetterState.CANCELLED)
     VideoSlot.objects.filter(booked_for__account=account, starts_at__gt=now).update(booked_for=None, booked_at=None)
     OneTimeCode.objects.filter(account=account).live().update(revoked_at=now)
+    service_flows.withdraw_open(account)

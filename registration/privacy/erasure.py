@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from registration.accounts import audit
 from registration.accounts.models import Account, AuditEvent
 from registration.codes.models import OneTimeCode
+from registration.payments.models import Payment
 from registration.privacy.models import Closure
 
 audit.register_actions(
@@ -32,12 +33,17 @@ audit.register_actions(
         "privacy.erased": _("Personal data erased"),
         "privacy.support_thread_deleted": _("Support request deleted (retention period over)"),
         "privacy.drafts_purged": _("Abandoned registrations deleted"),
+        "privacy.service_application_deleted": _("Application for a service deleted (retention period over)"),
         "privacy.exported": _("Personal data downloaded"),
     }
 )
 
-#: Rows that refer to an account but outlive its erasure (they hold no personal data of it).
-KEPT: tuple[type[models.Model], ...] = (AuditEvent, Closure)
+#: Rows that refer to an account but outlive its erasure (they hold no personal data of it). Payments are
+#: accounting records (primary documents, kept five years under Federal law 402-FZ, article 29): the row
+#: keeps the amount, what it paid for (the service's fee and the application's number, whose application is
+#: erased), the dates, the status and the provider's payment id, and points to the anonymous tombstone;
+#: ``erase`` clears the addresses it held (the provider's page, the return path).
+KEPT: tuple[type[models.Model], ...] = (AuditEvent, Closure, Payment)
 
 
 @dataclass
@@ -130,6 +136,7 @@ def erase(account: Account, *, rule: str, by: Account | None = None) -> dict[str
             last_login=None,
             status_reason="",
         )
+        Payment.objects.filter(account=account).update(redirect_url="", return_path="", updated_at=timezone.now())
         account.groups.clear()
         account.user_permissions.clear()
         AuditEvent.objects.filter(Q(account=account) | Q(actor=account)).anonymise()

@@ -7,6 +7,9 @@
 - support threads ``REGISTRATION_RETENTION_SUPPORT_THREAD_DAYS`` after they were resolved (their last
   message): the thread, its messages and attachments;
 - closed accounts once ``REGISTRATION_CLOSED_ACCOUNT_HOLD_DAYS`` (the legal hold) have passed: erased;
+- draft applications for services untouched for ``REGISTRATION_SERVICE_DRAFT_DAYS``, and rejected ones
+  ``REGISTRATION_RETENTION_REJECTED_SERVICE_DAYS`` after the decision: the application, its history and
+  its scans;
 - the audit log is kept; the erased people's events are anonymised.
 
 Each deletion is audited with the rule, the internal id and the counts, never with what was deleted.
@@ -18,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.files.storage import Storage
 from django.db import models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -28,9 +32,13 @@ from registration.core.conf import app_settings
 from registration.onboarding.purge import purge_abandoned
 from registration.privacy import closing, erasure
 from registration.privacy.models import Closure, ClosureReason
+from registration.services.models import ServiceApplication, Status
 from registration.support.models import SupportRequest, SupportStatus
 
 DRAFTS, UNCONFIRMED, SUPPORT, CLOSED = "drafts", "unconfirmed", "support_threads", "closed_accounts"
+SERVICE_DRAFTS, REJECTED_SERVICES = "service_drafts", "rejected_services"
+#: Every rule, in the order a run applies them.
+RULES = (DRAFTS, UNCONFIRMED, SUPPORT, CLOSED, SERVICE_DRAFTS, REJECTED_SERVICES)
 
 
 @dataclass
@@ -76,6 +84,44 @@ def support_threads_due(now: datetime) -> models.QuerySet[SupportRequest]:
 def closed_due(now: datetime) -> models.QuerySet[Closure]:
     """Closed accounts whose legal hold is over and whose data is not erased yet."""
     return Closure.objects.filter(erase_after__lte=now, erased_at__isnull=True).order_by("pk")
+
+
+def service_drafts_due(now: datetime) -> models.QuerySet[ServiceApplication]:
+    """Draft applications for services with no change since the cutoff (an edit of an answer or scan saves the row)."""
+    cutoff = now - timedelta(days=app_settings.SERVICE_DRAFT_DAYS)
+    return ServiceApplication.objects.filter(status=Status.DRAFT, updated_at__lt=cutoff).order_by("pk")
+
+
+def rejected_services_due(now: datetime) -> models.QuerySet[ServiceApplication]:
+    """Rejected applications for services whose decision is older than the retention period."""
+    cutoff = now - timedelta(days=app_settings.RETENTION_REJECTED_SERVICE_DAYS)
+    return ServiceApplication.objects.filter(status=Status.REJECTED, decided_at__lt=cutoff).order_by("pk")
+
+
+def _application_counts(application: ServiceApplication) -> tuple[dict[str, int], list[tuple[Storage, str]]]:
+    scans = [attachment.scan for attachment in application.attachments.all() if attachment.scan]
+    counts = {
+        "service_applications": 1,
+        "attachments": application.attachments.count(),
+        "status_changes": application.history.count(),
+        "files": len(scans),
+    }
+    return counts, [(stored.storage, stored.name) for stored in scans]
+
+
+def _delete_application(application: ServiceApplication, rule: str) -> dict[str, int]:
+    """Delete one application with its history and scans (the files once the deletion has committed)."""
+    counts, files = _application_counts(application)
+    with transaction.atomic():
+        audit.record(
+            "privacy.service_application_deleted",
+            account=application.account,
+            reason=rule,
+            data={"rule": rule, "service": application.service, "application": application.pk, "deleted": counts},
+        )
+        application.delete()
+        transaction.on_commit(lambda: erasure.delete_files(files))
+    return counts
 
 
 def _delete_thread(thread: SupportRequest) -> dict[str, int]:
@@ -129,4 +175,9 @@ def apply(*, dry_run: bool = False, now: datetime | None = None) -> Report:
     for closure in closed_due(now).select_related("account"):
         found = erasure.holdings(closure.account).counts() if dry_run else erasure.erase(closure.account, rule=CLOSED)
         report.add(CLOSED, {"accounts": 1, **found})
+
+    for rule, due in ((SERVICE_DRAFTS, service_drafts_due(now)), (REJECTED_SERVICES, rejected_services_due(now))):
+        for application in due.select_related("account"):
+            found = _application_counts(application)[0] if dry_run else _delete_application(application, rule)
+            report.add(rule, found)
     return report

@@ -47,6 +47,8 @@ def document(request: HttpRequest, kind: str, version: str | None = None) -> Htt
             "unconfirmed": app_settings.RETENTION_UNCONFIRMED_DAYS,
             "support": app_settings.RETENTION_SUPPORT_THREAD_DAYS,
             "closed": app_settings.CLOSED_ACCOUNT_HOLD_DAYS,
+            "service_drafts": app_settings.SERVICE_DRAFT_DAYS,
+            "rejected_services": app_settings.RETENTION_REJECTED_SERVICE_DAYS,
         },
     }
     return render(request, f"privacy/{kind}/{version}.html", context)

@@ -10,4 +10,8 @@ class ServicesConfig(AppConfig):
 
     def ready(self) -> None:
         # The state fee's outcome reaches the application through the payments' status handlers.
+        from registration.core import metrics
         from registration.services import fees  # noqa: F401
+        from registration.services.metrics import ServiceQueueCollector
+
+        metrics.register_collector(ServiceQueueCollector())

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from registration.accounts import audit
 from registration.accounts.models import Account, AccountStatus
 from registration.codes import sms
-from registration.core import mail
+from registration.core import mail, metrics
 from registration.core.errors import FlowError
 from registration.documents import issuing
 from registration.payments import flows as payments
@@ -56,6 +56,7 @@ audit.register_actions(
         "services.approved": _("Application for a service approved"),
         "services.rejected": _("Application for a service rejected"),
         "services.expired": _("Result of a service expired"),
+        "services.withdrawn": _("Application for a service withdrawn (account closed)"),
         "services.reminded": _("Reminder of the end of a service's result sent"),
         "services.scan_viewed": _("Scan of an application for a service opened"),
     }
@@ -84,14 +85,15 @@ class ServiceError(FlowError):
 
 # The status machine: each status and where it may go.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.DRAFT: frozenset({Status.SUBMITTED, Status.AWAITING_PAYMENT}),
-    Status.AWAITING_PAYMENT: frozenset({Status.SUBMITTED}),
-    Status.SUBMITTED: frozenset({Status.IN_REVIEW}),
-    Status.IN_REVIEW: frozenset({Status.CHANGES_REQUESTED, Status.APPROVED, Status.REJECTED}),
-    Status.CHANGES_REQUESTED: frozenset({Status.SUBMITTED}),
+    Status.DRAFT: frozenset({Status.SUBMITTED, Status.AWAITING_PAYMENT, Status.WITHDRAWN}),
+    Status.AWAITING_PAYMENT: frozenset({Status.SUBMITTED, Status.WITHDRAWN}),
+    Status.SUBMITTED: frozenset({Status.IN_REVIEW, Status.WITHDRAWN}),
+    Status.IN_REVIEW: frozenset({Status.CHANGES_REQUESTED, Status.APPROVED, Status.REJECTED, Status.WITHDRAWN}),
+    Status.CHANGES_REQUESTED: frozenset({Status.SUBMITTED, Status.WITHDRAWN}),
     Status.APPROVED: frozenset({Status.EXPIRED}),
     Status.REJECTED: frozenset(),
     Status.EXPIRED: frozenset(),
+    Status.WITHDRAWN: frozenset(),
 }
 
 #: The desk's actions and the status each leads to.
@@ -105,7 +107,7 @@ DESK_ACTIONS: dict[str, str] = {
 
 def allowed(current: str, target: str, service: Service | None = None) -> bool:
     """Whether the status machine (and the service's own statuses) allow going from ``current`` to ``target``."""
-    if service is not None and not service.has(target) and target != Status.AWAITING_PAYMENT:
+    if service is not None and not service.has(target) and target not in (Status.AWAITING_PAYMENT, Status.WITHDRAWN):
         return False
     if target == Status.AWAITING_PAYMENT and (service is None or service.fee is None):
         return False
@@ -300,6 +302,7 @@ def start(
         to_status=Status.DRAFT,
         data={"service": service.code, "number": application.number},
     )
+    transaction.on_commit(lambda: metrics.service_event(service.code, "started"))
     return application
 
 
@@ -355,6 +358,15 @@ SYNCED_FIELDS = (
 )
 
 
+#: The status changes counted in ``registration_service_applications`` (by the event's name).
+METRIC_EVENTS: dict[str, str] = {
+    Status.SUBMITTED: "submitted",
+    Status.APPROVED: "approved",
+    Status.REJECTED: "rejected",
+    Status.CHANGES_REQUESTED: "changes_requested",
+}
+
+
 def _transition(
     application: ServiceApplication,
     target: str,
@@ -390,6 +402,9 @@ def _transition(
             to_status=target,
             data={"service": service.code, "number": locked.number},
         )
+        event = METRIC_EVENTS.get(target)
+        if event:
+            transaction.on_commit(lambda: metrics.service_event(service.code, event))
     for field in (
         "status",
         "version",
@@ -583,6 +598,19 @@ def notify(application: ServiceApplication, event: str) -> None:
 
 
 # --- reminders and expiry ----------------------------------------------------------------------------------
+
+
+def withdraw_open(account: Account) -> int:
+    """Withdraw the account's applications still under way (the account is closed): off the desk, nothing more
+    is decided or paid for. Returns how many."""
+    withdrawn = 0
+    for application in ServiceApplication.objects.filter(account=account, status__in=OPEN_STATUSES).order_by("pk"):
+        try:
+            _transition(application, Status.WITHDRAWN, by=account)
+        except ServiceError:  # decided meanwhile
+            continue
+        withdrawn += 1
+    return withdrawn
 
 
 def due_reminders(today: datetime.date | None = None) -> QuerySet[ServiceApplication]:

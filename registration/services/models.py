@@ -34,6 +34,8 @@ class Status(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     EXPIRED = "expired", _("Expired")
+    # The account was closed while the application was under way: nothing more is done with it.
+    WITHDRAWN = "withdrawn", _("Withdrawn (account closed)")
 
 
 #: Statuses of an application still under way: one per service and account at a time.

@@ -15,7 +15,10 @@ from registration.privacy import retention
 
 
 class Command(BaseCommand):
-    help = "Delete personal data past its retention period (drafts, unconfirmed, support threads, closed accounts)."
+    help = (
+        "Delete personal data past its retention period (drafts, unconfirmed, support threads, closed accounts, "
+        "services' drafts and refusals)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
@@ -30,7 +33,7 @@ class Command(BaseCommand):
             return
         report = retention.apply(dry_run=options["dry_run"])
         verb = "Would delete" if report.dry_run else "Deleted"
-        for rule in (retention.DRAFTS, retention.UNCONFIRMED, retention.SUPPORT, retention.CLOSED):
+        for rule in retention.RULES:
             found = report.counts.get(rule, {})
             details = ", ".join(f"{kind} {number}" for kind, number in sorted(found.items()) if number) or "nothing"
             self.stdout.write(f"{verb} ({rule}): {details}")
