@@ -311,7 +311,10 @@ def payment_return(request: HttpRequest, number: str) -> HttpResponse:
     verified notice or a status query does), so this only shows the application's page."""
     application, _service = _own(request, number)
     if application.status == Status.AWAITING_PAYMENT:
-        messages.info(request, _("We are waiting for the payment service to confirm your payment."))
+        # A payment that did not go through leaves the fee unpaid too: the page says so itself.
+        latest = payments.latest(flows.PAYMENT_PURPOSE, application.number)
+        if latest is not None and latest.status == PaymentStatus.PENDING:
+            messages.info(request, _("We are waiting for the payment service to confirm your payment."))
     return redirect("services:detail", number=application.number)
 
 
