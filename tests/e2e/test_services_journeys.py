@@ -453,6 +453,9 @@ def test_declined_payment_is_said_and_paying_again_succeeds(
     assert visit.path() == f"/account/services/{number}/"
     failed = visit.page.locator("#payment-failed")
     assert failed.is_visible() and "Payment did not go through" in failed.inner_text()
+    said = visit.page.locator("main").inner_text()
+    assert "waiting for the payment service" not in said  # not pending: declined
+    assert "State fee: 15,000.00 roubles." in said
     assert Payment.objects.get(reference=number).status == PaymentStatus.FAILED
     assert ServiceApplication.objects.get(number=number).status == Status.AWAITING_PAYMENT
     visit.check("payment-declined")
