@@ -134,6 +134,13 @@ def download_text(visit, selector: str) -> tuple[str, str]:
     return download.value.suggested_filename, text
 
 
+def printed_check_url(text: str) -> str:
+    """The check page's address the PDF prints beside its QR code."""
+    found = re.findall(r"https?://\S+/check/\S+/", text)
+    assert len(found) == 1, f"the PDF prints {len(found)} check addresses"
+    return found[0]
+
+
 def fill_address(visit, flat: str = "15") -> None:
     page = visit.page
     page.locator("#id_region").select_option("77")
@@ -347,9 +354,12 @@ def test_stay_registered_approved_and_its_notice_checked_valid(
     flat = re.sub(r"\s+", " ", text)
     assert notice.number in flat and vdates.format(end) in flat and "ООО «Ромашка»" in flat
 
-    # The QR code's page, opened by anybody: valid until the period's end, and nothing about the person.
+    # The QR code's page (its address is printed under the code too), opened by anybody: valid until the
+    # period's end, and nothing about the person.
+    check_url = printed_check_url(text)
+    assert check_url == visit.base_url + issuing.check_path(notice)
     stranger = open_visit(lang, viewport)
-    stranger.go(issuing.check_path(notice))
+    stranger.go(check_url.removeprefix(stranger.base_url))
     result = stranger.page.locator("#document-check-result").inner_text()
     assert vdates.format(end) in result
     assert "notice-success" in (stranger.page.locator("#document-check-result").get_attribute("class") or "")
@@ -407,6 +417,7 @@ def test_residence_permit_paid_approved_and_downloaded(
     assert payment.provider_payment_id in visit.page.locator("main").inner_text()
     visit.check("permit-fee-receipt")
 
+    assert printed_check_url(text) == visit.base_url + issuing.check_path(decision)
     stranger = open_visit(lang, viewport)
     stranger.go(issuing.check_path(decision))
     assert "notice-success" in (stranger.page.locator("#document-check-result").get_attribute("class") or "")
