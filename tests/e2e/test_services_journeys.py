@@ -26,6 +26,7 @@ from registration.documents import issuing
 from registration.payments.simulator import CARD_DECLINED, CARD_OK
 from registration.services import flows
 from registration.services.models import ServiceApplication, Status
+from tests.e2e import serial_server
 from tests.registration import payments_fixtures
 from tests.registration.identity_fixtures import make_applicant, role_user  # noqa: F401 (fixtures)
 from tests.registration.services_fixtures import STAY_UNTIL, fill_stay, officer, person  # noqa: F401 (fixtures)
@@ -33,42 +34,13 @@ from validators import dates as vdates
 from validators.scans import PhysicalSize
 
 payment_simulator = payments_fixtures.payment_simulator
+live_server = serial_server.live_server  # one request at a time (see there)
 PASSWORD = "Correct-Horse-42"
 DESK = "/admin/services/serviceapplication/"
 STATUS_WORDS = {
     "ru": {"approved": "Одобрено", "submitted": "Подано", "expired": "Срок истёк"},
     "en": {"approved": "Approved", "submitted": "Submitted", "expired": "Expired"},
 }
-
-
-@pytest.fixture(scope="module")
-def live_server(request: pytest.FixtureRequest):
-    """The live server answering one request at a time (the conftest's answers each in its own thread).
-
-    The test database is SQLite in memory, and every thread of the live server uses the test's one
-    connection to it: two requests at once (the desk page's three scans, a webhook beside the browser's
-    return) interleave their transactions on it and fail with "database table is locked". A browser
-    loads the scans one after another here instead; Django closes each connection after its answer,
-    so no keep-alive connection holds the server.
-    """
-    from django.core.servers.basehttp import WSGIServer
-    from django.test.testcases import LiveServerThread
-    from django.test.utils import override_settings
-    from pytest_django.live_server_helper import LiveServer
-
-    class SerialServer(WSGIServer):
-        def __init__(self, *args, connections_override=None, **kwargs):
-            super().__init__(*args, **kwargs)  # the server's thread already uses the test's connection
-
-    class SerialServerThread(LiveServerThread):
-        server_class = SerialServer
-
-    with override_settings(MEDIA_URL="http://media.invalid/"):  # as the conftest's: no media handler
-        server = LiveServer("localhost", start=False)
-        server.thread.__class__ = SerialServerThread
-        server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
