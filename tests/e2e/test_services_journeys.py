@@ -18,10 +18,12 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from registration.codes import sms
 from registration.documents import issuing
 from registration.payments.simulator import CARD_DECLINED, CARD_OK
 from registration.services import flows
@@ -313,6 +315,12 @@ def test_stay_registered_approved_and_its_notice_checked_valid(
     desk = open_visit(lang, "desktop")
     log_in_to_workspace(desk, officer.email)
     officer_decides(desk, number)
+
+    # Told by e-mail and text message, in their language.
+    told = [message.body for message in mail.outbox if anna.email in message.to]
+    assert told and number in told[-1] and vdates.format(end) in told[-1]
+    assert {"ru": "одобрено", "en": "approved"}[lang] in told[-1]
+    assert any(number in text.text for text in sms.outbox if text.to == anna.phone)
 
     visit.page.reload()
     assert status_of(visit) == STATUS_WORDS[lang]["approved"]
