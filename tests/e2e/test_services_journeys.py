@@ -129,7 +129,9 @@ def officer_decides(desk, number: str, *, decision: str = "approve", message: st
     """The officer finds the application in the queue, takes it into review and decides."""
     page = desk.page
     desk.go(DESK)
-    assert number in page.locator("#result_list tbody").inner_text()
+    rows = page.locator("#result_list tbody").inner_text()
+    assert number in rows
+    assert "ERIKSSON A. M." in rows and "ANNA" not in rows  # the queue shortens names to initials
     desk.check("desk-queue")
     with page.expect_navigation():
         page.locator(f"#result_list a:text('{number}')").click()
