@@ -331,6 +331,8 @@ REGISTRATION_REGISTRY_RECHECK_SECONDS = env_int("REGISTRY_RECHECK_SECONDS", 300)
 # the webhooks' key (empty: the secret) and the site's public address that the provider returns people
 # and sends webhooks to. Unset PAYMENT_URL: no payment can be started ("the bank is unavailable").
 REGISTRATION_PAYMENT_URL = env_str("PAYMENT_URL", "")
+# The provider's payment pages, when they are not on PAYMENT_URL's origin: "https://pay.example.com,https://…".
+REGISTRATION_PAYMENT_PAGE_ORIGINS = env_str("PAYMENT_PAGE_ORIGINS", "")
 REGISTRATION_PAYMENT_SHOP_ID = env_str("PAYMENT_SHOP_ID", "")
 REGISTRATION_PAYMENT_SECRET = env_str("PAYMENT_SECRET", "")
 REGISTRATION_PAYMENT_WEBHOOK_SECRET = env_str("PAYMENT_WEBHOOK_SECRET", "")

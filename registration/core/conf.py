@@ -69,6 +69,12 @@ SETTINGS: tuple[Setting, ...] = (
         "return and webhook URLs",
     ),
     Setting("PAYMENT_URL", "", "the payment provider's API address (empty: payments are unavailable)"),
+    Setting(
+        "PAYMENT_PAGE_ORIGINS",
+        "",
+        "the origins of the provider's payment pages, comma-separated (empty: the origin of `PAYMENT_URL`); "
+        "the pages whose forms lead there allow them in the Content-Security-Policy's `form-action`",
+    ),
     Setting("PAYMENT_SHOP_ID", "", "the site's shop id at the payment provider"),
     Setting("PAYMENT_SECRET", "", "the shop's secret: the HMAC-SHA-256 key of each request to the provider"),
     Setting("PAYMENT_WEBHOOK_SECRET", "", "the key of the provider's webhook signatures (empty: `PAYMENT_SECRET`)"),

@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
+from urllib.parse import urlsplit
 
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -31,9 +32,11 @@ __all__ = [
     "UNAVAILABLE_MESSAGE",
     "PaymentBackend",
     "PaymentUnavailable",
+    "allow_payment_pages",
     "backend",
     "latest",
     "on_status_change",
+    "page_origins",
     "reconcile",
     "refresh",
     "refund",
@@ -94,6 +97,31 @@ def on_status_change(purpose: str) -> Callable[[Handler], Handler]:
 
 def backend() -> PaymentBackend:
     return import_string(app_settings.PAYMENT_BACKEND)()  # type: ignore[no-any-return]
+
+
+def page_origins() -> list[str]:
+    """The origins of the provider's payment pages: ``PAYMENT_PAGE_ORIGINS``, else ``PAYMENT_URL``'s origin."""
+    configured = [origin.strip().rstrip("/") for origin in str(app_settings.PAYMENT_PAGE_ORIGINS).split(",")]
+    if origins := [origin for origin in configured if origin]:
+        return origins
+    parts = urlsplit(str(app_settings.PAYMENT_URL))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
+_Response = TypeVar("_Response", bound=HttpResponseBase)
+
+
+def allow_payment_pages(response: _Response) -> _Response:
+    """Let the page's forms lead to the provider's payment page.
+
+    A browser holds a form's submission, and every redirect it follows, to the Content-Security-Policy
+    ``form-action`` of the page the form is on; the site's is ``'self'``, so a form whose answer
+    redirects to the provider would be blocked. Pages with such a form (submit and pay, pay again) add
+    the provider's page origins here.
+    """
+    if origins := page_origins():
+        response._csp_update = {"form-action": origins}  # type: ignore[attr-defined]  # read by django-csp
+    return response
 
 
 def start(

@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
+from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -122,9 +124,10 @@ class Service:
 
 
 def fee_roubles(kopecks: int) -> str:
-    """An amount in kopecks as roubles for people: ``1500000`` → ``15 000,00``."""
-    roubles, rest = divmod(kopecks, 100)
-    return f"{roubles:,}".replace(",", "\u00a0") + f",{rest:02d}"
+    """An amount in kopecks as roubles, as the active language writes numbers: ``1500000`` → "15 000,00"
+    in Russian, "15,000.00" in English."""
+    amount = Decimal(int(kopecks)) / 100
+    return number_format(amount, 2, use_l10n=True, force_grouping=True)
 
 
 def display(field: forms.Field, value: Any) -> str:

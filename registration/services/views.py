@@ -257,7 +257,7 @@ def check(request: HttpRequest, number: str) -> HttpResponse:
     consent_form = ConsentForm({}) if consent_error else ConsentForm()
     if consent_error:
         consent_form.is_valid()  # the box left empty on the POST that was redirected
-    return render(
+    response = render(
         request,
         "services/check.html",
         {
@@ -272,6 +272,8 @@ def check(request: HttpRequest, number: str) -> HttpResponse:
             "all_done": all(spec.name in application.steps_done for spec in service.steps),
         },
     )
+    # Submitting leads to the provider's payment page where there is a fee.
+    return payments.allow_payment_pages(response) if service.fee else response
 
 
 def _to_payment(request: HttpRequest, application: ServiceApplication) -> HttpResponse:
@@ -309,7 +311,10 @@ def payment_return(request: HttpRequest, number: str) -> HttpResponse:
     verified notice or a status query does), so this only shows the application's page."""
     application, _service = _own(request, number)
     if application.status == Status.AWAITING_PAYMENT:
-        messages.info(request, _("We are waiting for the payment service to confirm your payment."))
+        # A payment that did not go through leaves the fee unpaid too: the page says so itself.
+        latest = payments.latest(flows.PAYMENT_PURPOSE, application.number)
+        if latest is not None and latest.status == PaymentStatus.PENDING:
+            messages.info(request, _("We are waiting for the payment service to confirm your payment."))
     return redirect("services:detail", number=application.number)
 
 
@@ -335,7 +340,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
     application, service = _own(request, number)
     payment = payments.latest(flows.PAYMENT_PURPOSE, application.number) if service.fee else None
     attachments = {a.code: a for a in application.attachments.all()}
-    return render(
+    response = render(
         request,
         "services/detail.html",
         {
@@ -355,6 +360,8 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "scans": [(spec, attachments.get(spec.code)) for spec in service.scans],
         },
     )
+    # "Pay the fee" leads to the provider's payment page.
+    return payments.allow_payment_pages(response) if application.status == Status.AWAITING_PAYMENT else response
 
 
 @require_POST

@@ -9,9 +9,11 @@ from __future__ import annotations
 import pytest
 
 from registration.payments.simulator import CARD_OK, CARD_PENDING
+from tests.e2e import serial_server
 from tests.registration import payments_fixtures
 
 payment_simulator = payments_fixtures.payment_simulator
+live_server = serial_server.live_server  # one request at a time (see there)
 PASSWORD = "Correct-Horse-42"
 
 
@@ -28,12 +30,15 @@ def log_in(visit, email: str) -> None:
     visit.submit()
 
 
-def pay(visit, payment, card: str) -> None:
+def pay(visit, provider, payment, card: str) -> None:
     page = visit.page
     page.goto(payment.redirect_url)
     page.locator("#card").fill(card)
     visit.shot("provider-page")
+    sent = len(provider.webhooks)
     visit.submit("button[value=pay]")
+    if card != CARD_PENDING:  # the provider's webhook is answered before the test reads the database
+        assert payments_fixtures.wait_until(lambda: len(provider.webhooks) > sent), provider.webhooks
 
 
 @pytest.mark.parametrize("lang, viewport", [("ru", "desktop"), ("en", "phone")])
@@ -52,7 +57,7 @@ def test_a_fee_paid_on_the_providers_page_shows_on_the_receipt(open_visit, provi
     )
     visit = open_visit(lang, viewport)
     log_in(visit, person.email)
-    pay(visit, fee, CARD_OK)
+    pay(visit, provider, fee, CARD_OK)
     assert visit.path() == "/account/payments/"  # back on the service's page, the payment recorded
     assert Payment.objects.get(pk=fee.pk).status == "paid"
     visit.check("payments-list")
@@ -68,7 +73,7 @@ def test_a_fee_paid_on_the_providers_page_shows_on_the_receipt(open_visit, provi
     waiting = flows.start(
         person, purpose="e2e", reference="E2E-2", amount_kopecks=50000, description="Fee", return_path="/account/"
     )
-    pay(visit, waiting, CARD_PENDING)  # the bank never answers
+    pay(visit, provider, waiting, CARD_PENDING)  # the bank never answers
     assert visit.path() == f"/payments/{waiting.public_id}/return/"
     visit.check("payment-waiting")
     heading = visit.page.inner_text("h1")
