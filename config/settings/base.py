@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "registration.support",
     "registration.onboarding",
     "registration.privacy",
+    "registration.scheduler",
     "registration.cabinet",
     "registration.workspace",
     "registration.demo",
