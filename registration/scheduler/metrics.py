@@ -11,13 +11,13 @@ from registration.scheduler.schedule import SCHEDULE
 
 
 class ScheduleCollector:
-    """``registration_scheduled_last_enqueued_timestamp_seconds{name}``: 0 for an entry never queued."""
+    """``registration_scheduled_last_enqueued_timestamp_seconds{entry}``: 0 for an entry never queued."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         family = GaugeMetricFamily(
             "registration_scheduled_last_enqueued_timestamp_seconds",
             "When the scheduler last queued each piece of scheduled work (Unix time; 0: never).",
-            labels=["name"],
+            labels=["entry"],
         )
         last = dict(ScheduledRun.objects.values_list("name", "last_enqueued_at"))
         for entry in SCHEDULE:

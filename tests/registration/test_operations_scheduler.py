@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from django_tasks.base import Task
 from django_tasks_db.models import DBTaskResult
 
@@ -16,6 +17,7 @@ from registration.scheduler import runner
 from registration.scheduler.models import ScheduledRun
 from registration.scheduler.schedule import SCHEDULE, Entry
 from tests.registration.race_helpers import postgres_race, together
+from tests.registration.test_operations_metrics import scrape  # noqa: F401 (a fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -158,3 +160,19 @@ def test_schedulers_racing_queue_each_period_once(_):
     again = together(lambda _index: runner.run_due(now + timedelta(days=1)))
     assert sum(len(result) for result in again.results) == len(SCHEDULE)
     assert DBTaskResult.objects.count() == 2 * len(SCHEDULE)
+
+
+@pytest.mark.django_db
+def test_metrics_say_when_each_entry_was_queued_and_how_long_tasks_wait(database_tasks, scrape):  # noqa: F811
+    before = scrape()
+    assert before.value("registration_scheduled_last_enqueued_timestamp_seconds", entry="apply_retention") == 0
+    assert before.value("registration_tasks_oldest_due_seconds") == 0
+    now = timezone.now()
+    runner.run_due(now)
+    DBTaskResult.objects.update(enqueued_at=now - timedelta(minutes=20))  # the worker is stopped
+    after = scrape()
+    for entry in SCHEDULE:
+        queued_at = after.value("registration_scheduled_last_enqueued_timestamp_seconds", entry=entry.name)
+        assert queued_at == pytest.approx(now.timestamp(), abs=1)
+    assert after.value("registration_tasks_ready") == len(SCHEDULE)
+    assert 20 * 60 <= after.value("registration_tasks_oldest_due_seconds") < 21 * 60
