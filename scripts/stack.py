@@ -119,7 +119,7 @@ class Stack:
         self.registries: RegistrySimulator | None = None
         self.payments: PaymentSimulator | None = None
         self.worker: subprocess.Popen | None = None
-        self.schedulers: list[subprocess.Popen] = []
+        self.schedulers: list[subprocess.Popen[bytes]] = []
         self.secret_key = secrets.token_urlsafe(50)
         self.payment_secret = secrets.token_urlsafe(40)
         # The first app server's port: the payment provider returns people and sends webhooks there.
@@ -344,7 +344,7 @@ class Stack:
         )
         return self.worker
 
-    def start_scheduler(self) -> subprocess.Popen:
+    def start_scheduler(self) -> subprocess.Popen[bytes]:
         """A scheduler (``manage.py run_scheduler``): it queues the periodic work for the worker. Start several to
         see each period queued once."""
         self.logs.mkdir(parents=True, exist_ok=True)
