@@ -71,6 +71,7 @@ def test_interval_periods_are_aligned():
     assert HOURLY.next_start(now) == datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
     ten = Entry("ten", "x.y", every=timedelta(minutes=10))
     assert ten.period_start(now) == datetime(2026, 12, 3, 16, 40, tzinfo=UTC)
+    assert runner.seconds_to_next(now, [HOURLY, ten]) == 2 * 60 + 48  # the scheduler's next wake-up: 16:50
 
 
 def test_daily_time_is_the_site_time_zone(settings):
