@@ -30,7 +30,8 @@ run: install
 	$(PY) -m registration.registries.simulator --port $(REGISTRY_PORT) & simulator=$$!; \
 	$(PY) -m registration.payments.simulator --port $(PAYMENT_PORT) & payments=$$!; \
 	$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
-	trap 'kill $$simulator $$payments $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py run_scheduler & scheduler=$$!; \
+	trap 'kill $$simulator $$payments $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The validators library must stay at 100 % line and branch coverage (coverage measures only it).

@@ -24,6 +24,10 @@ transaction), the files through the storage API, and ``migrate`` (a backup of an
 into newer code). The site's own keys (``DJANGO_SECRET_KEY``, ``REGISTRATION_ENCRYPTION_KEYS``,
 ``REGISTRATION_LOOKUP_KEY``) are not in the backup: the restored site needs the same ones.
 
+After a set is written and read back against its SHA-256, ``backup`` replaces a small status file
+(``last-success.json`` in the folder, or ``BACKUP_STATUS_FILE``): the time, the set's name, size and
+SHA-256, nothing personal; the site serves its time as a metric for the alert on stale backups.
+
 ``verify`` does the checks of ``restore`` without a target. Exit status: 0 done, 2 refused or failed.
 """
 
@@ -54,6 +58,9 @@ DUMP = "database.dump"
 MANIFEST = "manifest.json"
 NAME = re.compile(r"^registration-(\d{8}T\d{6}Z)\.tar\.age$")
 CHUNK = 1024 * 1024
+#: The status file of the last successful backup (in ``BACKUP_DIR`` unless ``BACKUP_STATUS_FILE`` says).
+STATUS = "last-success.json"
+STATUS_KIND = "registration-backup-status"
 
 
 class BackupError(Exception):
@@ -217,8 +224,13 @@ def backup(
     keep_daily: int = 0,
     now: dt.datetime | None = None,
     work_dir: Path | None = None,
+    status_file: Path | None = None,
 ) -> Path:
-    """Write one encrypted backup set into ``directory``; returns its path."""
+    """Write one encrypted backup set into ``directory``; returns its path.
+
+    Once the set is renamed into place and read back against its SHA-256, the status file
+    (``status_file``, default ``<directory>/last-success.json``) is replaced: see :func:`write_status`.
+    """
     started = time.monotonic()
     now = now or dt.datetime.now(dt.UTC)
     age, pg_dump = _tool("age"), _tool("pg_dump")
@@ -300,6 +312,8 @@ def backup(
     partial.rename(final)
     sidecar = final.with_name(final.name + ".sha256")
     sidecar.write_text(f"{digest}  {final.name}\n")
+    if file_sha256(final) != digest:  # read back from the disk, as a restore will
+        raise BackupError(f"{final} does not read back as written (SHA-256 differs): the disk is failing?")
     files = len(manifest["files"])
     say(
         f"backup: {final.name}, {human(final.stat().st_size)} encrypted for {len(recipients)} key(s), "
@@ -308,7 +322,33 @@ def backup(
     if keep_daily:
         for removed in prune(directory, keep_daily):
             say(f"retention: removed {removed.name}")
+    written = write_status(status_file or directory / STATUS, final, digest, time.monotonic() - started)
+    say(f"status: {written}")
     return final
+
+
+def write_status(path: Path, archive: Path, digest: str, seconds: float, *, now: dt.datetime | None = None) -> Path:
+    """Replace (atomically) the status file of the last successful backup: its time, set, size and SHA-256.
+
+    No personal data: the site reads it for ``registration_backup_last_success_timestamp_seconds``
+    (``REGISTRATION_BACKUP_STATUS_FILE``), a monitor may read it as it is. Readable by the app servers (0644).
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    status = {
+        "kind": STATUS_KIND,
+        "finished_at": now.isoformat(timespec="seconds"),
+        "finished_at_unix": round(now.timestamp(), 3),
+        "set": archive.name,
+        "size": archive.stat().st_size,
+        "sha256": digest,
+        "seconds": round(seconds, 1),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(status, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    os.chmod(partial, 0o644)
+    partial.rename(path)
+    return path
 
 
 def backup_sets(directory: Path) -> list[tuple[dt.datetime, Path]]:
@@ -676,6 +716,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="then keep only the newest set of each of the last N days (BACKUP_KEEP_DAILY; 0: keep all)",
     )
     make.add_argument("--work-dir", default=os.environ.get("BACKUP_WORK_DIR"), help="where to spool the dump")
+    make.add_argument(
+        "--status-file",
+        default=os.environ.get("BACKUP_STATUS_FILE"),
+        help=f"status of the last successful backup (BACKUP_STATUS_FILE; default <folder>/{STATUS})",
+    )
     for name, text in (
         ("restore", "restore a backup set into an empty database and storages"),
         ("verify", "check a backup set (decryption, checksums, manifest) without restoring"),
@@ -691,7 +736,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         setup_django()
         if args.command == "backup":
             recipients = recipients_from(" ".join(args.recipient or [os.environ.get("BACKUP_AGE_RECIPIENTS", "")]))
-            backup(Path(args.to), recipients, keep_daily=args.keep_daily, work_dir=_path(args.work_dir))
+            backup(
+                Path(args.to),
+                recipients,
+                keep_daily=args.keep_daily,
+                work_dir=_path(args.work_dir),
+                status_file=_path(args.status_file),
+            )
         elif not args.archive:
             raise BackupError("name the backup set: make restore BACKUP=…/registration-….tar.age IDENTITY=…")
         elif args.command == "restore":

@@ -102,6 +102,8 @@ class Stack:
     # Scans in an S3-compatible bucket (moto's server on loopback, a development dependency).
     s3_port: int | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Schedulers (manage.py run_scheduler) started with the stack; 0 where a test runs the periodic work by hand.
+    schedulers_at_start: int = 1
     base: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="registration-stack-")))
     servers: list[AppServer] = field(default_factory=list)
 
@@ -117,6 +119,7 @@ class Stack:
         self.registries: RegistrySimulator | None = None
         self.payments: PaymentSimulator | None = None
         self.worker: subprocess.Popen | None = None
+        self.schedulers: list[subprocess.Popen[bytes]] = []
         self.secret_key = secrets.token_urlsafe(50)
         self.payment_secret = secrets.token_urlsafe(40)
         # The first app server's port: the payment provider returns people and sends webhooks there.
@@ -341,6 +344,32 @@ class Stack:
         )
         return self.worker
 
+    def start_scheduler(self) -> subprocess.Popen[bytes]:
+        """A scheduler (``manage.py run_scheduler``): it queues the periodic work for the worker. Start several to
+        see each period queued once."""
+        self.logs.mkdir(parents=True, exist_ok=True)
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "run_scheduler", "--tick", "1"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=open(self.logs / f"scheduler-{len(self.schedulers)}.log", "ab"),  # noqa: SIM115
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.schedulers.append(process)
+        return process
+
+    def stop_schedulers(self) -> None:
+        for process in self.schedulers:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+        self.schedulers = []
+
     def stop_worker(self) -> None:
         if self.worker is not None:
             with contextlib.suppress(ProcessLookupError):
@@ -378,11 +407,14 @@ class Stack:
         self.manage("migrate", "--noinput")
         self.manage("collectstatic", "--noinput")
         self.start_worker()
+        for _ in range(self.schedulers_at_start):
+            self.start_scheduler()
         for _ in range(app_servers):
             self.start_app()
         return self
 
     def stop(self) -> None:
+        self.stop_schedulers()
         self.stop_worker()
         for server in list(self.servers):
             with contextlib.suppress(ProcessLookupError):
@@ -441,7 +473,7 @@ def main() -> None:
         for server in stack.servers:
             print(f"{server.name}: {server.url}/ (production settings, gunicorn)")
         if stack.registries is not None:
-            print(f"Registry simulator on {stack.registries.url}/, asked by a db_worker")
+            print(f"Registry simulator on {stack.registries.url}/, asked by a db_worker; a scheduler beside it")
         if stack.payments is not None:
             print(f"Payment simulator on {stack.payments.url}/ (card 4111111111111111 pays)")
         print("SMS and e-mail codes are printed here. Ctrl+C stops everything.", flush=True)

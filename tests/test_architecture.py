@@ -55,6 +55,8 @@ ALLOWED: dict[str, set[str]] = {
     "workspace": BASE | FEATURES | {"access", "documents", "payments", "services"},
     "demo": BASE | FEATURES | {"services"},
     # The site's URL list joins the apps' pages; the public check page of issued documents is the documents app's.
+    # The scheduler names the tasks it queues by their dotted paths (registration/scheduler/schedule.py).
+    "scheduler": {"core"},
     "urls": {"cabinet", "onboarding", "access", "documents", "privacy", "payments"},
 }
 APPS = sorted(path.name for path in SITE.iterdir() if (path / "apps.py").exists())

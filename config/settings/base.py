@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "registration.support",
     "registration.onboarding",
     "registration.privacy",
+    "registration.scheduler",
     "registration.cabinet",
     "registration.workspace",
     "registration.demo",
@@ -388,6 +389,8 @@ REGISTRATION_CALLER_CODE_MAX_ATTEMPTS = 3  # wrong read-backs one code survives
 # worker's check once a due task has waited this many seconds (registration/core/health.py).
 REGISTRATION_METRICS_TOKEN = env_str("REGISTRATION_METRICS_TOKEN", "")
 REGISTRATION_HEALTH_TASK_DELAY = env_int("REGISTRATION_HEALTH_TASK_DELAY", 600)
+# The status file of the last successful backup (scripts/backup.py), read by /metrics at each scrape.
+REGISTRATION_BACKUP_STATUS_FILE = env_str("REGISTRATION_BACKUP_STATUS_FILE", "")
 
 # Server-error reports (the e-mails of AdminEmailHandler) hide every value that may be personal data:
 # POST and query values, the user's e-mail, frame variables (registration/core/reporting.py).

@@ -19,6 +19,7 @@ class CoreConfig(AppConfig):
         user_locked_out.connect(metrics.locked_out, dispatch_uid="registration.core.metrics.locked_out")
         request_finished.connect(logs.forget_request_id, dispatch_uid="registration.core.logs.forget_request_id")
         metrics.register_collector(metrics.TaskQueueCollector())
+        metrics.register_collector(metrics.BackupStatusCollector())
         # Whatever LOGGING says (production, tests, a DEBUG level): no template context in the logs.
         import logging
 

@@ -167,6 +167,12 @@ SETTINGS: tuple[Setting, ...] = (
         600,
         "seconds a due background task may wait before `/readyz` reports the task worker failing",
     ),
+    Setting(
+        "BACKUP_STATUS_FILE",
+        "",
+        "the status file `make backup` writes after a successful backup, read into "
+        "`registration_backup_last_success_timestamp_seconds` (empty: not exported)",
+    ),
 )
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
 

@@ -14,6 +14,7 @@ collectors the apps register with :func:`register_collector`.
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 import os
 import re
@@ -268,10 +269,58 @@ class TaskQueueCollector:
 
         if not database_tasks():
             return
-        from django_tasks_db.models import DBTaskResult
+        from django.db.models import Min
+        from django.utils import timezone
+        from django_tasks_db.models import DBTaskResult, get_date_max
 
+        ready = DBTaskResult.objects.filter(status="READY")
         family = GaugeMetricFamily("registration_tasks_ready", "Background tasks queued and not yet started.")
-        family.add_metric([], DBTaskResult.objects.filter(status="READY").count())
+        family.add_metric([], ready.count())
+        yield family
+        # A READY task is due from its run_after, or (run_after unset: the far future) from its enqueueing.
+        now = timezone.now()
+        due = [
+            ready.filter(run_after=get_date_max()).aggregate(at=Min("enqueued_at"))["at"],
+            ready.filter(run_after__lte=now).aggregate(at=Min("run_after"))["at"],
+        ]
+        oldest = min((at for at in due if at is not None), default=None)
+        family = GaugeMetricFamily(
+            "registration_tasks_oldest_due_seconds",
+            "How long the oldest background task due to run has waited for the worker (0: none waits).",
+        )
+        family.add_metric([], max(0.0, (now - oldest).total_seconds()) if oldest else 0.0)
+        yield family
+
+
+class BackupStatusCollector:
+    """The last successful backup, from the status file ``make backup`` writes (``REGISTRATION_BACKUP_STATUS_FILE``).
+
+    Not served when the setting is empty; a missing or unreadable file is served as 0 (never), so that the
+    alert on the backup's age fires rather than falls silent.
+    """
+
+    def collect(self) -> Iterator[Metric]:
+        path = str(app_settings.BACKUP_STATUS_FILE or "")
+        if not path:
+            return
+        finished, size = 0.0, 0.0
+        try:
+            with open(path, encoding="utf-8") as handle:
+                status = json.load(handle)
+            finished = float(status["finished_at_unix"])
+            size = float(status["size"])
+        except FileNotFoundError:
+            logger.warning("The backups' status file does not exist (yet): no backup has succeeded.")
+        except (OSError, ValueError, TypeError, KeyError):
+            logger.warning("The backups' status file could not be read.", exc_info=True)
+        family = GaugeMetricFamily(
+            "registration_backup_last_success_timestamp_seconds",
+            "When the last backup set was written and checked (Unix time; 0: none found).",
+        )
+        family.add_metric([], finished)
+        yield family
+        family = GaugeMetricFamily("registration_backup_last_success_size_bytes", "Size of the last backup set.")
+        family.add_metric([], size)
         yield family
 
 

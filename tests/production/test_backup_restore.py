@@ -9,6 +9,7 @@ byte for byte as uploaded and confirms the identity, and the person's account is
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -111,6 +112,9 @@ def test_a_backup_restores_into_an_empty_stack_where_a_clerk_confirms(age_keys, 
     (archive,) = backups.glob("registration-*.tar.age")
     assert (backups / f"{archive.name}.sha256").read_text().split()[1] == archive.name
     assert scans()["png"] not in archive.read_bytes()  # encrypted
+    status = json.loads((backups / "last-success.json").read_text())  # what the backup-age alert reads
+    assert (status["set"], status["size"]) == (archive.name, archive.stat().st_size)
+    assert status["sha256"] == (backups / f"{archive.name}.sha256").read_text().split()[0]
     log(f"the first stack is gone; the set: {archive.name}, {archive.stat().st_size} bytes")
 
     # A new stack: its own PostgreSQL cluster (no schema), Redis, an empty scans folder, the same app keys.

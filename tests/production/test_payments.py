@@ -22,7 +22,8 @@ print(payment.redirect_url, payment.public_id)
 
 @pytest.fixture(scope="module")
 def payment_stack(binaries):
-    stack = new_stack(pg_port=54385, redis_port=6385, extra_env={"PAYMENT_PENDING_MINUTES": "0"})
+    # No scheduler: the reconciliation is run by hand below, at a known moment.
+    stack = new_stack(pg_port=54385, redis_port=6385, extra_env={"PAYMENT_PENDING_MINUTES": "0"}, schedulers_at_start=0)
     try:
         stack.start(app_servers=2)
         yield stack
