@@ -332,3 +332,12 @@ def test_amounts_are_written_as_the_language_writes_numbers(lang):
     with translation.override(lang):
         assert fee_roubles(1_500_000) == FEE[lang]
         assert roubles(1_500_050) == FEE[lang][:-2] + "50" + NBSP + "₽"
+
+
+@pytest.mark.without_browser
+def test_the_untranslated_text_check_finds_english_and_russian_and_lets_bracketed_terms_stay():
+    """English or Russian catalogue text is found; the glossary's Russian terms in brackets and typed data stay."""
+    assert "Payment did not go through" in untranslated("uz", "To'lov: Payment did not go through.")
+    assert "Платёж не прошёл" in untranslated("kk", "Төлем: Платёж не прошёл.")
+    assert untranslated("kk", "Тұруға ықтиярхат (вид на жительство) · ООО «Ромашка», Москва") == []
+    assert untranslated("zh-hans", "永久居留证（вид на жительство）") == []
