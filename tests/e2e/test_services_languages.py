@@ -221,6 +221,11 @@ def test_services_in_each_language_on_a_phone(
     )
     assert response["Location"] == reverse("services:check", args=[number]), "scans refused"
     visit.page.reload()
+    # Each kept scan's field still names its document (three fields labelled alike say nothing).
+    labels = {
+        page.locator(f"label[for=id_{code}]").inner_text() for code in ("passport", "migration_card", "right_to_live")
+    }
+    assert len(labels) == 3, labels
     check(visit, "stay-scans")
     visit.go(f"/account/services/{number}/check/")
     check(visit, "stay-check", dates=(start_day, end_day))
