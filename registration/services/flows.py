@@ -258,7 +258,7 @@ def summary(service: Service, application: ServiceApplication) -> list[dict[str,
                     display(member.fields[name], member.cleaned_data.get(name))
                     for name in ("relation", "surname", "given_names", "birth_date", "citizenship")
                 )
-                rows.append((f"{_('Family member')} {index}", values))
+                rows.append((str(_("Family member %(n)s") % {"n": index}), values))
         sections.append({"step": spec, "rows": rows, "done": spec.name in application.steps_done})
     return sections
 
