@@ -75,7 +75,7 @@ def test_rvp_inn_check_terms_and_captcha(open_visit, scan_files, sms_code, setti
     # The terms open in a new tab: the wizard's page and what is typed on it stay.
     fill(page, "password", password1=PASSWORD, password2=PASSWORD)
     with page.context.expect_page() as opened:
-        page.locator("a[href='/terms/']").click()
+        page.locator("main a[href='/terms/']").click()  # the consent box's link (the footer has one too)
     terms = Visit(page=opened.value, base_url=visit.base_url, lang=lang, viewport="phone")
     terms.page.wait_for_load_state("load")
     assert "152" in terms.page.locator("main").inner_text()
