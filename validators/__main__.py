@@ -5,11 +5,11 @@ error as ``VALUE: code: message``. With ``--file`` the values are the file's lin
 skipped), and invalid ones are reported as ``line N: code: message``; for ``mrz`` the file holds the
 lines of one zone. Exit status: 0 all valid, 1 something invalid, 2 a usage error.
 
-Kinds: snils, inn (``--kind person|company``), passport (``--country``), phone, date, birth-date,
-valid-until, mrz, scan (paths), name (Latin; prints the Cyrillic proposal too), region, postcode,
-document (``--kind`` a kind of document of stay; values SERIES NUMBER), mrz-read (paths of scans or
-photos: finds and reads the machine-readable zone, needs the ``ocr`` extra; ``--json`` prints one JSON
-object per file).
+Kinds: snils, inn (``--kind person|company``), ogrn (``--kind company|entrepreneur``), passport
+(``--country``), phone, date, birth-date, valid-until, mrz, scan (paths), name (Latin; prints the
+Cyrillic proposal too), region, postcode, document (``--kind`` a kind of document of stay; values
+SERIES NUMBER), mrz-read (paths of scans or photos: finds and reads the machine-readable zone, needs
+the ``ocr`` extra; ``--json`` prints one JSON object per file).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from validators import (
     inn,
     mrz,
     names,
+    ogrn,
     passport,
     phone,
     postcode,
@@ -94,13 +95,14 @@ def _checker(kind: str, options: argparse.Namespace) -> Callable[[str], str]:
         "mrz": lambda value: _mrz_text(mrz.validate(value)),
         "scan": lambda value: _scan_text(scans.check(value)),
         "inn": lambda value: inn.validate(value, options.kind),
+        "ogrn": lambda value: ogrn.validate(value, options.kind),
         "passport": lambda value: passport.validate(value, options.country),
     }
     return simple[kind]
 
 
 KINDS = (
-    "snils", "inn", "passport", "phone", "date", "birth-date", "valid-until", "mrz", "scan",
+    "snils", "inn", "ogrn", "passport", "phone", "date", "birth-date", "valid-until", "mrz", "scan",
     "name", "region", "postcode", "document", "mrz-read",
 )  # fmt: skip
 
@@ -113,7 +115,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("type", choices=KINDS, metavar="KIND", help="one of: " + ", ".join(KINDS))
     parser.add_argument("values", nargs="*", metavar="VALUE")
     parser.add_argument("--country", help="issuing country of a passport (ISO alpha-2, e.g. UZ)")
-    parser.add_argument("--kind", help="inn: person or company; document: " + ", ".join(documents.KINDS))
+    parser.add_argument(
+        "--kind", help="inn: person or company; ogrn: company or entrepreneur; document: " + ", ".join(documents.KINDS)
+    )
     parser.add_argument("--file", help="check one value per line of this file (mrz: one zone)")
     parser.add_argument("--json", action="store_true", help="mrz-read: print JSON, one object per file")
     return parser
@@ -126,6 +130,8 @@ def _usage_problem(options: argparse.Namespace) -> str | None:
         return "passport needs --country"
     if options.type == "inn" and options.kind not in (None, *inn.KINDS):
         return "inn --kind must be person or company"
+    if options.type == "ogrn" and options.kind not in (None, *ogrn.KINDS):
+        return "ogrn --kind must be company or entrepreneur"
     if options.type == "mrz-read" and (options.file or not options.values):
         return "mrz-read takes the paths of scans or photos"
     if options.type == "document":

@@ -61,6 +61,7 @@ def test_subprocess_valid_and_invalid():
     [
         (["snils", "112-233-445 95", "026 002 389 00"], "11223344595\n02600238900\n"),
         (["inn", "500100732259", "--kind", "person"], "500100732259\n"),
+        (["ogrn", "1027700132195", "--kind", "company"], "1027700132195\n"),
         (["passport", "fa 1234567", "--country", "UZ"], "FA1234567\n"),
         (["phone", "+7 916 123-45-67"], "+79161234567\n"),
         (["date", "25.03.1990"], "25.03.1990\n"),
@@ -131,6 +132,7 @@ def test_invalid_document(capsys):
         (["snils", "1", "--file", "x"], "give either values or --file"),
         (["passport", "AB1234567"], "passport needs --country"),
         (["inn", "7707083893", "--kind", "firm"], "inn --kind must be person or company"),
+        (["ogrn", "1027700132195", "--kind", "person"], "ogrn --kind must be company or entrepreneur"),
         (["document", "82", "1234567"], "document needs --kind"),
         (["document", "82", "--kind", "residence_permit"], "document takes two values"),
         (["snils", "--file", "/nonexistent/numbers.txt"], "cannot read"),
@@ -154,3 +156,10 @@ def test_unreadable_file(capsys, tmp_path):
     path.write_bytes(b"\xff\xfe\x00")
     status, _, err = run(capsys, "snils", "--file", str(path))
     assert status == 2 and "cannot read" in err
+
+
+def test_ogrn_of_the_wrong_kind_is_an_error_with_its_code(capsys):
+    """An OGRN given where an entrepreneur's OGRNIP is asked for: exit 1, the library's code on standard error."""
+    status, out, err = run(capsys, "ogrn", "1027700132195", "--kind", "entrepreneur")
+    assert status == 1 and out == ""
+    assert err.startswith("1027700132195: ogrn_company_for_entrepreneur: ")
