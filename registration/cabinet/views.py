@@ -191,6 +191,8 @@ def cabinet(request: HttpRequest) -> HttpResponse:
         "support_requests": support_flows.support_requests_of(account, limit=5),
         "second_factor": second_factor.has_second_factor(account),
         "registry_checks": registry_checks.shown(applicant) if applicant else [],
+        # The receipts of state fees paid for services.
+        "has_payments": account.payments.exists(),
     }
     return render(request, "cabinet/status.html", context)
 

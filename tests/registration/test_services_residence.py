@@ -230,3 +230,23 @@ def test_a_provider_that_does_not_answer_leaves_the_application_waiting_for_the_
     assert application.status == Status.AWAITING_PAYMENT
     page = client.get(response["Location"]).content.decode()
     assert 'id="pay-fee"' in page
+
+
+def test_a_paid_fee_links_its_receipt_from_the_application_and_the_cabinet(
+    client, person, django_capture_on_commit_callbacks
+):
+    """Once paid, the application's page shows the fee and links its receipt; the cabinet links the payments."""
+    client.force_login(person())
+    assert 'id="payments-link"' not in client.get(reverse("registration:cabinet")).content.decode()
+    application = fill(client)
+    client.post(reverse("services:check", args=[application.number]), {"consent": "on"})
+    payment = Payment.objects.get()
+    page = client.get(reverse("services:detail", args=[application.number])).content.decode()
+    assert 'id="fee-receipt"' not in page  # not paid yet
+    paid(payment, django_capture_on_commit_callbacks)
+    page = client.get(reverse("services:detail", args=[application.number])).content.decode()
+    receipt = reverse("registration:payment_receipt", args=[payment.public_id])
+    assert 'id="fee-receipt"' in page and f'href="{receipt}"' in page
+    assert client.get(receipt).status_code == 200
+    cabinet = client.get(reverse("registration:cabinet")).content.decode()
+    assert f'href="{reverse("registration:payment_list")}"' in cabinet and 'id="payments-link"' in cabinet
