@@ -28,6 +28,17 @@ def clerk(make_account):
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request made by the test client leaves its language active."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and other cached values never leak from one test into the next."""
     from django.core.cache import cache

