@@ -7,31 +7,12 @@ import datetime
 import pytest
 
 from registration.documents import issuing
+from registration.documents.management.commands.render_document_png import SAMPLES
+from registration.documents.models import DocumentKind
 
-STAY_CONTENT = {
-    "holder_latin": "KARIMOV ALISHER",
-    "holder_cyrillic": "КАРИМОВ АЛИШЕР",
-    "birth_date": "14.03.1994",
-    "citizenship": "UZ",
-    "identity_document": "AB1234567",
-    "authority": "Отдел по вопросам миграции ОМВД России по району Тверской г. Москвы",
-    "address": "г. Москва, ул. Тверская, д. 7, кв. 15",
-    "host": "ООО «Ромашка», ИНН 7707083893",
-    "period_from": "01.12.2026",
-    "period_until": "28.02.2027",
-    "application_number": "SR-2026-000042",
-}
-PERMIT_CONTENT = {
-    "holder_latin": "LI WEI",
-    "holder_cyrillic": "ЛИ ВЭЙ",
-    "birth_date": "02.08.1990",
-    "citizenship": "CN",
-    "identity_document": "E12345678",
-    "authority": "Управление по вопросам миграции ГУ МВД России по г. Москве",
-    "decision": "approved",
-    "decision_date": "01.12.2026",
-    "application_number": "RP-2026-000017",
-}
+# The command's samples (made-up people and numbers) are what the documents' tests issue.
+STAY_CONTENT = SAMPLES[DocumentKind.STAY_NOTICE]
+PERMIT_CONTENT = SAMPLES[DocumentKind.RESIDENCE_PERMIT]
 FROM, UNTIL = datetime.date(2026, 12, 1), datetime.date(2027, 2, 28)
 
 
